@@ -1,0 +1,16 @@
+// The pipeline of each subcommand: plan -> launch/attach -> sources -> timeline -> analysis -> views.
+#pragma once
+
+#include "perfprobe/app/diag.hpp"
+#include "perfprobe/cli/options.hpp"
+
+namespace perfprobe::app {
+
+// Runs the chosen subcommand and returns perfprobe's exit code. Throws perfprobe::Error on failures
+// that end the command; main maps them to exit codes.
+int run(const cli::Options& options, const Diag& diag);
+
+int run_command(const cli::RunOptions& options, const Diag& diag);
+int events_command(const cli::EventsOptions& options, const Diag& diag);
+
+}  // namespace perfprobe::app

@@ -1,0 +1,20 @@
+// CLI11 definitions -> cli::Options. Only src/cli and main.cpp include CLI11.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "perfprobe/cli/options.hpp"
+
+namespace perfprobe::cli {
+
+// Adds every subcommand and option to `app`, filling `options` when parsed.
+void define(CLI::App& app, Options& options);
+
+// Parses argv. Everything after the first "--" is the target command and never reaches CLI11, so
+// the target's own options cannot be mistaken for perfprobe's. Throws CLI::ParseError.
+void parse(CLI::App& app, Options& options, int argc, const char* const* argv);
+
+// Cross-option checks and post-processing after parse (throws UsageError).
+void finalize(const CLI::App& app, Options& options);
+
+}  // namespace perfprobe::cli

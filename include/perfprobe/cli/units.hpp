@@ -1,0 +1,17 @@
+// Values with units on the command line and in config files: "100ms", "1.2s", "15MiB", "2.5MB".
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+namespace perfprobe::cli {
+
+// Duration in ns. Units: ns, us, µs, ms, s, m/min; a bare number is `default_unit` ("ms" or "s").
+// Throws UsageError naming `what` and the value when malformed or negative.
+[[nodiscard]] std::int64_t parse_duration_ns(std::string_view text, std::string_view what,
+                                             std::string_view default_unit = "ms");
+
+// Size in bytes. Units: B, K/KB (1000), KiB (1024), M/MB, MiB, G/GB, GiB, T/TB, TiB; bare number = bytes.
+[[nodiscard]] std::uint64_t parse_size_bytes(std::string_view text, std::string_view what);
+
+}  // namespace perfprobe::cli

@@ -1,0 +1,79 @@
+// Plain data that crosses module lines: the timeline of one run and what was measured on it.
+// Sources write these, analysis reads them, views render them (see DESIGN.md).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace perfprobe {
+
+// One counter of one run (or one phase). Unsupported counters carry the reason instead of a value.
+struct CounterReading {
+  std::string name;            // as the user spelled it (e.g. "cycles", "perf::task-clock")
+  bool supported = false;
+  std::string reason;          // why not supported, empty when supported
+  std::string note;            // e.g. "user space only: kernel counting needs CAP_PERFMON"
+  std::uint64_t raw = 0;       // the kernel's count
+  double value = 0;            // raw scaled by time_enabled / time_running
+  std::uint64_t time_enabled_ns = 0;
+  std::uint64_t time_running_ns = 0;
+  bool exclude_kernel = false;  // true when only user space was counted
+  std::string unit;            // "ns" for task-clock/cpu-clock, empty for plain counts
+
+  [[nodiscard]] double running_pct() const {
+    return time_enabled_ns == 0 ? 100.0
+                                : 100.0 * static_cast<double>(time_running_ns) /
+                                      static_cast<double>(time_enabled_ns);
+  }
+  [[nodiscard]] bool is_multiplexed() const { return supported && time_running_ns < time_enabled_ns; }
+};
+
+// Resident memory of the whole process tree at one moment, summed over its processes.
+struct RssSample {
+  std::int64_t t_ns = 0;  // since exec
+  std::uint64_t rss_bytes = 0;
+  std::uint64_t anon_bytes = 0;
+  std::uint64_t file_bytes = 0;
+  std::uint64_t shmem_bytes = 0;
+  std::uint32_t processes = 0;
+};
+
+enum class EventKind { marker, token, output, rss, counters, phase_begin, phase_end, ready, warning };
+
+// One timestamped thing that happened during a run. Time zero is the target's exec.
+struct Event {
+  std::int64_t t_ns = 0;
+  EventKind kind = EventKind::marker;
+  std::string source;  // "usdt", "mark", "output", "rss", ...
+  std::string name;    // e.g. "llm:token", "load"
+  std::vector<std::int64_t> args;
+  std::optional<RssSample> rss;                      // for kind == rss
+  std::vector<std::pair<std::string, double>> values;  // counter snapshot, for kind == counters
+  std::string text;                                  // free text (warnings)
+};
+
+// Everything measured on one run of the target.
+struct RunResult {
+  int exit_code = 0;              // the target's exit status, or 128+signal
+  std::optional<int> signal;      // the signal that ended it, if any
+  bool core_dumped = false;
+  bool interrupted = false;       // perfprobe got Ctrl-C/SIGTERM during this run
+  std::int64_t wall_ns = 0;
+  std::int64_t user_ns = 0;
+  std::int64_t sys_ns = 0;
+  std::uint64_t peak_rss_bytes = 0;        // wait4 ru_maxrss: the largest process of the tree
+  std::uint64_t peak_tree_rss_bytes = 0;   // largest sum over the tree seen by the RSS sampler
+  std::uint64_t minor_faults = 0;          // rusage
+  std::uint64_t major_faults = 0;
+  std::uint64_t voluntary_ctxt_switches = 0;
+  std::uint64_t involuntary_ctxt_switches = 0;
+  std::vector<CounterReading> counters;
+  std::vector<RssSample> rss;
+  std::vector<Event> events;
+  double rss_sample_cost_us = 0;  // mean cost of one RSS sample of the tree
+};
+
+}  // namespace perfprobe

@@ -1,0 +1,34 @@
+// Views of a RunReport: human text (stderr), JSON document, JSONL events. Only these files know
+// the output formats; see docs/json-schema.md.
+#pragma once
+
+#include <string>
+
+#include <ostream>
+
+#include "perfprobe/model.hpp"
+#include "perfprobe/report/run_report.hpp"
+
+namespace perfprobe::report {
+
+// The JSON document of --json FILE (schema_version 1).
+[[nodiscard]] std::string to_json_text(const RunReport& report);
+
+// One line of the --jsonl stream (no trailing newline).
+[[nodiscard]] std::string jsonl_event(const Event& event);
+[[nodiscard]] std::string jsonl_run_start(int run_index, bool warmup, const std::vector<std::string>& command,
+                                          std::int64_t t_mono_ns);
+[[nodiscard]] std::string jsonl_run_end(int run_index, const RunResult& run);
+
+struct TextOptions {
+  bool color = false;
+};
+// The human summary printed on stderr.
+void write_text(std::ostream& out, const RunReport& report, const TextOptions& options);
+
+// Formatting helpers shared by the text views (exposed for tests).
+[[nodiscard]] std::string format_duration_ns(double ns);
+[[nodiscard]] std::string format_bytes(double bytes);
+[[nodiscard]] std::string format_count(double count);
+
+}  // namespace perfprobe::report

@@ -1,0 +1,26 @@
+// Thin typed wrappers over perf_event_open(2) and its ioctls. Named perf_open, not perf_event_open,
+// because libpfm4's header declares its own perf_event_open (see KERNEL-FACTS item 1).
+#pragma once
+
+#include <linux/perf_event.h>
+#include <sys/types.h>
+
+#include "perfprobe/sys/fd.hpp"
+
+namespace perfprobe::sys {
+
+// Returns the new fd, or an invalid Fd with errno_out set (perf failures are expected values here:
+// the caller decides whether "not supported" or "no permission" ends anything).
+[[nodiscard]] Fd perf_open(perf_event_attr& attr, pid_t pid, int cpu, int group_fd, unsigned long flags,
+                           int& errno_out) noexcept;
+
+// kernel.perf_event_paranoid, or 2 (the kernel default) when it cannot be read.
+[[nodiscard]] int perf_event_paranoid() noexcept;
+
+// True when this process has the capability in its effective set (CAP_PERFMON = 38, CAP_SYS_ADMIN = 21).
+[[nodiscard]] bool has_capability(int cap) noexcept;
+
+// Number of possible CPUs (for per-CPU events).
+[[nodiscard]] int online_cpus() noexcept;
+
+}  // namespace perfprobe::sys

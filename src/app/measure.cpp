@@ -1,0 +1,131 @@
+// One measured run: the steps of DESIGN.md's pipeline for a launched target.
+#include "measure.hpp"
+
+#include <signal.h>
+
+#include "perfprobe/counters/counter_set.hpp"
+#include "perfprobe/error.hpp"
+#include "perfprobe/launch/child.hpp"
+#include "perfprobe/memory/rss.hpp"
+#include "perfprobe/report/views.hpp"
+#include "perfprobe/sys/clock.hpp"
+#include "perfprobe/sys/event_loop.hpp"
+#include "perfprobe/timeline.hpp"
+
+namespace perfprobe::app {
+
+namespace {
+
+std::int64_t timeval_ns(const timeval& tv) {
+  return static_cast<std::int64_t>(tv.tv_sec) * 1000000000LL + static_cast<std::int64_t>(tv.tv_usec) * 1000;
+}
+
+// Ctrl-C from the terminal already reached the target (same process group); anything else
+// (kill, a CI runner's SIGTERM) is forwarded. The third interrupt kills the target.
+void on_signal(Session& session, launch::Child& child) {
+  while (const auto sig = session.signals.read()) {
+    session.interrupted = true;
+    ++session.interrupt_count;
+    if (!sig->from_terminal) child.signal(sig->signo);
+    if (session.interrupt_count >= 3) child.signal(SIGKILL);
+  }
+}
+
+void fill_from_exit(RunResult& r, const launch::ExitStatus& st) {
+  r.exit_code = st.exit_code;
+  r.signal = st.signal;
+  r.core_dumped = st.core_dumped;
+  r.user_ns = timeval_ns(st.usage.ru_utime);
+  r.sys_ns = timeval_ns(st.usage.ru_stime);
+  // ru_maxrss is in KiB and covers the child and its waited-for descendants.
+  r.peak_rss_bytes = static_cast<std::uint64_t>(st.usage.ru_maxrss) * 1024;
+  r.minor_faults = static_cast<std::uint64_t>(st.usage.ru_minflt);
+  r.major_faults = static_cast<std::uint64_t>(st.usage.ru_majflt);
+  r.voluntary_ctxt_switches = static_cast<std::uint64_t>(st.usage.ru_nvcsw);
+  r.involuntary_ctxt_switches = static_cast<std::uint64_t>(st.usage.ru_nivcsw);
+}
+
+}  // namespace
+
+void run_prepare(const std::string& command, Session& session) {
+  launch::LaunchSpec spec;
+  spec.argv = {"/bin/sh", "-c", command};
+  spec.stdout_fd = 2;  // the target owns stdout; --prepare's chatter goes with perfprobe's
+  launch::Child child(spec);
+  child.release();
+  sys::EventLoop loop;
+  bool exited = false;
+  loop.add_fd(child.pidfd(), [&] { exited = true; });
+  loop.add_fd(session.signals.fd(), [&] { on_signal(session, child); });
+  loop.run_until([&] { return exited; });
+  const auto st = child.reap();
+  if (st.exit_code != 0 && !session.interrupted) {
+    throw Error("--prepare command failed with exit status " + std::to_string(st.exit_code) + ": " + command,
+                "run it by hand to see why; perfprobe runs it with /bin/sh -c before every run");
+  }
+}
+
+RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& diag, int run_index, bool warmup) {
+  (void)diag;
+  if (!plan.prepare.empty()) run_prepare(plan.prepare, session);
+  RunResult r;
+  if (session.interrupted) return r;
+
+  // 1. Fork the target; it waits at the gate while everything that must precede exec is opened.
+  launch::LaunchSpec spec;
+  spec.argv = plan.command;
+  launch::Child child(spec);
+
+  // 2. Counters: enable_on_exec + inherit, so perfprobe's own work is not counted and every
+  //    thread and child of the target is.
+  const counters::CounterSet counter_set(plan.events, {child.pid()}, counters::OpenOptions{});
+
+  // 3. Release. Time zero of the run is this moment (the exec follows within microseconds).
+  const std::int64_t release_ns = sys::monotonic_ns();
+  if (session.jsonl != nullptr) {
+    session.jsonl->write_line(report::jsonl_run_start(run_index, warmup, plan.command, release_ns));
+  }
+  const std::int64_t t0 = child.release();
+  Timeline timeline(t0, [&](const Event& e) {
+    if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_event(e));
+  });
+
+  // 4. The event loop: exit of the target, signals to forward, RSS samples.
+  sys::EventLoop loop;
+  bool exited = false;
+  loop.add_fd(child.pidfd(), [&] { exited = true; });
+  loop.add_fd(session.signals.fd(), [&] { on_signal(session, child); });
+  memory::RssSampler sampler(child.pid());
+  const auto take_rss = [&] {
+    const std::int64_t now = sys::monotonic_ns();
+    if (auto s = sampler.sample(timeline.relative(now))) {
+      r.peak_tree_rss_bytes = std::max(r.peak_tree_rss_bytes, s->rss_bytes);
+      r.rss.push_back(*s);
+      Event e;
+      e.t_ns = now;
+      e.kind = EventKind::rss;
+      e.source = "proc";
+      e.rss = *s;
+      timeline.add(std::move(e));
+    }
+  };
+  if (plan.interval_ns > 0) {
+    // No sample at time zero: the process is still inside exec and its figures mean nothing yet.
+    loop.add_timer(std::chrono::nanoseconds(plan.interval_ns), take_rss);
+  }
+  loop.run_until([&] { return exited; });
+
+  // 5. Collect: the exit status and rusage, then the counters (children's counts are folded into
+  //    the inherited parent events as they exit).
+  const auto st = child.reap();
+  r.wall_ns = sys::monotonic_ns() - t0;
+  fill_from_exit(r, st);
+  r.counters = counter_set.read();
+  r.interrupted = session.interrupted;
+  r.rss_sample_cost_us = sampler.mean_cost_us();
+  r.events = timeline.take();
+  if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_run_end(run_index, r));
+  return r;
+}
+
+}  // namespace perfprobe::app

@@ -1,0 +1,38 @@
+// One run of the target, measured: launch held at the gate, open the sources, release, drive the
+// event loop until the target exits, collect. Shared by `run` (and later `check`, `record`).
+#pragma once
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "jsonl_stream.hpp"
+#include "perfprobe/app/diag.hpp"
+#include "perfprobe/counters/pfm.hpp"
+#include "perfprobe/model.hpp"
+#include "perfprobe/sys/signals.hpp"
+
+namespace perfprobe::app {
+
+struct MeasurePlan {
+  std::vector<std::string> command;
+  std::vector<counters::EventSpec> events;  // encoded once, opened afresh for every run
+  std::int64_t interval_ns = 0;             // RSS sampling; 0 = only the final rusage
+  std::string prepare;                      // shell command before the run
+};
+
+// State that outlives one run: signals and the interrupt flag, the JSONL stream.
+struct Session {
+  sys::SignalFd signals;
+  const JsonlStream* jsonl = nullptr;
+  bool interrupted = false;
+  int interrupt_count = 0;
+};
+
+// Runs the target once. Throws LaunchError when it cannot start, Error when --prepare fails.
+RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& diag, int run_index, bool warmup);
+
+// Runs `command` through /bin/sh -c with its stdout sent to stderr; throws Error if it fails.
+void run_prepare(const std::string& command, Session& session);
+
+}  // namespace perfprobe::app

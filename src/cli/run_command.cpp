@@ -1,0 +1,83 @@
+// `perfprobe run`: options and their checks.
+#include "perfprobe/cli/units.hpp"
+#include "perfprobe/error.hpp"
+#include "subcommands.hpp"
+
+namespace perfprobe::cli {
+
+
+std::vector<std::string> split_comma_list(const std::vector<std::string>& specs, const std::string& option) {
+  std::vector<std::string> names;
+  for (const auto& spec : specs) {
+    std::size_t start = 0;
+    for (;;) {
+      const auto comma = spec.find(',', start);
+      std::string name = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (name.empty()) throw UsageError("empty name in '" + option + " " + spec + "'", "separate names with single commas");
+      names.push_back(std::move(name));
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return names;
+}
+
+std::vector<std::string> target_command(const CLI::App& sub, const Options& options,
+                                        std::vector<std::string> positional) {
+  if (options.has_separator) {
+    if (!sub.remaining().empty()) {
+      throw UsageError("unknown option '" + sub.remaining().front() + "' for perfprobe " + sub.get_name(),
+                       "see `perfprobe " + sub.get_name() + " --help`");
+    }
+    if (!positional.empty()) {
+      throw UsageError("unexpected argument '" + positional.front() + "' before `--`",
+                       "put the whole command after `--`");
+    }
+    return options.target;
+  }
+  // Without "--" only a bare command is accepted: CLI11 cannot tell the target's options from ours.
+  if (!sub.remaining().empty()) {
+    throw UsageError("the command and its arguments must follow `--`",
+                     "write: perfprobe " + sub.get_name() + " [OPTIONS] -- CMD [ARGS...]");
+  }
+  return positional;
+}
+
+void define_run(CLI::App& app, Options& options) {
+  auto& o = options.run;
+  CLI::App* sub = app.add_subcommand("run", "Run a command and measure it: counters, time, RSS")
+                      ->allow_extras();
+  sub->footer("Usage: perfprobe run [OPTIONS] -- CMD [ARGS...]\nThe target's stdin, stdout and stderr pass through untouched; the report goes to stderr.");
+  sub->add_option("command", o.command, "The command to run and its arguments (after --)")->expected(0, -1);
+  sub->add_option("-e,--event", o.events,
+                  "Events to count, comma-separated or repeated (perf names or libpfm4 names; "
+                  "default: cycles,instructions,cache-references,cache-misses,branches,branch-misses,"
+                  "task-clock,page-faults,major-faults,minor-faults,context-switches,cpu-migrations)")
+      ->allow_extra_args(false)
+      ->type_name("EVENTS");
+  sub->add_flag("--no-counters", o.no_counters, "Count nothing: wall time, rusage and RSS only");
+  sub->add_option("-r,--runs", o.runs, "Number of measured runs (default 1)")->check(CLI::Range(1, 100000));
+  sub->add_option("-w,--warmup", o.warmup, "Warm-up runs before the measured ones (not reported)")
+      ->check(CLI::Range(0, 100000));
+  sub->add_option("--prepare", o.prepare, "Shell command run before every run (e.g. to clear caches)")->type_name("CMD");
+  sub->add_option("-i,--interval", o.interval_text, "RSS sampling interval (e.g. 100ms; 0 disables the timeline)")
+      ->default_str("100ms")->type_name("TIME");
+  sub->add_option("--json", o.json_path, "Write the report as JSON to FILE (atomically)")->type_name("FILE");
+  sub->add_option("--jsonl", o.jsonl_path, "Stream events as JSON lines to FILE while the run goes on")->type_name("FILE");
+  sub->add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr");
+}
+
+void finalize_run(const CLI::App& sub, const Options& options, RunOptions& run) {
+  run.command = target_command(sub, options, run.command);
+  if (run.command.empty()) {
+    throw UsageError("`perfprobe run` needs a command to run", "usage: perfprobe run [OPTIONS] -- CMD [ARGS...]");
+  }
+  run.interval_ns = parse_duration_ns(run.interval_text, "--interval");
+  if (run.interval_ns != 0 && run.interval_ns < 1'000'000) {
+    throw UsageError("--interval " + run.interval_text + " is too short", "use at least 1ms (or 0 to disable RSS sampling)");
+  }
+  run.events = split_comma_list(run.events, "-e");
+  if (run.no_counters && !run.events.empty()) throw UsageError("--no-counters and -e/--event contradict each other");
+}
+
+}  // namespace perfprobe::cli

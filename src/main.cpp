@@ -1,0 +1,56 @@
+// perfprobe's entry point: parse the CLI, run the subcommand, map errors to exit codes.
+// Exit codes: the target's status for run; 2 usage errors everywhere; 127/126 target not found /
+// not executable; 1 other failures.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+
+#include "perfprobe/app/app.hpp"
+#include "perfprobe/cli/define.hpp"
+#include "perfprobe/error.hpp"
+
+namespace {
+
+bool use_color(perfprobe::cli::ColorMode mode) {
+  if (mode == perfprobe::cli::ColorMode::always) return true;
+  if (mode == perfprobe::cli::ColorMode::never) return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  return (no_color == nullptr || *no_color == '\0') && ::isatty(2) != 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  perfprobe::cli::Options options;
+  CLI::App app;
+  perfprobe::cli::define(app, options);
+  try {
+    perfprobe::cli::parse(app, options, argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : 2;  // --help and --version arrive here with code 0
+  }
+  const perfprobe::app::Diag diag(std::cerr, use_color(options.color));
+  try {
+    perfprobe::cli::finalize(app, options);
+    return perfprobe::app::run(options, diag);
+  } catch (const perfprobe::UsageError& e) {
+    diag.error(e.what());
+    if (!e.hint().empty()) diag.hint(e.hint());
+    return 2;
+  } catch (const perfprobe::LaunchError& e) {
+    diag.error(e.what());
+    if (!e.hint().empty()) diag.hint(e.hint());
+    return e.exit_code();
+  } catch (const perfprobe::Error& e) {
+    diag.error(e.what());
+    if (!e.hint().empty()) diag.hint(e.hint());
+    return 1;
+  } catch (const std::exception& e) {
+    diag.error(std::string("internal error: ") + e.what());
+    return 1;
+  } catch (...) {
+    diag.error("internal error (unknown exception)");
+    return 1;
+  }
+}

@@ -1,0 +1,140 @@
+// The JSON document and JSONL stream of run/attach (schema_version 1, documented in docs/json-schema.md).
+// The only code that knows these key names.
+#include <cstring>
+#include <nlohmann/json.hpp>
+#include <string.h>
+
+#include "perfprobe/report/derived.hpp"
+#include "perfprobe/report/views.hpp"
+
+namespace perfprobe::report {
+
+using nlohmann::json;
+
+namespace {
+
+double ms(std::int64_t ns) { return static_cast<double>(ns) / 1e6; }
+
+json signal_json(const std::optional<int>& sig) {
+  if (!sig) return nullptr;
+  return *sig;
+}
+
+std::string signal_name(int sig) {
+  const char* abbrev = sigabbrev_np(sig);
+  return abbrev != nullptr ? std::string("SIG") + abbrev : "signal " + std::to_string(sig);
+}
+
+json summary_json(const stats::Summary& s) {
+  return json{{"n", s.n},           {"mean", s.mean},     {"stddev", s.stddev}, {"min", s.min}, {"max", s.max},
+              {"median", s.median}, {"p90", s.p90},       {"p95", s.p95},       {"p99", s.p99}};
+}
+
+json counter_json(const CounterReading& c) {
+  if (!c.supported) return json{{"supported", false}, {"reason", c.reason}};
+  json j{{"supported", true},
+         {"value", c.value},
+         {"raw", c.raw},
+         {"running_pct", c.running_pct()},
+         {"time_enabled_ns", c.time_enabled_ns},
+         {"time_running_ns", c.time_running_ns},
+         {"multiplexed", c.is_multiplexed()},
+         {"scope", c.exclude_kernel ? "user" : "user+kernel"}};
+  if (!c.unit.empty()) j["unit"] = c.unit;
+  if (!c.note.empty()) j["note"] = c.note;
+  return j;
+}
+
+json rss_json(const RssSample& s) {
+  return json{{"t_ms", ms(s.t_ns)},           {"rss_bytes", s.rss_bytes},     {"anon_bytes", s.anon_bytes},
+              {"file_bytes", s.file_bytes},   {"shmem_bytes", s.shmem_bytes}, {"processes", s.processes}};
+}
+
+json run_json(const RunResult& r) {
+  json j{{"exit_code", r.exit_code},
+         {"signal", signal_json(r.signal)},
+         {"interrupted", r.interrupted},
+         {"wall_ms", ms(r.wall_ns)},
+         {"user_ms", ms(r.user_ns)},
+         {"sys_ms", ms(r.sys_ns)},
+         {"peak_rss_bytes", r.peak_rss_bytes},
+         {"peak_tree_rss_bytes", r.peak_tree_rss_bytes},
+         {"minor_faults", r.minor_faults},
+         {"major_faults", r.major_faults},
+         {"voluntary_ctxt_switches", r.voluntary_ctxt_switches},
+         {"involuntary_ctxt_switches", r.involuntary_ctxt_switches}};
+  if (r.signal) {
+    j["signal_name"] = signal_name(*r.signal);
+    j["core_dumped"] = r.core_dumped;
+  }
+  json counters = json::object();
+  for (const auto& c : r.counters) counters[c.name] = counter_json(c);
+  j["counters"] = std::move(counters);
+  json derived = json::object();
+  for (const auto& [k, v] : derived_metrics(r.counters, r.wall_ns)) derived[k] = v;
+  j["derived"] = std::move(derived);
+  json rss = json::array();
+  for (const auto& s : r.rss) rss.push_back(rss_json(s));
+  j["rss_samples"] = std::move(rss);
+  j["rss_sample_cost_us"] = r.rss_sample_cost_us;
+  return j;
+}
+
+}  // namespace
+
+std::string to_json_text(const RunReport& report) {
+  json doc{{"schema_version", kSchemaVersion}, {"tool", report.tool}, {"command", report.command}};
+  doc["warmup_runs"] = report.warmup;
+  doc["interrupted"] = report.interrupted;
+  doc["interval_ms"] = report.interval_ms;
+  json runs = json::array();
+  for (const auto& r : report.runs) runs.push_back(run_json(r));
+  doc["runs"] = std::move(runs);
+  const MetricSummaries sums = summarize_runs(report.runs);
+  json summary = json::object();
+  summary["runs"] = report.runs.size();
+  for (const auto& [name, s] : sums.metrics) summary[name] = summary_json(s);
+  json counters = json::object();
+  for (const auto& [name, s] : sums.counters) counters[name] = summary_json(s);
+  summary["counters"] = std::move(counters);
+  doc["summary"] = std::move(summary);
+  doc["warnings"] = report.warnings;
+  doc["unavailable"] = report.unavailable;
+  return doc.dump(2) + "\n";
+}
+
+std::string jsonl_event(const Event& e) {
+  static constexpr const char* kKinds[] = {"marker", "token", "output", "rss", "counters",
+                                           "phase_begin", "phase_end", "ready", "warning"};
+  const auto kind = kKinds[static_cast<int>(e.kind)];
+  json j{{"event", kind}, {"t_ms", ms(e.t_ns)}};
+  if (!e.name.empty()) j["name"] = e.name;
+  if (!e.source.empty()) j["source"] = e.source;
+  if (!e.args.empty()) j["args"] = e.args;
+  if (e.rss) {
+    const json r = rss_json(*e.rss);
+    for (auto it = r.begin(); it != r.end(); ++it) {
+      if (it.key() != "t_ms") j[it.key()] = it.value();
+    }
+  }
+  for (const auto& [k, v] : e.values) j["values"][k] = v;
+  if (!e.text.empty()) j["message"] = e.text;
+  return j.dump();
+}
+
+std::string jsonl_run_start(int run_index, bool warmup, const std::vector<std::string>& command, std::int64_t t_mono_ns) {
+  return json{{"event", "run_start"}, {"run", run_index}, {"warmup", warmup}, {"command", command},
+              {"t_mono_ns", t_mono_ns}, {"schema_version", kSchemaVersion}}
+      .dump();
+}
+
+std::string jsonl_run_end(int run_index, const RunResult& r) {
+  json j = run_json(r);
+  j.erase("rss_samples");
+  j["event"] = "run_end";
+  j["run"] = run_index;
+  j["t_ms"] = ms(r.wall_ns);
+  return j.dump();
+}
+
+}  // namespace perfprobe::report

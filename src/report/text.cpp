@@ -1,0 +1,151 @@
+// The human summary of run/attach on stderr: aligned columns, scaled units, ± stddev over runs.
+#include <cmath>
+#include <cstdio>
+#include <string.h>
+
+#include "perfprobe/report/derived.hpp"
+#include "perfprobe/report/views.hpp"
+
+namespace perfprobe::report {
+
+namespace {
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string pad(std::string s, std::size_t width) {
+  if (s.size() < width) s.append(width - s.size(), ' ');
+  return s;
+}
+
+std::string format_unit_value(double v, const std::string& unit) {
+  return unit == "ns" ? format_duration_ns(v) : format_count(v);
+}
+
+struct Style {
+  bool color;
+  [[nodiscard]] std::string bold(const std::string& s) const { return color ? "\033[1m" + s + "\033[0m" : s; }
+  [[nodiscard]] std::string dim(const std::string& s) const { return color ? "\033[2m" + s + "\033[0m" : s; }
+  [[nodiscard]] std::string yellow(const std::string& s) const { return color ? "\033[33m" + s + "\033[0m" : s; }
+};
+
+// "812.4 ms ± 3.2 ms  (808.1 ms … 816.0 ms)" over runs, or the single value.
+std::string metric_line(const stats::Summary& s, std::string (*f)(double), double factor) {
+  std::string out = f(s.mean * factor);
+  if (s.n > 1) {
+    out = pad(out, 12) + " ± " + pad(f(s.stddev * factor), 11) + "  (" + f(s.min * factor) + " … " +
+          f(s.max * factor) + ")";
+  }
+  return out;
+}
+
+void write_counters(std::ostream& out, const RunReport& report, const MetricSummaries& sums, const Style& st) {
+  const auto& first = report.runs.front();
+  out << st.bold("  counters") << "\n";
+  const auto derived = derived_metrics(first.counters, first.wall_ns);
+  for (const auto& c : first.counters) {
+    std::string value;
+    std::string extra;
+    if (!c.supported) {
+      value = st.yellow("not supported");
+      extra = c.reason;
+    } else {
+      const auto it = sums.counters.find(c.name);
+      const stats::Summary s = it != sums.counters.end() ? it->second : stats::Summary{};
+      value = format_unit_value(s.mean, c.unit);
+      if (s.n > 1) value = pad(value, 12) + " ± " + format_unit_value(s.stddev, c.unit);
+      if (c.is_multiplexed()) extra = "scaled, ran " + fmt("%.1f%%", c.running_pct()) + " of the time";
+      if (c.name == "task-clock" && derived.count("cpus_utilized") != 0) {
+        extra = fmt("%.3f CPUs utilized", derived.at("cpus_utilized"));
+      }
+      if (c.name == "instructions" && derived.count("ipc") != 0) extra = fmt("%.2f insn per cycle", derived.at("ipc"));
+      if (c.name == "cache-misses" && derived.count("cache_miss_pct") != 0) {
+        extra = fmt("%.2f%% of cache refs", derived.at("cache_miss_pct"));
+      }
+      if (c.name == "branch-misses" && derived.count("branch_miss_pct") != 0) {
+        extra = fmt("%.2f%% of branches", derived.at("branch_miss_pct"));
+      }
+      if (!c.note.empty()) extra += (extra.empty() ? "" : "; ") + c.note;
+    }
+    out << "    " << pad(c.name, 20) << " " << pad(value, 30) << " " << st.dim(extra) << "\n";
+  }
+}
+
+std::string exit_description(const RunResult& r) {
+  if (r.signal) {
+    const char* abbrev = sigabbrev_np(*r.signal);
+    std::string s = "killed by SIG" + std::string(abbrev != nullptr ? abbrev : "?") + " (" + std::to_string(r.exit_code) + ")";
+    if (r.core_dumped) s += ", core dumped";
+    return s;
+  }
+  return std::to_string(r.exit_code);
+}
+
+}  // namespace
+
+std::string format_duration_ns(double ns) {
+  const double a = std::fabs(ns);
+  if (a >= 60e9) return fmt("%.1f min", ns / 60e9);
+  if (a >= 1e9) return fmt("%.3f s", ns / 1e9);
+  if (a >= 1e6) return fmt("%.1f ms", ns / 1e6);
+  if (a >= 1e3) return fmt("%.1f µs", ns / 1e3);
+  return fmt("%.0f ns", ns);
+}
+
+std::string format_bytes(double bytes) {
+  const double a = std::fabs(bytes);
+  if (a >= 1024.0 * 1024 * 1024) return fmt("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+  if (a >= 1024.0 * 1024) return fmt("%.1f MiB", bytes / (1024.0 * 1024));
+  if (a >= 1024.0) return fmt("%.1f KiB", bytes / 1024.0);
+  return fmt("%.0f B", bytes);
+}
+
+std::string format_count(double count) {
+  // Thousands separators keep large counts readable: 1,234,567.
+  const auto whole = static_cast<long long>(std::llround(count));
+  std::string digits = std::to_string(whole < 0 ? -whole : whole);
+  std::string out;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
+    out += digits[i];
+  }
+  return whole < 0 ? "-" + out : out;
+}
+
+void write_text(std::ostream& out, const RunReport& report, const TextOptions& options) {
+  const Style st{options.color};
+  std::string cmd;
+  for (const auto& a : report.command) cmd += (cmd.empty() ? "" : " ") + a;
+  out << "\n" << st.bold("perfprobe: " + cmd);
+  out << "  (" << report.runs.size() << (report.runs.size() == 1 ? " run" : " runs");
+  if (report.warmup > 0) out << ", " << report.warmup << " warm-up";
+  out << (report.interrupted ? ", interrupted" : "") << ")\n";
+  if (report.runs.empty()) {
+    out << "  no run completed\n";
+    return;
+  }
+  const MetricSummaries sums = summarize_runs(report.runs);
+  const auto ms_fmt = [](double v) { return format_duration_ns(v); };
+  const auto bytes_fmt = [](double v) { return format_bytes(v); };
+  out << "    " << pad("exit", 20) << " " << exit_description(report.runs.back()) << "\n";
+  out << "    " << pad("wall", 20) << " " << metric_line(sums.metrics.at("wall_ms"), +ms_fmt, 1e6) << "\n";
+  out << "    " << pad("user", 20) << " " << metric_line(sums.metrics.at("user_ms"), +ms_fmt, 1e6) << "\n";
+  out << "    " << pad("sys", 20) << " " << metric_line(sums.metrics.at("sys_ms"), +ms_fmt, 1e6) << "\n";
+  out << "    " << pad("peak RSS", 20) << " " << metric_line(sums.metrics.at("peak_rss_bytes"), +bytes_fmt, 1) << "\n";
+  const auto& last = report.runs.back();
+  if (!last.rss.empty()) {
+    out << "    " << pad("peak tree RSS", 20) << " "
+        << metric_line(sums.metrics.at("peak_tree_rss_bytes"), +bytes_fmt, 1) << "  "
+        << st.dim(std::to_string(last.rss.size()) + " samples every " + fmt("%.0f ms", report.interval_ms) +
+                  ", " + fmt("%.0f µs", last.rss_sample_cost_us) + " each")
+        << "\n";
+  }
+  if (!last.counters.empty()) write_counters(out, report, sums, st);
+  for (const auto& u : report.unavailable) out << st.yellow("perfprobe: warning: ") << "unavailable: " << u << "\n";
+  for (const auto& w : report.warnings) out << st.yellow("perfprobe: warning: ") << w << "\n";
+}
+
+}  // namespace perfprobe::report

@@ -1,0 +1,41 @@
+#include "perfprobe/cli/units.hpp"
+
+#include <gtest/gtest.h>
+
+#include "perfprobe/error.hpp"
+
+using namespace perfprobe::cli;
+
+TEST(ParseDuration, AcceptsEveryUnit) {
+  EXPECT_EQ(parse_duration_ns("100ms", "x"), 100'000'000);
+  EXPECT_EQ(parse_duration_ns("1.2s", "x"), 1'200'000'000);
+  EXPECT_EQ(parse_duration_ns("250us", "x"), 250'000);
+  EXPECT_EQ(parse_duration_ns("5 ns", "x"), 5);
+  EXPECT_EQ(parse_duration_ns("2min", "x"), 120'000'000'000);
+  EXPECT_EQ(parse_duration_ns("15", "x"), 15'000'000);  // bare number: the default unit, ms
+  EXPECT_EQ(parse_duration_ns("3", "x", "s"), 3'000'000'000);
+}
+
+TEST(ParseDuration, RejectsMalformedValuesNamingThem) {
+  try {
+    (void)parse_duration_ns("10parsecs", "--interval");
+    FAIL();
+  } catch (const perfprobe::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("--interval"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("10parsecs"), std::string::npos);
+  }
+  EXPECT_THROW((void)parse_duration_ns("", "x"), perfprobe::UsageError);
+  EXPECT_THROW((void)parse_duration_ns("ms", "x"), perfprobe::UsageError);
+  EXPECT_THROW((void)parse_duration_ns("-5ms", "x"), perfprobe::UsageError);
+  EXPECT_THROW((void)parse_duration_ns("nan", "x"), perfprobe::UsageError);
+}
+
+TEST(ParseSize, DistinguishesDecimalAndBinaryUnits) {
+  EXPECT_EQ(parse_size_bytes("15MiB", "x"), 15ULL << 20);
+  EXPECT_EQ(parse_size_bytes("2.5MB", "x"), 2'500'000ULL);
+  EXPECT_EQ(parse_size_bytes("1GiB", "x"), 1ULL << 30);
+  EXPECT_EQ(parse_size_bytes("4096", "x"), 4096ULL);
+  EXPECT_EQ(parse_size_bytes("1 KiB", "x"), 1024ULL);
+  EXPECT_THROW((void)parse_size_bytes("15 furlongs", "--max-size"), perfprobe::UsageError);
+  EXPECT_THROW((void)parse_size_bytes("abc", "--max-size"), perfprobe::UsageError);
+}

@@ -1,0 +1,58 @@
+// libpfm4 encoding, scaling, and the honest open of counters on this process.
+#include <gtest/gtest.h>
+
+#include "perfprobe/counters/counter_set.hpp"
+#include "perfprobe/error.hpp"
+
+using namespace perfprobe::counters;
+
+TEST(Scale, MultiplexedCountIsExtrapolatedByEnabledOverRunning) {
+  EXPECT_DOUBLE_EQ(scale(1000, 200, 100), 2000);
+  EXPECT_DOUBLE_EQ(scale(1000, 100, 100), 1000);
+  EXPECT_DOUBLE_EQ(scale(1000, 100, 0), 1000);  // never ran: no division by zero
+}
+
+TEST(Pfm, EncodesPerfGenericNames) {
+  const PfmLibrary pfm;
+  const auto tc = pfm.encode("task-clock");
+  EXPECT_EQ(tc.attr.type, PERF_TYPE_SOFTWARE);
+  EXPECT_EQ(tc.attr.config, PERF_COUNT_SW_TASK_CLOCK);
+  const auto cyc = pfm.encode("cycles");
+  EXPECT_EQ(cyc.attr.type, PERF_TYPE_HARDWARE);
+  EXPECT_FALSE(cyc.explicit_privilege_level);
+  EXPECT_TRUE(pfm.encode("cycles:u").explicit_privilege_level);
+}
+
+TEST(Pfm, UnknownNameIsAUsageErrorNamingIt) {
+  const PfmLibrary pfm;
+  try {
+    (void)pfm.encode("no-such-event");
+    FAIL();
+  } catch (const perfprobe::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("no-such-event"), std::string::npos);
+  }
+}
+
+TEST(CounterSet, SoftwareEventsCountOnThisProcessAndUnsupportedOnesSayWhy) {
+  const PfmLibrary pfm;
+  OpenOptions open;
+  open.enable_on_exec = false;
+  open.inherit = false;
+  const CounterSet set({pfm.encode("task-clock"), pfm.encode("cycles")}, {0}, open);
+  volatile unsigned long x = 0;
+  for (unsigned long i = 0; i < 10000000; ++i) x = x + i;
+  const auto readings = set.read();
+  ASSERT_EQ(readings.size(), 2U);
+  EXPECT_TRUE(readings[0].supported);
+  EXPECT_GT(readings[0].value, 1e6);
+  EXPECT_EQ(readings[0].unit, "ns");
+  if (!readings[1].supported) {
+    EXPECT_FALSE(readings[1].reason.empty());
+  }
+}
+
+TEST(ExplainOpenError, NamesTheFix) {
+  EXPECT_NE(explain_open_error(ENOENT, false).find("no PMU"), std::string::npos);
+  EXPECT_NE(explain_open_error(EACCES, true).find("CAP_PERFMON"), std::string::npos);
+  EXPECT_NE(explain_open_error(EMFILE, true).find("ulimit"), std::string::npos);
+}
