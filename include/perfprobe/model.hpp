@@ -55,6 +55,32 @@ struct Event {
   std::string text;                                  // free text (warnings)
 };
 
+// A named phase between two markers, with what it cost (issue #3's contract).
+struct PhaseResult {
+  std::string name;
+  std::int64_t start_ns = 0;  // since exec
+  std::int64_t end_ns = 0;
+  std::int64_t rss_delta_bytes = 0;
+  std::int64_t rss_anon_delta_bytes = 0;
+  std::int64_t rss_file_delta_bytes = 0;
+  std::vector<CounterReading> counters;  // deltas over the phase
+};
+
+struct Stall {
+  std::size_t index = 0;     // token index (0 = first token)
+  std::int64_t t_ns = 0;     // when the late token arrived, since exec
+  double latency_ms = 0;
+};
+
+// Tokens of one run: arrival times and what follows from them.
+struct TokenStats {
+  std::uint64_t count = 0;
+  std::optional<std::int64_t> ttft_ns;   // first token, since exec
+  double tokens_per_s = 0;               // (count-1) / (last - first), the decode rate
+  std::vector<double> latency_ms;        // inter-token latencies, count-1 of them
+  std::vector<Stall> stalls;
+};
+
 // Everything measured on one run of the target.
 struct RunResult {
   int exit_code = 0;              // the target's exit status, or 128+signal
@@ -74,6 +100,12 @@ struct RunResult {
   std::vector<RssSample> rss;
   std::vector<Event> events;
   double rss_sample_cost_us = 0;  // mean cost of one RSS sample of the tree
+
+  // Markers (issue #3): filled when --ready/--phase/--tokens or marker sources are in use.
+  std::optional<std::int64_t> startup_ns;  // exec -> ready
+  std::vector<PhaseResult> phases;
+  std::optional<TokenStats> tokens;
+  std::map<std::string, std::uint64_t> marker_counts;
 };
 
 }  // namespace perfprobe

@@ -3,6 +3,8 @@
 
 #include <signal.h>
 
+#include <algorithm>
+
 #include "perfprobe/counters/counter_set.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/launch/child.hpp"
@@ -71,10 +73,21 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
   RunResult r;
   if (session.interrupted) return r;
 
+  std::vector<std::unique_ptr<RunSource>> sources;
+  for (const auto& make : plan.sources) sources.push_back(make());
+
   // 1. Fork the target; it waits at the gate while everything that must precede exec is opened.
   launch::LaunchSpec spec;
   spec.argv = plan.command;
+  for (auto& source : sources) source->prepare_launch(spec);
   launch::Child child(spec);
+  std::vector<std::string> unavailable;
+  for (auto& source : sources) source->open(child.pid(), false, unavailable);
+  for (auto& u : unavailable) {
+    if (std::find(session.unavailable.begin(), session.unavailable.end(), u) == session.unavailable.end()) {
+      session.unavailable.push_back(std::move(u));
+    }
+  }
 
   // 2. Counters: enable_on_exec + inherit, so perfprobe's own work is not counted and every
   //    thread and child of the target is.
@@ -113,6 +126,7 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
     // No sample at time zero: the process is still inside exec and its figures mean nothing yet.
     loop.add_timer(std::chrono::nanoseconds(plan.interval_ns), take_rss);
   }
+  for (auto& source : sources) source->start(loop, timeline);
   loop.run_until([&] { return exited; });
 
   // 5. Collect: the exit status and rusage, then the counters (children's counts are folded into
@@ -123,6 +137,7 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
   r.counters = counter_set.read();
   r.interrupted = session.interrupted;
   r.rss_sample_cost_us = sampler.mean_cost_us();
+  for (auto& source : sources) source->finish(timeline, r);
   r.events = timeline.take();
   if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_run_end(run_index, r));
   return r;

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "jsonl_stream.hpp"
+#include "source.hpp"
 #include "perfprobe/app/diag.hpp"
 #include "perfprobe/counters/pfm.hpp"
 #include "perfprobe/model.hpp"
@@ -19,6 +20,7 @@ struct MeasurePlan {
   std::vector<counters::EventSpec> events;  // encoded once, opened afresh for every run
   std::int64_t interval_ns = 0;             // RSS sampling; 0 = only the final rusage
   std::string prepare;                      // shell command before the run
+  std::vector<SourceFactory> sources;       // made afresh for every run, in this order
 };
 
 // State that outlives one run: signals and the interrupt flag, the JSONL stream.
@@ -27,6 +29,7 @@ struct Session {
   const JsonlStream* jsonl = nullptr;
   bool interrupted = false;
   int interrupt_count = 0;
+  std::vector<std::string> unavailable;  // "source: why", collected over the runs (deduplicated)
 };
 
 // Runs the target once. Throws LaunchError when it cannot start, Error when --prepare fails.

@@ -72,6 +72,7 @@ int run_command(const cli::RunOptions& o, const Diag& diag) {
     if (!warmup && (!session.interrupted || r.wall_ns > 0)) rep.runs.push_back(std::move(r));
   }
   rep.interrupted = session.interrupted;
+  rep.unavailable = session.unavailable;
   rep.warnings = report::consistency_warnings(rep.runs);
   if (rep.interrupted) rep.warnings.emplace_back("interrupted: the report covers the runs up to the interruption");
 
