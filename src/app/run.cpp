@@ -3,7 +3,7 @@
 
 #include <sstream>
 
-#include "measure.hpp"
+#include "plan.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/report/run_report.hpp"
@@ -25,21 +25,6 @@ void check_writable(const std::string& path, const char* option) {
   }
 }
 
-std::vector<counters::EventSpec> encode_events(const cli::RunOptions& o, const counters::PfmLibrary& pfm) {
-  std::vector<counters::EventSpec> specs;
-  if (o.no_counters) return specs;
-  const auto names = o.events.empty() ? counters::default_events() : o.events;
-  for (const auto& name : names) specs.push_back(pfm.encode(name));  // unknown name: UsageError, exit 2
-  return specs;
-}
-
-int overall_exit_code(const std::vector<RunResult>& runs) {
-  for (const auto& r : runs) {
-    if (r.exit_code != 0) return r.exit_code;
-  }
-  return 0;
-}
-
 }  // namespace
 
 int run_command(const cli::RunOptions& o, const Diag& diag) {
@@ -47,34 +32,11 @@ int run_command(const cli::RunOptions& o, const Diag& diag) {
   check_writable(o.json_path, "--json");
   check_writable(o.jsonl_path, "--jsonl");
   const counters::PfmLibrary pfm;
-  MeasurePlan plan;
-  plan.command = o.command;
-  plan.events = encode_events(o, pfm);
-  plan.interval_ns = o.interval_ns;
-  plan.prepare = o.prepare;
-
+  const MeasurePlan plan = build_plan(o, pfm);
   const JsonlStream jsonl = o.jsonl_path.empty() ? JsonlStream() : JsonlStream(o.jsonl_path);
   Session session;
   session.jsonl = jsonl.enabled() ? &jsonl : nullptr;
-
-  report::RunReport rep;
-  rep.tool = "perfprobe " PERFPROBE_VERSION;
-  rep.command = o.command;
-  rep.warmup = o.warmup;
-  rep.interval_ms = static_cast<double>(o.interval_ns) / 1e6;
-
-  // Warm-up runs are measured the same way and thrown away; then the measured runs.
-  int last_exit = 0;
-  for (int i = 0; i < o.warmup + o.runs && !session.interrupted; ++i) {
-    const bool warmup = i < o.warmup;
-    RunResult r = measure_once(plan, session, diag, i, warmup);
-    last_exit = r.exit_code;
-    if (!warmup && (!session.interrupted || r.wall_ns > 0)) rep.runs.push_back(std::move(r));
-  }
-  rep.interrupted = session.interrupted;
-  rep.unavailable = session.unavailable;
-  rep.warnings = report::consistency_warnings(rep.runs);
-  if (rep.interrupted) rep.warnings.emplace_back("interrupted: the report covers the runs up to the interruption");
+  const report::RunReport rep = measure_runs(plan, o, session, diag);
 
   // Views: the JSON file first (atomically), then the human summary.
   if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, report::to_json_text(rep));
@@ -84,8 +46,7 @@ int run_command(const cli::RunOptions& o, const Diag& diag) {
     diag.stream() << text.str();
     diag.stream().flush();
   }
-  if (rep.runs.empty()) return last_exit != 0 ? last_exit : 130;
-  return overall_exit_code(rep.runs);
+  return exit_code_of(rep);
 }
 
 int run(const cli::Options& options, const Diag& diag) {
