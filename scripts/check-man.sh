@@ -7,7 +7,7 @@ man=$(dirname "$0")/../man/perfprobe.1
 status=0
 subcommands=$("$bin" --help | awk '/^Subcommands:/{f=1;next} f && NF {print $1}')
 for sub in $subcommands; do
-  grep -q "^\.SH.*$sub\|^\.SS.*$sub" "$man" || { echo "check-man: subcommand '$sub' is not in $man"; status=1; }
+  grep -qi "^\.SH.*$sub\|^\.SS.*$sub" "$man" || { echo "check-man: subcommand '$sub' is not in $man"; status=1; }
   for opt in $("$bin" "$sub" --help | grep -oE -- '--[a-z][a-z0-9-]+' | sort -u); do
     [[ "$opt" == "--help" ]] && continue
     grep -qF -- "${opt//-/\\-}" "$man" || grep -qF -- "$opt" "$man" || {
