@@ -277,3 +277,34 @@ TEST(RunCli, HelpAndVersionExitZero) {
   EXPECT_EQ(v.exit_code, 0);
   EXPECT_EQ(v.out.rfind("perfprobe ", 0), 0U);
 }
+
+TEST(RunCli, ManyThreadsStillStartAndAreCounted) {
+  harness::Result r;
+  const json j = run_json({"-e", "task-clock,page-faults", "--", fixture("threads_and_fork"), "32"}, &r);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("threads ok"), std::string::npos);
+  EXPECT_GT(j["runs"][0]["counters"]["page-faults"]["value"].get<double>(), 34 * 4096 * 0.9);
+}
+
+TEST(RunCli, AGigabyteOfOutputPassesThroughAndTheReportStaysRight) {
+  harness::TempDir dir;
+  const std::string cmd = perfprobe() + " run -q --json " + dir.file("r.json") +
+                          " -- dd if=/dev/zero bs=1M count=1024 status=none | wc -c";
+  const auto r = harness::run({"sh", "-c", cmd});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "1073741824\n");
+  const json j = harness::read_json(dir.file("r.json"));
+  EXPECT_EQ(j["runs"][0]["exit_code"], 0);
+  EXPECT_GT(j["runs"][0]["counters"]["task-clock"]["value"].get<double>(), 0);
+}
+
+TEST(RunCli, TargetKilledFromOutsideIsReportedWithItsSignal) {
+  harness::TempDir dir;
+  const std::string cmd = perfprobe() + " run -q --json " + dir.file("r.json") +
+                          " -- sh -c 'sleep 0.2; kill -KILL $$'";
+  const auto r = harness::run({"sh", "-c", cmd});
+  EXPECT_EQ(r.exit_code, 137);
+  const json j = harness::read_json(dir.file("r.json"));
+  EXPECT_EQ(j["runs"][0]["signal"], 9);
+  EXPECT_FALSE(j["runs"][0]["interrupted"].get<bool>());
+}
