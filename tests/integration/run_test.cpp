@@ -308,3 +308,33 @@ TEST(RunCli, TargetKilledFromOutsideIsReportedWithItsSignal) {
   EXPECT_EQ(j["runs"][0]["signal"], 9);
   EXPECT_FALSE(j["runs"][0]["interrupted"].get<bool>());
 }
+
+TEST(RunCli, CtrlCOnTheTerminalReachesTheTargetOnceAndTheReportIsWritten) {
+  // A real terminal: perfprobe runs on a pty in its own session; ^C typed there makes the tty driver
+  // send SIGINT to the whole foreground process group, target included. perfprobe must not send a
+  // second one (the target counts them) and must still write its report.
+  harness::TempDir dir;
+  const std::string script =
+      "import os, pty, sys, time\n"
+      "pid, fd = pty.fork()\n"
+      "if pid == 0:\n"
+      "    os.execv(sys.argv[1], sys.argv[1:])\n"
+      "time.sleep(0.5)\n"
+      "os.write(fd, b'\\x03')\n"
+      "out = b''\n"
+      "while True:\n"
+      "    try:\n"
+      "        data = os.read(fd, 4096)\n"
+      "    except OSError:\n"
+      "        break\n"
+      "    if not data: break\n"
+      "    out += data\n"
+      "_, status = os.waitpid(pid, 0)\n"
+      "sys.exit(os.waitstatus_to_exitcode(status) & 255)\n";
+  const auto r = run({"python3", "-c", script, perfprobe(), "run", "-q", "--json", dir.file("r.json"), "--",
+                      fixture("sigcount"), "1500"});
+  EXPECT_EQ(r.exit_code, 11) << r.err;  // 10 + exactly one SIGINT
+  const json j = harness::read_json(dir.file("r.json"));
+  EXPECT_TRUE(j["interrupted"].get<bool>());
+  EXPECT_EQ(j["runs"][0]["exit_code"], 11);
+}
