@@ -23,3 +23,28 @@ cmake --preset release >/dev/null
 cmake --build --preset release -j"$jobs"
 ctest --preset release -j"$jobs" --timeout 300
 scripts/check-man.sh build/release/perfprobe
+
+echo "== dogfood: perfprobe gates itself with perfprobe check"
+# Stripped size of the release binary (about 2.5 MiB today: a 2x regression, such as a library
+# linked statically by accident, fails) and the p95 wall time of `perfprobe --version` over 20 runs
+# (a few ms today; it exits at once, so no ready marker applies and startup is its wall time).
+build/release/perfprobe check --binary build/release/perfprobe --max-stripped-size 5MiB \
+  --max-wall 50ms -r 20 -w 2 --junit build/release/dogfood-junit.xml \
+  --markdown build/release/dogfood.md -- build/release/perfprobe --version >/dev/null ||
+  { cat build/release/dogfood.md; echo "dogfood gate failed"; exit 1; }
+cat build/release/dogfood.md
+
+echo "== fuzz: the ELF reader and check's config/baseline readers (libFuzzer, ASan+UBSan)"
+cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DPERFPROBE_FUZZ=ON -DPERFPROBE_BUILD_TESTS=OFF \
+  -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
+  -DPERFPROBE_SANITIZE=address,undefined >/dev/null
+cmake --build build/fuzz -j"$jobs" --target elf_reader_fuzz baseline_fuzz
+corpus=$(mktemp -d)
+trap 'rm -rf "$corpus"' EXIT
+mkdir -p "$corpus/elf" "$corpus/json"
+cp /usr/bin/true build/release/tests/fixtures/exit_with "$corpus/elf/"
+cp build/fuzz/src/elf/CMakeFiles/perfprobe_elf.dir/size_diff.cpp.o "$corpus/elf/" 2>/dev/null || true
+echo '{"samples": {"wall_ms": [1, 2]}}' > "$corpus/json/check.json"
+echo '{"command": ["x"], "runs": 3, "budgets": {"peak_rss": "1MiB", "phase_p95": {"a": 5}}}' > "$corpus/json/config.json"
+build/fuzz/tests/fuzz/elf_reader_fuzz -max_total_time=20 -max_len=65536 -rss_limit_mb=2048 "$corpus/elf" 2>&1 | tail -3
+build/fuzz/tests/fuzz/baseline_fuzz -max_total_time=10 "$corpus/json" 2>&1 | tail -3

@@ -20,6 +20,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "perfprobe/marker.h" /* readiness, phases and tokens for perfprobe: ~50 ns a mark */
+
 static const char* const kWords[] = {"the", "model", "thinks", "about", "tokens", "and", "prints",
                                      "them", "one", "by", "slowly", "while", "perfprobe", "watches"};
 
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   const size_t bytes = (size_t)weights_mb << 20;
 
   /* --- model load --- */
+  PERFPROBE_PHASE_BEGIN("load");
   struct stat st;
   if (stat(weights, &st) != 0 || (size_t)st.st_size != bytes) {
     if (create_weights(weights, bytes) != 0) { fprintf(stderr, "toy_llm: cannot create %s: %s\n", weights, strerror(errno)); return 1; }
@@ -91,6 +94,8 @@ int main(int argc, char** argv) {
   char* kv = kv_bytes ? malloc(kv_bytes) : NULL;
   if (kv_bytes && !kv) { fprintf(stderr, "toy_llm: out of memory\n"); return 1; }
   if (kv) memset(kv, 1, kv_bytes);
+  PERFPROBE_PHASE_END("load");
+  PERFPROBE_READY();
   fprintf(stderr, "ready: %ld MiB of weights, prompt '%s'\n", weights_mb, prompt);
 
   /* --- generation --- */
@@ -106,6 +111,7 @@ int main(int argc, char** argv) {
     float s = matvec(w + slice * cols, rows, cols, x, y);
     for (size_t c = 0; c < cols; ++c) x[c] = y[c % rows] * 0.001f;
     seed = seed * 1103515245u + 12345u + (unsigned)(s != s ? 0 : 1);
+    PERFPROBE_TOKEN();
     printf("%s%s", t ? " " : "", kWords[(seed >> 16) % (sizeof kWords / sizeof kWords[0])]);
     fflush(stdout);
   }

@@ -79,6 +79,9 @@ struct TokenStats {
   double tokens_per_s = 0;               // (count-1) / (last - first), the decode rate
   std::vector<double> latency_ms;        // inter-token latencies, count-1 of them
   std::vector<Stall> stalls;
+  // Cost per token over the decode (first token to the end of the run), e.g. "task_clock_ms",
+  // "instructions", "cycles": counter deltas divided by the tokens after the first.
+  std::map<std::string, double> per_token;
 };
 
 // Everything measured on one run of the target.
@@ -106,6 +109,7 @@ struct RunResult {
   std::vector<PhaseResult> phases;
   std::optional<TokenStats> tokens;
   std::map<std::string, std::uint64_t> marker_counts;
+  std::uint64_t markers_dropped = 0;  // marker-API marks lost because the ring was full
 };
 
 }  // namespace perfprobe

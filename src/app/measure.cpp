@@ -8,6 +8,7 @@
 #include "perfprobe/counters/counter_set.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/launch/child.hpp"
+#include "perfprobe/memory/page_cache.hpp"
 #include "perfprobe/memory/rss.hpp"
 #include "perfprobe/report/views.hpp"
 #include "perfprobe/sys/clock.hpp"
@@ -47,6 +48,27 @@ void fill_from_exit(RunResult& r, const launch::ExitStatus& st) {
   r.involuntary_ctxt_switches = static_cast<std::uint64_t>(st.usage.ru_nivcsw);
 }
 
+// Phase boundaries and readiness get an RSS sample and a counter snapshot right away, so per-phase
+// deltas are not limited by the sampling interval; so does the first token (decode cost per token).
+bool wants_snapshot(const markers::AnalysisPlan& plan, const Event& e, bool& first_token_seen) {
+  if (e.kind == EventKind::ready || e.kind == EventKind::phase_begin || e.kind == EventKind::phase_end) return true;
+  if (e.kind == EventKind::rss || e.kind == EventKind::counters) return false;
+  if (plan.ready && markers::matches(*plan.ready, e)) return true;
+  for (const auto& p : plan.phases) {
+    if (markers::matches(p.begin, e) || markers::matches(p.end, e)) return true;
+  }
+  const bool token = plan.tokens ? markers::matches(*plan.tokens, e) : (e.kind == EventKind::token && e.source == "mark");
+  if (token && !first_token_seen) {
+    first_token_seen = true;
+    return true;
+  }
+  return false;
+}
+
+void add_unique(std::vector<std::string>& list, std::string item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
+}
+
 }  // namespace
 
 void run_prepare(const std::string& command, Session& session) {
@@ -68,10 +90,10 @@ void run_prepare(const std::string& command, Session& session) {
 }
 
 RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& diag, int run_index, bool warmup) {
-  (void)diag;
   if (!plan.prepare.empty()) run_prepare(plan.prepare, session);
   RunResult r;
   if (session.interrupted) return r;
+  for (auto& failed : memory::evict_from_page_cache(plan.cold_files)) add_unique(session.unavailable, "--cold: " + failed);
 
   std::vector<std::unique_ptr<RunSource>> sources;
   for (const auto& make : plan.sources) sources.push_back(make());
@@ -99,8 +121,11 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
     session.jsonl->write_line(report::jsonl_run_start(run_index, warmup, plan.command, release_ns));
   }
   const std::int64_t t0 = child.release();
+  bool snapshot_due = false;
+  bool first_token_seen = false;
   Timeline timeline(t0, [&](const Event& e) {
     if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_event(e));
+    if (wants_snapshot(plan.analysis, e, first_token_seen)) snapshot_due = true;
   });
 
   // 4. The event loop: exit of the target, signals to forward, RSS samples.
@@ -109,11 +134,25 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
   loop.add_fd(child.pidfd(), [&] { exited = true; });
   loop.add_fd(session.signals.fd(), [&] { on_signal(session, child); });
   memory::RssSampler sampler(child.pid());
+  bool rss_warned = false;
   const auto take_rss = [&] {
     const std::int64_t now = sys::monotonic_ns();
     if (auto s = sampler.sample(timeline.relative(now))) {
       r.peak_tree_rss_bytes = std::max(r.peak_tree_rss_bytes, s->rss_bytes);
       r.rss.push_back(*s);
+      if (plan.rss_warn_bytes > 0 && s->rss_bytes >= plan.rss_warn_bytes && !rss_warned) {
+        rss_warned = true;
+        Event w;
+        w.t_ns = now;
+        w.kind = EventKind::warning;
+        w.source = "rss";
+        w.name = "rss_warn";
+        w.text = "RSS " + report::format_bytes(static_cast<double>(s->rss_bytes)) + " crossed --rss-warn " +
+                 report::format_bytes(static_cast<double>(plan.rss_warn_bytes)) + " at " +
+                 report::format_duration_ns(static_cast<double>(timeline.relative(now))) + " after exec";
+        diag.warning(w.text);
+        timeline.add(std::move(w));
+      }
       Event e;
       e.t_ns = now;
       e.kind = EventKind::rss;
@@ -126,8 +165,23 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
     // No sample at time zero: the process is still inside exec and its figures mean nothing yet.
     loop.add_timer(std::chrono::nanoseconds(plan.interval_ns), take_rss);
   }
+  const auto take_snapshot = [&] {
+    snapshot_due = false;
+    take_rss();
+    Event c;
+    c.t_ns = sys::monotonic_ns();
+    c.kind = EventKind::counters;
+    c.source = "boundary";
+    for (const auto& reading : counter_set.read()) {
+      if (reading.supported) c.values.emplace_back(reading.name, reading.value);
+    }
+    timeline.add(std::move(c));
+  };
   for (auto& source : sources) source->start(loop, timeline);
-  loop.run_until([&] { return exited; });
+  loop.run_until([&] {
+    if (snapshot_due && !exited) take_snapshot();
+    return exited;
+  });
 
   // 5. Collect: the exit status and rusage, then the counters (children's counts are folded into
   //    the inherited parent events as they exit).
@@ -139,6 +193,7 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
   r.rss_sample_cost_us = sampler.mean_cost_us();
   for (auto& source : sources) source->finish(timeline, r);
   r.events = timeline.take();
+  markers::analyze(plan.analysis, r);
   if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_run_end(run_index, r));
   return r;
 }

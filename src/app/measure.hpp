@@ -10,6 +10,7 @@
 #include "source.hpp"
 #include "perfprobe/app/diag.hpp"
 #include "perfprobe/counters/pfm.hpp"
+#include "perfprobe/markers/analysis.hpp"
 #include "perfprobe/model.hpp"
 #include "perfprobe/sys/signals.hpp"
 
@@ -21,6 +22,12 @@ struct MeasurePlan {
   std::int64_t interval_ns = 0;             // RSS sampling; 0 = only the final rusage
   std::string prepare;                      // shell command before the run
   std::vector<SourceFactory> sources;       // made afresh for every run, in this order
+  // Markers (issue #3): how the timeline is analysed, what to evict before each run (--cold),
+  // the RSS that triggers a warning (0 = none).
+  markers::AnalysisPlan analysis;
+  std::vector<std::string> cold_files;
+  std::uint64_t rss_warn_bytes = 0;
+  std::vector<std::string> warnings;        // found while planning (e.g. --unbuffer cannot apply)
 };
 
 // State that outlives one run: signals and the interrupt flag, the JSONL stream.

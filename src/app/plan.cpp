@@ -1,6 +1,8 @@
 // Plan building and the runs loop shared by `run` and `check`.
 #include "plan.hpp"
 
+#include "marker_plan.hpp"
+
 #include "perfprobe/report/run_report.hpp"
 
 namespace perfprobe::app {
@@ -14,6 +16,7 @@ MeasurePlan build_plan(const cli::RunOptions& o, const counters::PfmLibrary& pfm
   }
   plan.interval_ns = o.interval_ns;
   plan.prepare = o.prepare;
+  add_marker_plan(o, plan);  // --ready/--phase/--tokens/--usdt...: their sources and analysis
   return plan;
 }
 
@@ -34,6 +37,7 @@ report::RunReport measure_runs(const MeasurePlan& plan, const cli::RunOptions& o
   rep.interrupted = session.interrupted;
   rep.unavailable = session.unavailable;
   rep.warnings = report::consistency_warnings(rep.runs);
+  rep.warnings.insert(rep.warnings.end(), plan.warnings.begin(), plan.warnings.end());
   if (rep.interrupted) rep.warnings.emplace_back("interrupted: the report covers the runs up to the interruption");
   return rep;
 }

@@ -6,6 +6,7 @@
 #include "plan.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/error.hpp"
+#include "perfprobe/report/profile_report.hpp"
 #include "perfprobe/report/run_report.hpp"
 #include "perfprobe/report/views.hpp"
 #include "perfprobe/sys/fd.hpp"
@@ -31,6 +32,7 @@ int run_command(const cli::RunOptions& o, const Diag& diag) {
   // Plan: every check of user input before any process starts.
   check_writable(o.json_path, "--json");
   check_writable(o.jsonl_path, "--jsonl");
+  check_writable(o.trace_path, "--trace");
   const counters::PfmLibrary pfm;
   const MeasurePlan plan = build_plan(o, pfm);
   const JsonlStream jsonl = o.jsonl_path.empty() ? JsonlStream() : JsonlStream(o.jsonl_path);
@@ -40,6 +42,7 @@ int run_command(const cli::RunOptions& o, const Diag& diag) {
 
   // Views: the JSON file first (atomically), then the human summary.
   if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, report::to_json_text(rep));
+  if (!o.trace_path.empty()) sys::write_file_atomic(o.trace_path, report::to_trace_json(rep.runs, rep.command));
   if (!o.quiet) {
     std::ostringstream text;
     report::write_text(text, rep, report::TextOptions{diag.color()});
@@ -55,6 +58,18 @@ int run(const cli::Options& options, const Diag& diag) {
       return run_command(options.run, diag);
     case cli::Command::events:
       return events_command(options.events, diag);
+    case cli::Command::probes:
+      return probes_command(options.probes, diag);
+    case cli::Command::size:
+      return size_command(options.size, diag);
+    case cli::Command::check:
+      return check_command(options.check, diag);
+    case cli::Command::record:
+      return record_command(options.record, diag);  // run + sampling -> data file (issue #5)
+    case cli::Command::report:
+      return report_command(options.report, diag);
+    case cli::Command::attach:
+      return attach_command(options.attach, diag);
     case cli::Command::none:
       break;
   }

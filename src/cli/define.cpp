@@ -27,6 +27,12 @@ void define(CLI::App& app, Options& options) {
       ->default_str("auto");
   define_run(app, options);
   define_events(app, options);
+  define_probes(app, options);
+  define_size(app, options);
+  define_check(app, options);
+  define_record(app, options);
+  define_report(app, options);
+  define_attach(app, options);
 }
 
 void parse(CLI::App& app, Options& options, int argc, const char* const* argv) {
@@ -45,8 +51,26 @@ void finalize(const CLI::App& app, Options& options) {
   if (app.got_subcommand("run")) {
     options.command = Command::run;
     finalize_run(*app.get_subcommand("run"), options, options.run);
+  } else if (app.got_subcommand("probes")) {
+    options.command = Command::probes;
+    finalize_probes(options.probes);
   } else if (app.got_subcommand("events")) {
     options.command = Command::events;
+  } else if (app.got_subcommand("size")) {
+    options.command = Command::size;
+    finalize_size(options);
+  } else if (app.got_subcommand("record")) {
+    options.command = Command::record;
+    finalize_record(*app.get_subcommand("record"), options, options.record);
+  } else if (app.got_subcommand("report")) {
+    options.command = Command::report;
+    finalize_report(options);
+  } else if (app.got_subcommand("attach")) {
+    options.command = Command::attach;
+    finalize_attach(*app.get_subcommand("attach"), options, options.attach);
+  } else if (app.got_subcommand("check")) {
+    options.command = Command::check;
+    finalize_check(*app.get_subcommand("check"), options, options.check);
   }
 }
 

@@ -64,7 +64,10 @@ void define_run(CLI::App& app, Options& options) {
       ->default_str("100ms")->type_name("TIME");
   sub->add_option("--json", o.json_path, "Write the report as JSON to FILE (atomically)")->type_name("FILE");
   sub->add_option("--jsonl", o.jsonl_path, "Stream events as JSON lines to FILE while the run goes on")->type_name("FILE");
+  sub->add_option("--trace", o.trace_path, "Write the timeline as Chrome trace-event JSON (ui.perfetto.dev) to FILE")
+      ->type_name("FILE");
   sub->add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr");
+  define_run_markers(*sub, o);
 }
 
 void finalize_run(const CLI::App& sub, const Options& options, RunOptions& run) {
@@ -78,6 +81,7 @@ void finalize_run(const CLI::App& sub, const Options& options, RunOptions& run) 
   }
   run.events = split_comma_list(run.events, "-e");
   if (run.no_counters && !run.events.empty()) throw UsageError("--no-counters and -e/--event contradict each other");
+  finalize_run_markers(run);
 }
 
 }  // namespace perfprobe::cli

@@ -12,6 +12,32 @@ void finalize_run(const CLI::App& sub, const Options& options, RunOptions& run);
 
 void define_events(CLI::App& app, Options& options);
 
+void define_probes(CLI::App& app, Options& options);
+void finalize_probes(ProbesOptions& probes);
+
+// The marker options of run (--usdt, --ready, --phase, --tokens, ...), in run_markers_options.cpp.
+void define_run_markers(CLI::App& sub, RunOptions& run);
+void finalize_run_markers(RunOptions& run);
+
+void define_size(CLI::App& app, Options& options);
+void finalize_size(const Options& options);
+
+void define_check(CLI::App& app, Options& options);
+void finalize_check(const CLI::App& sub, const Options& options, CheckOptions& check);
+
+// record, report, attach (issue #5). Sampling and the basic measurement options are shared by
+// record and attach; they live in record_command.cpp.
+void define_record(CLI::App& app, Options& options);
+void finalize_record(const CLI::App& sub, const Options& options, RecordOptions& record);
+void define_report(CLI::App& app, Options& options);
+void finalize_report(const Options& options);
+void define_attach(CLI::App& app, Options& options);
+void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions& attach);
+void define_sampling(CLI::App& sub, SamplingOptions& sampling);
+void finalize_sampling(const CLI::App& sub, SamplingOptions& sampling);
+void define_measure_basics(CLI::App& sub, RunOptions& run);  // -e --no-counters -i --json --jsonl --trace -q
+void finalize_measure_basics(RunOptions& run);
+
 // "a,b" "c" -> a, b, c; an empty element is a UsageError naming the option.
 [[nodiscard]] std::vector<std::string> split_comma_list(const std::vector<std::string>& specs, const std::string& option);
 

@@ -50,6 +50,45 @@ json rss_json(const RssSample& s) {
               {"file_bytes", s.file_bytes},   {"shmem_bytes", s.shmem_bytes}, {"processes", s.processes}};
 }
 
+// Issue #3's contract: startup, phases, tokens, marker counts.
+json phase_json(const PhaseResult& p) {
+  json counters = json::object();
+  for (const auto& c : p.counters) counters[c.name] = c.value;
+  return json{{"name", p.name},
+              {"start_ms", ms(p.start_ns)},
+              {"end_ms", ms(p.end_ns)},
+              {"duration_ms", ms(p.end_ns - p.start_ns)},
+              {"rss_delta_bytes", p.rss_delta_bytes},
+              {"rss_anon_delta_bytes", p.rss_anon_delta_bytes},
+              {"rss_file_delta_bytes", p.rss_file_delta_bytes},
+              {"counters", std::move(counters)}};
+}
+
+json tokens_json(const TokenStats& t) {
+  json j{{"count", t.count}, {"ttft_ms", t.ttft_ns ? json(ms(*t.ttft_ns)) : json(nullptr)}, {"tokens_per_s", t.tokens_per_s}};
+  const auto s = stats::summarize(t.latency_ms);
+  j["latency_ms"] = json{{"n", s.n}, {"mean", s.mean}, {"p50", s.median}, {"p90", s.p90}, {"p99", s.p99}, {"max", s.max}};
+  json stalls = json::array();
+  for (const auto& st : t.stalls) stalls.push_back(json{{"index", st.index}, {"t_ms", ms(st.t_ns)}, {"latency_ms", st.latency_ms}});
+  j["stalls"] = std::move(stalls);
+  json per_token = json::object();
+  for (const auto& [k, v] : t.per_token) per_token[k] = v;
+  j["per_token"] = std::move(per_token);
+  return j;
+}
+
+void add_markers_json(json& j, const RunResult& r) {
+  if (r.startup_ns) j["startup_ms"] = ms(*r.startup_ns);
+  json phases = json::array();
+  for (const auto& p : r.phases) phases.push_back(phase_json(p));
+  j["phases"] = std::move(phases);
+  if (r.tokens) j["tokens"] = tokens_json(*r.tokens);
+  json markers = json::object();
+  for (const auto& [name, count] : r.marker_counts) markers[name] = json{{"count", count}};
+  j["markers"] = std::move(markers);
+  j["markers_dropped"] = r.markers_dropped;
+}
+
 json run_json(const RunResult& r) {
   json j{{"exit_code", r.exit_code},
          {"signal", signal_json(r.signal)},
@@ -77,6 +116,7 @@ json run_json(const RunResult& r) {
   for (const auto& s : r.rss) rss.push_back(rss_json(s));
   j["rss_samples"] = std::move(rss);
   j["rss_sample_cost_us"] = r.rss_sample_cost_us;
+  add_markers_json(j, r);
   return j;
 }
 

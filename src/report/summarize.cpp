@@ -16,6 +16,26 @@ std::vector<double> collect(const std::vector<RunResult>& runs, double (*get)(co
   return values;
 }
 
+// Startup, tokens and phases (issue #3), over the runs that have them; n says how many.
+void add_marker_summaries(const std::vector<RunResult>& runs, MetricSummaries& out) {
+  std::map<std::string, std::vector<double>> values;
+  for (const auto& r : runs) {
+    if (r.startup_ns) values["startup_ms"].push_back(static_cast<double>(*r.startup_ns) / 1e6);
+    if (r.tokens && r.tokens->ttft_ns) {
+      values["ttft_ms"].push_back(static_cast<double>(*r.tokens->ttft_ns) / 1e6);
+      values["tokens_per_s"].push_back(r.tokens->tokens_per_s);
+    }
+    if (r.tokens && !r.tokens->latency_ms.empty()) {
+      values["token_latency_p50_ms"].push_back(stats::percentile(r.tokens->latency_ms, 50));
+      values["token_latency_p99_ms"].push_back(stats::percentile(r.tokens->latency_ms, 99));
+    }
+    std::map<std::string, double> first_of;  // a phase that repeats within a run: its total
+    for (const auto& p : r.phases) first_of[p.name] += static_cast<double>(p.end_ns - p.start_ns) / 1e6;
+    for (const auto& [name, ms] : first_of) values["phase." + name + ".duration_ms"].push_back(ms);
+  }
+  for (auto& [name, v] : values) out.metrics[name] = stats::summarize(std::move(v));
+}
+
 }  // namespace
 
 MetricSummaries summarize_runs(const std::vector<RunResult>& runs) {
@@ -36,6 +56,7 @@ MetricSummaries summarize_runs(const std::vector<RunResult>& runs) {
     }
   }
   for (auto& [name, values] : counter_values) out.counters[name] = stats::summarize(std::move(values));
+  add_marker_summaries(runs, out);
   return out;
 }
 

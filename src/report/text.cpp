@@ -74,6 +74,48 @@ void write_counters(std::ostream& out, const RunReport& report, const MetricSumm
   }
 }
 
+// Startup, the phase table and the token figures (issue #3): over runs where there are several.
+void write_markers(std::ostream& out, const RunReport& report, const MetricSummaries& sums, const Style& st) {
+  const auto& last = report.runs.back();
+  const auto ms_fmt = [](double v) { return format_duration_ns(v); };
+  const auto line = [&](const std::string& label, const std::string& key, double factor, std::string (*f)(double)) {
+    const auto it = sums.metrics.find(key);
+    if (it != sums.metrics.end()) out << "    " << pad(label, 20) << " " << metric_line(it->second, f, factor) << "\n";
+  };
+  line("startup", "startup_ms", 1e6, +ms_fmt);
+  if (!last.phases.empty()) {
+    out << st.bold("  phases") << st.dim("                 start      duration   RSS Δ (anon / file)") << "\n";
+    for (const auto& p : last.phases) {
+      out << "    " << pad(p.name, 20) << " " << pad(format_duration_ns(static_cast<double>(p.start_ns)), 10) << " "
+          << pad(format_duration_ns(static_cast<double>(p.end_ns - p.start_ns)), 10) << " "
+          << format_bytes(static_cast<double>(p.rss_delta_bytes)) << " ("
+          << format_bytes(static_cast<double>(p.rss_anon_delta_bytes)) << " / "
+          << format_bytes(static_cast<double>(p.rss_file_delta_bytes)) << ")\n";
+    }
+  }
+  if (last.tokens) {
+    const auto& t = *last.tokens;
+    out << st.bold("  tokens") << "   " << t.count << (t.stalls.empty() ? "" : ", " + std::to_string(t.stalls.size()) + " stalls") << "\n";
+    line("time to first token", "ttft_ms", 1e6, +ms_fmt);
+    const auto per_s = [](double v) { return fmt("%.1f/s", v); };
+    line("tokens per second", "tokens_per_s", 1, +per_s);
+    if (!t.latency_ms.empty()) {
+      const auto s = stats::summarize(t.latency_ms);
+      out << "    " << pad("inter-token", 20) << " p50 " << format_duration_ns(s.median * 1e6) << "  p90 "
+          << format_duration_ns(s.p90 * 1e6) << "  p99 " << format_duration_ns(s.p99 * 1e6) << "  max "
+          << format_duration_ns(s.max * 1e6) << "\n";
+    }
+    const auto cpu = t.per_token.find("cpu_ms");
+    if (cpu != t.per_token.end()) out << "    " << pad("CPU per token", 20) << " " << format_duration_ns(cpu->second * 1e6) << "\n";
+  }
+  if (!last.marker_counts.empty()) {
+    std::string list;
+    for (const auto& [name, count] : last.marker_counts) list += (list.empty() ? "" : ", ") + name + " " + std::to_string(count);
+    out << "    " << pad("markers", 20) << " " << list << "\n";
+  }
+  if (last.markers_dropped > 0) out << st.yellow("perfprobe: warning: ") << last.markers_dropped << " marks dropped: the marker ring was full\n";
+}
+
 std::string exit_description(const RunResult& r) {
   if (r.signal) {
     const char* abbrev = sigabbrev_np(*r.signal);
@@ -143,6 +185,7 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
                   ", " + fmt("%.0f µs", last.rss_sample_cost_us) + " each")
         << "\n";
   }
+  write_markers(out, report, sums, st);
   if (!last.counters.empty()) write_counters(out, report, sums, st);
   for (const auto& u : report.unavailable) out << st.yellow("perfprobe: warning: ") << "unavailable: " << u << "\n";
   for (const auto& w : report.warnings) out << st.yellow("perfprobe: warning: ") << w << "\n";

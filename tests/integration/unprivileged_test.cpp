@@ -34,7 +34,7 @@ TEST(Unprivileged, CountsUserSpaceAndExplainsWhatItCannotCount) {
   const json j = harness::read_json(dir.file("u.json"));
   const auto& c = j["runs"][0]["counters"];
   ASSERT_TRUE(c["task-clock"]["supported"].get<bool>());
-  EXPECT_GT(c["task-clock"]["value"].get<double>(), 30e6);
+  EXPECT_GT(c["task-clock"]["value"].get<double>(), 5e6);  // spins 50 ms of wall time; the machine may be busy
   if (std::stoi(harness::read_text("/proc/sys/kernel/perf_event_paranoid")) >= 2) {
     EXPECT_EQ(c["task-clock"]["scope"], "user");
     EXPECT_FALSE(c["task-clock"]["note"].get<std::string>().empty());

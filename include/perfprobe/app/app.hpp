@@ -12,5 +12,11 @@ int run(const cli::Options& options, const Diag& diag);
 
 int run_command(const cli::RunOptions& options, const Diag& diag);
 int events_command(const cli::EventsOptions& options, const Diag& diag);
+int record_command(const cli::RecordOptions& options, const Diag& diag);
+int report_command(const cli::ReportOptions& options, const Diag& diag);
+int attach_command(const cli::AttachOptions& options, const Diag& diag);
+int size_command(const cli::SizeOptions& options, const Diag& diag);
+int check_command(const cli::CheckOptions& options, const Diag& diag);
+int probes_command(const cli::ProbesOptions& options, const Diag& diag);
 
 }  // namespace perfprobe::app

@@ -1,0 +1,34 @@
+// Analysis of `perfprobe check`: per-run samples of the runs, budgets checked against them and
+// against binary sizes, and the baseline comparison. Pure functions (no syscalls).
+#pragma once
+
+#include <vector>
+
+#include "perfprobe/elf/binary_size.hpp"
+#include "perfprobe/gate/verdict.hpp"
+#include "perfprobe/model.hpp"
+
+namespace perfprobe::gate {
+
+// Per-run values of every metric the runs have (startup only for runs that got ready, etc.).
+[[nodiscard]] Samples samples_of(const std::vector<RunResult>& runs);
+
+// Checks each budget: run budgets against `runs`, size budgets against the binary of the same path.
+[[nodiscard]] std::vector<BudgetResult> check_budgets(const std::vector<Budget>& budgets, const std::vector<RunResult>& runs,
+                                                      const std::vector<elf::BinarySize>& binaries);
+
+// Mann-Whitney U test, one-sided: the p-value of "current tends to be larger than baseline".
+// Exact (the U distribution without ties) when n1 + n2 <= 40 and there are no ties; otherwise the
+// normal approximation with tie and continuity corrections.
+struct UTest {
+  double u = 0;
+  double p_value = 1;
+  bool exact = false;
+};
+[[nodiscard]] UTest mann_whitney_greater(const std::vector<double>& current, const std::vector<double>& baseline);
+
+// Compares every metric present in both with at least 2 values on each side.
+[[nodiscard]] std::vector<RegressionResult> compare_to_baseline(const Samples& baseline, const Samples& current,
+                                                                const BaselineSettings& settings);
+
+}  // namespace perfprobe::gate

@@ -1,0 +1,194 @@
+/* perfprobe's marker API: header-only, C99 and C++. Tell perfprobe when a program is ready, where its
+ * phases begin and end, and when each token comes out:
+ *
+ *   PERFPROBE_READY();                 PERFPROBE_TOKEN();
+ *   PERFPROBE_PHASE_BEGIN("load");     PERFPROBE_PHASE_END("load");
+ *   PERFPROBE_MARK("kv_cache_full");
+ *
+ * Names must be string literals (at most 55 bytes). Under `perfprobe run` each mark is written to a
+ * shared-memory ring whose descriptor perfprobe hands over in PERFPROBE_MARKER_FD: about 50 ns, no
+ * system call, no privilege; when the ring is full the mark is counted as dropped, never blocking.
+ * Outside perfprobe a mark costs one predictable branch. Each macro also emits an SDT note (provider
+ * "perfprobe"), so `perfprobe run --usdt perfprobe:*`, bpftrace and perf see them too.
+ * Define PERFPROBE_NO_SDT to leave the SDT notes out; they are also left out without <sys/sdt.h>.
+ * Thread-safe and fork-safe (children keep writing to the same ring; exec'd children reopen it). */
+#ifndef PERFPROBE_MARKER_H
+#define PERFPROBE_MARKER_H
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+
+#if !defined(PERFPROBE_NO_SDT) && defined(__has_include)
+#if __has_include(<sys/sdt.h>)
+#include <sys/sdt.h>
+#define PERFPROBE_SDT_0(name) STAP_PROBE(perfprobe, name)
+#define PERFPROBE_SDT_1(name, a) STAP_PROBE1(perfprobe, name, a)
+#endif
+#endif
+#ifndef PERFPROBE_SDT_0
+#define PERFPROBE_SDT_0(name) ((void)0)
+#define PERFPROBE_SDT_1(name, a) ((void)0)
+#endif
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- The shared layout. perfprobe's reader (src/markers/channel.cpp) mirrors it; bump the version
+ * when it changes. All counters are 64-bit and accessed with __atomic builtins. ---- */
+#define PERFPROBE_RING_MAGIC 0x50524250u /* "PBRP" */
+#define PERFPROBE_RING_VERSION 1u
+#define PERFPROBE_NAME_SLOTS 256u
+#define PERFPROBE_NAME_BYTES 56u
+
+enum perfprobe_mark_kind {
+  PERFPROBE_KIND_MARK = 0,
+  PERFPROBE_KIND_READY = 1,
+  PERFPROBE_KIND_PHASE_BEGIN = 2,
+  PERFPROBE_KIND_PHASE_END = 3,
+  PERFPROBE_KIND_TOKEN = 4
+};
+
+struct perfprobe_record {
+  uint64_t seq;  /* position + 1 once the record is complete (the consumer's commit flag) */
+  int64_t t_ns;  /* CLOCK_MONOTONIC, the same clock perfprobe uses */
+  uint32_t name; /* index + 1 into the name table, 0 = none */
+  uint32_t kind;
+  int64_t arg;
+};
+
+struct perfprobe_name {
+  uint32_t ready; /* 1 once text is complete */
+  uint32_t pad;
+  char text[PERFPROBE_NAME_BYTES];
+};
+
+struct perfprobe_ring {
+  uint32_t magic, version;
+  uint64_t capacity;  /* records, a power of two */
+  uint64_t head;      /* next position to reserve (producers) */
+  uint64_t tail;      /* first position not yet consumed (perfprobe) */
+  uint64_t dropped;   /* marks lost because the ring was full */
+  uint64_t names_used;
+  uint64_t reserved[2];
+  struct perfprobe_name names[PERFPROBE_NAME_SLOTS];
+  /* struct perfprobe_record records[capacity] follows */
+};
+
+/* The ring of this process, mapped on first use; (struct perfprobe_ring*)1 when not under perfprobe. */
+static inline struct perfprobe_ring* perfprobe__ring(void) {
+  static struct perfprobe_ring* cached;
+  struct perfprobe_ring* r = __atomic_load_n(&cached, __ATOMIC_ACQUIRE);
+  if (__builtin_expect(r != 0, 1)) return r;
+  struct perfprobe_ring* found = (struct perfprobe_ring*)1;
+  const char* env = getenv("PERFPROBE_MARKER_FD");
+  if (env != 0 && *env != 0) {
+    char* end = 0;
+    const long fd = strtol(env, &end, 10);
+    const size_t head = sizeof(struct perfprobe_ring);
+    void* p = (fd >= 0 && *end == 0) ? mmap(0, head, PROT_READ, MAP_SHARED, (int)fd, 0) : MAP_FAILED;
+    if (p != MAP_FAILED) {
+      const struct perfprobe_ring* h = (const struct perfprobe_ring*)p;
+      const int ok = h->magic == PERFPROBE_RING_MAGIC && h->version == PERFPROBE_RING_VERSION;
+      const size_t total = head + (size_t)h->capacity * sizeof(struct perfprobe_record);
+      munmap(p, head);
+      void* q = ok ? mmap(0, total, PROT_READ | PROT_WRITE, MAP_SHARED, (int)fd, 0) : MAP_FAILED;
+      if (q != MAP_FAILED) found = (struct perfprobe_ring*)q;
+    }
+  }
+  struct perfprobe_ring* expected = 0;
+  if (!__atomic_compare_exchange_n(&cached, &expected, found, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE)) {
+    if (found != (struct perfprobe_ring*)1) {
+      munmap(found, sizeof(struct perfprobe_ring) + (size_t)found->capacity * sizeof(struct perfprobe_record));
+    }
+    found = expected; /* another thread won the race */
+  }
+  return found;
+}
+
+/* Registers a name once per call site; returns index + 1 (0 when the table is full). */
+static inline uint32_t perfprobe__name(struct perfprobe_ring* r, uint32_t* site, const char* text) {
+  uint32_t id = __atomic_load_n(site, __ATOMIC_ACQUIRE);
+  if (id != 0) return id;
+  const uint64_t slot = __atomic_fetch_add(&r->names_used, 1, __ATOMIC_RELAXED);
+  if (slot >= PERFPROBE_NAME_SLOTS) return 0;
+  struct perfprobe_name* n = &r->names[slot];
+  size_t len = strlen(text);
+  if (len >= PERFPROBE_NAME_BYTES) len = PERFPROBE_NAME_BYTES - 1;
+  memcpy(n->text, text, len);
+  n->text[len] = 0;
+  __atomic_store_n(&n->ready, 1u, __ATOMIC_RELEASE);
+  id = (uint32_t)slot + 1;
+  __atomic_store_n(site, id, __ATOMIC_RELEASE); /* orders the text before any use of id */
+  return id;
+}
+
+static inline void perfprobe__emit(struct perfprobe_ring* r, uint32_t name, uint32_t kind, int64_t arg) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  uint64_t pos = __atomic_load_n(&r->head, __ATOMIC_RELAXED);
+  do {
+    if (pos - __atomic_load_n(&r->tail, __ATOMIC_ACQUIRE) >= r->capacity) {
+      __atomic_fetch_add(&r->dropped, 1, __ATOMIC_RELAXED); /* full: count it, never wait */
+      return;
+    }
+  } while (!__atomic_compare_exchange_n(&r->head, &pos, pos + 1, 1, __ATOMIC_ACQ_REL, __ATOMIC_RELAXED));
+  struct perfprobe_record* rec = (struct perfprobe_record*)(r + 1) + (pos & (r->capacity - 1));
+  rec->t_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+  rec->name = name;
+  rec->kind = kind;
+  rec->arg = arg;
+  __atomic_store_n(&rec->seq, pos + 1, __ATOMIC_RELEASE);
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+/* A mark: the literal check ("" name) rejects non-literal names at compile time. */
+#define PERFPROBE__MARK(kind, literal, arg)                                             \
+  do {                                                                                  \
+    struct perfprobe_ring* perfprobe_r_ = perfprobe__ring();                            \
+    if (perfprobe_r_ != (struct perfprobe_ring*)1) {                                    \
+      static uint32_t perfprobe_site_;                                                  \
+      perfprobe__emit(perfprobe_r_, perfprobe__name(perfprobe_r_, &perfprobe_site_, "" literal), \
+                      (uint32_t)(kind), (int64_t)(arg));                                \
+    }                                                                                   \
+  } while (0)
+
+#define PERFPROBE_READY()                                     \
+  do {                                                        \
+    PERFPROBE_SDT_0(ready);                                   \
+    PERFPROBE__MARK(PERFPROBE_KIND_READY, "ready", 0);        \
+  } while (0)
+#define PERFPROBE_TOKEN()                                     \
+  do {                                                        \
+    PERFPROBE_SDT_0(token);                                   \
+    PERFPROBE__MARK(PERFPROBE_KIND_TOKEN, "token", 0);        \
+  } while (0)
+#define PERFPROBE_PHASE_BEGIN(name)                           \
+  do {                                                        \
+    PERFPROBE_SDT_1(phase_begin, "" name);                    \
+    PERFPROBE__MARK(PERFPROBE_KIND_PHASE_BEGIN, name, 0);     \
+  } while (0)
+#define PERFPROBE_PHASE_END(name)                             \
+  do {                                                        \
+    PERFPROBE_SDT_1(phase_end, "" name);                      \
+    PERFPROBE__MARK(PERFPROBE_KIND_PHASE_END, name, 0);       \
+  } while (0)
+#define PERFPROBE_MARK(name)                                  \
+  do {                                                        \
+    PERFPROBE_SDT_1(mark, "" name);                           \
+    PERFPROBE__MARK(PERFPROBE_KIND_MARK, name, 0);            \
+  } while (0)
+/* A mark with one integer argument, reported in the JSONL stream's "args". */
+#define PERFPROBE_MARK_ARG(name, value)                       \
+  do {                                                        \
+    PERFPROBE_SDT_1(mark, "" name);                           \
+    PERFPROBE__MARK(PERFPROBE_KIND_MARK, name, value);        \
+  } while (0)
+
+#endif /* PERFPROBE_MARKER_H */

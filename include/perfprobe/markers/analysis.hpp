@@ -1,0 +1,30 @@
+// Analysis of one run's timeline (pure, DESIGN.md step 5): startup, phases with their RSS and
+// counter deltas, tokens with time to first token, inter-token latency and stalls, marker counts.
+#pragma once
+
+#include <optional>
+#include <vector>
+
+#include "perfprobe/markers/spec.hpp"
+#include "perfprobe/model.hpp"
+
+namespace perfprobe::markers {
+
+struct AnalysisPlan {
+  std::optional<MarkerSpec> ready;  // default: the marker API's PERFPROBE_READY()
+  std::vector<PhaseSpec> phases;    // in addition to the marker API's PHASE_BEGIN/END pairs
+  std::optional<MarkerSpec> tokens;  // default: the marker API's PERFPROBE_TOKEN()
+  double stall_factor = 3.0;        // a token is a stall when its latency exceeds this x the median
+};
+
+// Fills run.startup_ns, phases, tokens and marker_counts from run.events, run.rss and the
+// counter snapshots (events of kind counters) taken at marker hits.
+void analyze(const AnalysisPlan& plan, RunResult& run);
+
+// Token figures from arrival times (ns since exec, ascending).
+[[nodiscard]] TokenStats token_stats(const std::vector<std::int64_t>& arrivals_ns, double stall_factor);
+
+// The RSS at time t: the first sample at or after t, else the last one before it.
+[[nodiscard]] std::optional<RssSample> rss_at(const std::vector<RssSample>& samples, std::int64_t t_ns);
+
+}  // namespace perfprobe::markers

@@ -1,0 +1,87 @@
+// The analysed profile of `report`: top functions (self/total), per phase, per thread, hints; and
+// its views (text, JSON, folded stacks, Chrome trace). Pure: fed with a ResolvedProfile.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "perfprobe/model.hpp"
+#include "perfprobe/profile.hpp"
+
+namespace perfprobe::report {
+
+inline constexpr int kProfileSchemaVersion = 1;
+
+struct FunctionStat {
+  std::string name;
+  std::string module;
+  std::string file;          // of the hottest line
+  int line = 0;
+  std::uint64_t address = 0;  // module-relative address on that line (what addr2line takes)
+  std::uint64_t self_samples = 0;
+  std::uint64_t total_samples = 0;
+  double self_pct = 0;       // of the samples in scope (the run, a phase or a thread)
+  double total_pct = 0;
+};
+
+struct PhaseProfile {
+  std::string name;
+  std::int64_t start_ns = 0, end_ns = 0;
+  std::uint64_t samples = 0;
+  double pct = 0;            // share of all samples
+  std::vector<FunctionStat> functions;
+};
+
+struct ThreadProfile {
+  pid_t tid = 0;
+  pid_t pid = 0;
+  std::string name;
+  std::uint64_t samples = 0;
+  double pct = 0;
+  std::vector<FunctionStat> functions;
+};
+
+struct ProfileReport {
+  std::vector<std::string> command;
+  std::string event;
+  std::uint64_t frequency_hz = 0, period = 0;
+  std::string call_graph;
+  std::uint64_t samples = 0, lost = 0, lost_records = 0, throttled = 0, dwarf_unwound = 0;
+  double duration_ms = 0;
+  std::vector<FunctionStat> functions;  // by self samples, then total
+  std::vector<PhaseProfile> phases;
+  std::vector<ThreadProfile> threads;
+  std::vector<ModuleSummary> modules;
+  std::vector<std::string> hints;       // "one function or one phase takes more than 20%"
+  std::vector<std::string> warnings;    // lost samples, throttling, missing symbols
+};
+
+struct ProfileOptions {
+  std::size_t top = 20;          // functions kept per list (the JSON keeps as many)
+  double hint_pct = 20;
+};
+
+[[nodiscard]] ProfileReport analyse_profile(const ResolvedProfile& profile, const std::vector<PhaseResult>& phases,
+                                            const ProfileOptions& options);
+// Functions of a subset of samples, by self samples then total (exposed for tests).
+[[nodiscard]] std::vector<FunctionStat> top_functions(const ResolvedProfile& profile,
+                                                      const std::vector<const ResolvedSample*>& samples,
+                                                      std::size_t top);
+
+void write_profile_text(std::ostream& out, const ProfileReport& report, bool color);
+[[nodiscard]] std::string profile_to_json(const ProfileReport& report);
+
+// Brendan Gregg's folded stacks: "root;caller;leaf COUNT" per unique stack (flamegraph.pl,
+// inferno, speedscope).
+[[nodiscard]] std::string to_folded(const ResolvedProfile& profile);
+
+// Chrome trace-event JSON (ui.perfetto.dev, chrome://tracing): phases, tokens and markers as
+// slices and instants, RSS and counters as counter tracks, samples when `profile` is given.
+[[nodiscard]] std::string to_trace_json(const RunResult& run, const std::vector<std::string>& command,
+                                        const ResolvedProfile* profile);
+// Several runs (run --trace): one trace process per run.
+[[nodiscard]] std::string to_trace_json(const std::vector<RunResult>& runs, const std::vector<std::string>& command);
+
+}  // namespace perfprobe::report

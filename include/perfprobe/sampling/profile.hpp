@@ -1,0 +1,72 @@
+// The raw profile of one recorded run (DESIGN.md "Profile"): samples with user call chains, and the
+// side-band records (mmap, comm, fork, exit) needed to symbolize them later, possibly on another day.
+// Plain data: sampling/ fills it, the data file stores it, symbols/ and report/ read it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace perfprobe::sampling {
+
+enum class CallGraph { fp, dwarf };
+
+// How the samples were taken: what `report` must say next to the figures.
+struct SamplingConfig {
+  std::string event = "cpu-clock";  // "cycles" where a PMU exists, else "cpu-clock"
+  std::uint64_t frequency_hz = 0;   // -F (0 when a fixed period is used)
+  std::uint64_t period = 0;         // -c (0 when a frequency is used)
+  CallGraph call_graph = CallGraph::fp;
+  std::uint32_t stack_bytes = 0;    // user stack copied with each sample (0 = none)
+  std::uint32_t ring_pages = 0;     // data pages of each per-CPU ring, as finally mapped
+  bool exclude_kernel = true;
+};
+
+// One sample. Times are ns since the target's exec (the run's time zero, CLOCK_MONOTONIC).
+struct Sample {
+  std::int64_t t_ns = 0;
+  pid_t pid = 0;
+  pid_t tid = 0;
+  std::uint32_t cpu = 0;
+  std::uint64_t period = 0;
+  std::vector<std::uint64_t> callchain;  // user addresses, leaf first (the sampled ip is [0])
+  std::uint64_t bp = 0, sp = 0, ip = 0;  // user registers, when a stack was copied
+  std::vector<std::uint8_t> stack;       // user stack copied from sp upwards (DWARF unwinding)
+};
+
+// A file mapped executable into one process (PERF_RECORD_MMAP2).
+struct Mapping {
+  std::int64_t t_ns = 0;
+  pid_t pid = 0;
+  std::uint64_t start = 0;
+  std::uint64_t length = 0;
+  std::uint64_t pgoff = 0;  // file offset of `start`
+  std::string path;
+  std::string build_id;     // lower-case hex; empty when unknown
+};
+
+struct TaskEvent {
+  enum class Kind { comm, fork, exit };
+  Kind kind = Kind::comm;
+  std::int64_t t_ns = 0;
+  pid_t pid = 0, tid = 0;
+  pid_t ppid = 0, ptid = 0;  // fork/exit
+  std::string comm;          // comm
+  bool exec = false;         // a comm that comes from an exec
+};
+
+struct Profile {
+  SamplingConfig config;
+  std::vector<Sample> samples;
+  std::vector<Mapping> mappings;
+  std::vector<TaskEvent> tasks;
+  std::uint64_t lost_samples = 0;    // summed over PERF_RECORD_LOST records
+  std::uint64_t lost_records = 0;    // how many LOST records (ring overruns)
+  std::uint64_t throttled = 0;       // PERF_RECORD_THROTTLE
+  std::uint64_t unthrottled = 0;
+  std::uint64_t unknown_records = 0;
+};
+
+}  // namespace perfprobe::sampling

@@ -1,0 +1,63 @@
+// Sampling a target through perf_event_open: one event per CPU on each task, inherited by the
+// threads and processes it creates, each CPU's samples in one small ring (KERNEL-FACTS item 4:
+// per-task + inherit cannot be mmap'd). Cycles where a PMU exists, cpu-clock otherwise.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "perfprobe/sampling/profile.hpp"
+
+namespace perfprobe::sampling {
+
+inline constexpr std::uint64_t kDefaultFrequencyHz = 999;  // "about 1 kHz", off the 1 kHz timer tick
+inline constexpr std::uint32_t kDefaultRingPages = 64;     // 256 KiB per CPU: fits the unprivileged budget
+inline constexpr std::uint32_t kFpStackBytes = 512;        // enough to find a frameless leaf's caller
+inline constexpr std::uint32_t kDwarfStackBytes = 8192;
+inline constexpr std::uint32_t kMaxStackBytes = 65528;     // 65536 is EINVAL (KERNEL-FACTS item 3)
+
+struct SamplerOptions {
+  std::uint64_t frequency_hz = kDefaultFrequencyHz;  // used when period == 0
+  std::uint64_t period = 0;                          // -c: one sample every `period` events
+  CallGraph call_graph = CallGraph::fp;
+  std::uint32_t stack_bytes = 0;                     // 0: the call-graph mode's default
+  std::uint32_t ring_pages = kDefaultRingPages;      // data pages per CPU, a power of two
+  std::string force_event;                           // "cpu-clock" to skip the cycles attempt (tests)
+};
+
+class Sampler {
+ public:
+  // Opens the sampling events on `tids`. Launched target: {pid}, disabled until exec
+  // (enable_on_exec). Attached: every existing thread, enabled at once. Throws perfprobe::Error
+  // naming the reason and the fix when no event can be opened.
+  Sampler(const SamplerOptions& options, const std::vector<pid_t>& tids, bool enable_on_exec);
+  ~Sampler();
+  Sampler(Sampler&&) noexcept;
+  Sampler& operator=(Sampler&&) noexcept;
+  Sampler(const Sampler&) = delete;
+  Sampler& operator=(const Sampler&) = delete;
+
+  // Moves every record now in the rings into `out` (absolute CLOCK_MONOTONIC times).
+  void drain(Profile& out);
+  // Stops sampling (before the last drain of an attach, so the target is left alone).
+  void disable() noexcept;
+  [[nodiscard]] const SamplingConfig& config() const noexcept;
+  // Messages for the user: ring shrunk for the mlock budget, threads that vanished...
+  [[nodiscard]] const std::vector<std::string>& notes() const noexcept;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
+// Rebases every time in `profile` from absolute CLOCK_MONOTONIC to ns since `t0_ns`.
+void rebase_times(Profile& profile, std::int64_t t0_ns);
+
+// Why perf_event_open/mmap refused sampling, in words a user can act on.
+[[nodiscard]] std::string explain_sampling_error(int err);
+
+}  // namespace perfprobe::sampling

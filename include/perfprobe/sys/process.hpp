@@ -1,0 +1,34 @@
+// Looking at a process perfprobe did not start (attach): a pidfd to learn when it exits, its
+// executable and command line, its CPU times. Nothing here stops or traces it.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "perfprobe/sys/fd.hpp"
+
+namespace perfprobe::sys {
+
+// pidfd_open(2): readable once the process exits. Invalid Fd with errno_out set on failure.
+[[nodiscard]] Fd open_pidfd(pid_t pid, int& errno_out) noexcept;
+
+// /proc/PID/exe resolved, or empty when it cannot be read (another user's process, gone).
+[[nodiscard]] std::string executable_of(pid_t pid);
+// /proc/PID/cmdline split at NULs.
+[[nodiscard]] std::vector<std::string> cmdline_of(pid_t pid);
+
+struct CpuTimes {
+  std::int64_t user_ns = 0;
+  std::int64_t sys_ns = 0;
+  char state = '?';  // R, S, D, T (stopped), t (traced), Z...
+};
+// utime/stime/state of /proc/PID/stat (all threads of the process), or nothing when it is gone.
+[[nodiscard]] std::optional<CpuTimes> cpu_times_of(pid_t pid);
+// Parses the text of /proc/PID/stat (pure, for tests); `ticks_per_s` from sysconf(_SC_CLK_TCK).
+[[nodiscard]] std::optional<CpuTimes> parse_stat(const std::string& text, long ticks_per_s);
+
+}  // namespace perfprobe::sys

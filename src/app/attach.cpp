@@ -1,0 +1,72 @@
+// `perfprobe attach -p PID`: what run and record give, for a process that is already running, for
+// a duration or until Ctrl-C, without stopping it. --json follows the run schema (one run, wall_ms
+// the time attached); -o FILE holds the samples for `report`.
+#include "attach_measure.hpp"
+#include "output_files.hpp"
+#include "plan.hpp"
+#include "record_data.hpp"
+#include "sample_source.hpp"
+#include "perfprobe/app/app.hpp"
+#include "perfprobe/error.hpp"
+#include "perfprobe/report/views.hpp"
+#include "perfprobe/sampling/data_file.hpp"
+#include "perfprobe/sys/process.hpp"
+
+namespace perfprobe::app {
+
+int attach_command(const cli::AttachOptions& o, const Diag& diag) {
+  // Plan: outputs writable, the process there, its executable known (SDT probes are found in it).
+  check_output_writable(o.output, "-o");
+  check_output_writable(o.run.json_path, "--json");
+  check_output_writable(o.run.jsonl_path, "--jsonl");
+  check_output_writable(o.run.trace_path, "--trace");
+  const pid_t pid = o.pid;
+  auto cmdline = sys::cmdline_of(pid);
+  if (cmdline.empty()) {
+    throw UsageError("cannot attach to pid " + std::to_string(pid) + ": no such process (or not readable)",
+                     "list candidates with `pgrep NAME` or `ps -ef`");
+  }
+  cli::RunOptions run = o.run;
+  run.command = cmdline;
+  if (const auto exe = sys::executable_of(pid); !exe.empty()) run.command.front() = exe;
+  const counters::PfmLibrary pfm;
+  MeasurePlan plan = build_plan(run, pfm);
+  std::shared_ptr<ProfileSink> sink;
+  if (!o.output.empty()) {
+    sink = std::make_shared<ProfileSink>();
+    plan.sources.push_back(sample_source(sampler_options(o.sampling), sink));
+  }
+  const JsonlStream jsonl = run.jsonl_path.empty() ? JsonlStream() : JsonlStream(run.jsonl_path);
+  Session session;
+  session.jsonl = jsonl.enabled() ? &jsonl : nullptr;
+  if (!run.quiet) {
+    diag.note("attached to pid " + std::to_string(pid) + " (" + run.command.front() + ")" +
+              (o.duration_ns > 0 ? " for " + o.duration_text : ": Ctrl-C to stop"));
+  }
+
+  // Measure while it runs.
+  AttachOutcome out = measure_attached(plan, pid, o.duration_ns, session, diag);
+  report::RunReport rep;
+  rep.tool = "perfprobe " PERFPROBE_VERSION;
+  rep.command = run.command;
+  rep.interval_ms = static_cast<double>(run.interval_ns) / 1e6;
+  rep.unavailable = session.unavailable;
+  rep.warnings = plan.warnings;
+  if (out.target_exited) {
+    rep.warnings.push_back("the target exited " + report::format_duration_ns(static_cast<double>(out.result.wall_ns)) +
+                           " after the attach: the figures cover that time only");
+  }
+  out.result.interrupted = false;  // Ctrl-C is the ordinary way to end an attach
+  rep.runs.push_back(std::move(out.result));
+
+  // Views: the data file, --json, --trace, the summary.
+  if (sink) {
+    const auto data = make_record_data(rep, std::move(*sink), pid);
+    sampling::write_data_file(o.output, data);
+    if (!run.quiet) diag.note(recorded_line(data, o.output));
+  }
+  write_run_views(run, rep, diag);
+  return 0;
+}
+
+}  // namespace perfprobe::app

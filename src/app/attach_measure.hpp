@@ -1,0 +1,23 @@
+// One measured attach: the variant of measure_once for a process that is already running. Same
+// sources, counters, RSS timeline and analysis; nothing is launched, reaped or signalled.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+
+#include "measure.hpp"
+
+namespace perfprobe::app {
+
+struct AttachOutcome {
+  RunResult result;
+  bool target_exited = false;  // the target ended while perfprobe was attached
+};
+
+// Measures `pid` (its threads, its children, those they start later) for `duration_ns`, or until
+// Ctrl-C or its exit when 0. Throws UsageError when there is no such process.
+AttachOutcome measure_attached(const MeasurePlan& plan, pid_t pid, std::int64_t duration_ns, Session& session,
+                               const Diag& diag);
+
+}  // namespace perfprobe::app

@@ -1,0 +1,117 @@
+// `perfprobe check`: the CI gate. Plan (flags over config), baseline and binaries read first so bad
+// input fails before anything runs, then the runs (exactly as `run` does them), then the verdict and
+// its views. Exit 0 pass, 1 budget failed or regression, 2 usage/config error, 3 target failed.
+#include <unistd.h>
+
+#include <iostream>
+
+#include "check_plan.hpp"
+#include "plan.hpp"
+#include "perfprobe/app/app.hpp"
+#include "perfprobe/elf/binary_size.hpp"
+#include "perfprobe/error.hpp"
+#include "perfprobe/gate/evaluate.hpp"
+#include "perfprobe/gate/files.hpp"
+#include "perfprobe/gate/views.hpp"
+#include "perfprobe/sys/fd.hpp"
+
+namespace perfprobe::app {
+
+namespace {
+
+constexpr int kTargetFailed = 3;
+
+void check_output_path(const std::string& path, const char* option) {
+  if (path.empty()) return;
+  const auto slash = path.rfind('/');
+  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  if (::access(dir.c_str(), W_OK) != 0) {
+    throw UsageError(std::string("cannot write ") + option + " file '" + path + "': directory '" + dir +
+                     "' does not exist or is not writable");
+  }
+}
+
+gate::Samples read_baseline(const std::string& path) {
+  std::string text;
+  if (!sys::read_file(path, text)) throw UsageError("cannot read --baseline file '" + path + "'", "check the path");
+  return gate::parse_baseline(text, path);
+}
+
+std::vector<elf::BinarySize> measure_binaries(const std::vector<std::string>& paths) {
+  elf::SizeOptions s;
+  s.top_symbols = 1;
+  s.libraries = false;
+  std::vector<elf::BinarySize> out;
+  for (const auto& p : paths) out.push_back(elf::measure_file(p, s));
+  return out;
+}
+
+// The runs, or the exit code 3 with the reason on stderr when the target cannot run or fails.
+std::optional<report::RunReport> measure(const CheckPlan& plan, const Diag& diag) {
+  const counters::PfmLibrary pfm;
+  const MeasurePlan mplan = build_plan(plan.run, pfm);
+  Session session;
+  report::RunReport rep;
+  try {
+    rep = measure_runs(mplan, plan.run, session, diag);
+  } catch (const LaunchError& e) {
+    diag.error(std::string(e.what()));
+    if (!e.hint().empty()) diag.hint(e.hint());
+    return std::nullopt;
+  }
+  if (rep.interrupted) {
+    diag.error("interrupted: the check did not complete");
+    return std::nullopt;
+  }
+  for (std::size_t i = 0; i < rep.runs.size(); ++i) {
+    if (rep.runs[i].exit_code != 0) {
+      diag.error("the target failed in run " + std::to_string(i + 1) + " with exit status " +
+                 std::to_string(rep.runs[i].exit_code) + ": nothing to check");
+      return std::nullopt;
+    }
+  }
+  return rep;
+}
+
+void write_views(const cli::CheckOptions& o, const gate::Verdict& v, const Diag& diag) {
+  if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, gate::to_json_text(v));
+  if (!o.junit_path.empty()) sys::write_file_atomic(o.junit_path, gate::to_junit_xml(v));
+  if (!o.markdown_path.empty()) sys::write_file_atomic(o.markdown_path, gate::to_markdown(v));
+  gate::write_text(std::cout, v, diag.color() && ::isatty(1) != 0);
+  std::cout.flush();
+}
+
+}  // namespace
+
+int check_command(const cli::CheckOptions& o, const Diag& diag) {
+  // Plan: every check of user input before any process starts.
+  const CheckPlan plan = make_check_plan(o);
+  check_output_path(o.json_path, "--json");
+  check_output_path(o.junit_path, "--junit");
+  check_output_path(o.markdown_path, "--markdown");
+  const gate::Samples baseline = plan.baseline ? read_baseline(plan.baseline->path) : gate::Samples{};
+  const std::vector<elf::BinarySize> binaries = measure_binaries(plan.binaries);
+
+  gate::Verdict v;
+  v.tool = "perfprobe " PERFPROBE_VERSION;
+  v.baseline = plan.baseline;
+  std::vector<RunResult> runs;
+  if (!plan.run.command.empty()) {
+    auto rep = measure(plan, diag);
+    if (!rep) return kTargetFailed;
+    runs = std::move(rep->runs);
+    v.command = plan.run.command;
+    v.runs = runs.size();
+    v.warmup = plan.run.warmup;
+    v.cold = plan.run.cold;
+    v.samples = gate::samples_of(runs);
+    v.warnings = rep->warnings;
+    for (const auto& u : rep->unavailable) v.warnings.push_back("unavailable: " + u);
+  }
+  v.budgets = gate::check_budgets(plan.budgets, runs, binaries);
+  if (plan.baseline) v.regressions = gate::compare_to_baseline(baseline, v.samples, *plan.baseline);
+  write_views(o, v, diag);
+  return v.passed() ? 0 : 1;
+}
+
+}  // namespace perfprobe::app

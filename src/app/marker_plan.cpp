@@ -1,0 +1,162 @@
+// Marker specs -> sources and analysis plan. Every spec is parsed here, before any process starts.
+#include "marker_plan.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <sstream>
+
+#include "marker_sources.hpp"
+#include "perfprobe/elf/sdt.hpp"
+#include "perfprobe/error.hpp"
+#include "perfprobe/launch/child.hpp"
+#include "usdt_source.hpp"
+
+namespace perfprobe::app {
+
+namespace {
+
+using markers::MarkerSpec;
+using markers::SpecKind;
+
+// All specs of the plan, for deciding which sources are needed.
+std::vector<const MarkerSpec*> all_specs(const markers::AnalysisPlan& a) {
+  std::vector<const MarkerSpec*> out;
+  if (a.ready) out.push_back(&*a.ready);
+  if (a.tokens) out.push_back(&*a.tokens);
+  for (const auto& p : a.phases) {
+    out.push_back(&p.begin);
+    out.push_back(&p.end);
+  }
+  return out;
+}
+
+markers::OutputPlan output_plan(const std::vector<const MarkerSpec*>& specs, bool pty) {
+  markers::OutputPlan out;
+  out.pty = pty;
+  for (const MarkerSpec* s : specs) {
+    if (s->kind == SpecKind::output_regex && std::find(out.regexes.begin(), out.regexes.end(), s->regex) == out.regexes.end()) {
+      out.regexes.push_back(s->regex);
+    }
+    if (s->kind == SpecKind::output_any || s->kind == SpecKind::first_output) out.chunk_events = true;
+  }
+  return out;
+}
+
+std::string find_libstdbuf() {
+  for (const char* p : {"/usr/libexec/coreutils/libstdbuf.so", "/usr/lib/coreutils/libstdbuf.so",
+                        "/usr/local/libexec/coreutils/libstdbuf.so"}) {
+    if (::access(p, R_OK) == 0) return p;
+  }
+  return {};
+}
+
+// --unbuffer: coreutils' stdbuf preload library makes C stdio unbuffered in dynamically linked programs.
+void add_unbuffer(const std::string& program, MeasurePlan& plan) {
+  const std::string path = launch::find_in_path(program);
+  const std::string lib = find_libstdbuf();
+  if (lib.empty()) {
+    plan.warnings.emplace_back("--unbuffer cannot apply: coreutils' libstdbuf.so was not found (install coreutils)");
+    return;
+  }
+  if (!path.empty() && elf::elf_interpreter(path).empty()) {
+    std::string head;
+    (void)sys::read_file(path, head);
+    if (head.rfind("\177ELF", 0) == 0) {
+      plan.warnings.emplace_back("--unbuffer cannot apply to '" + program +
+                                 "': it is statically linked (no LD_PRELOAD); make it flush its output, or use --pty");
+      return;
+    }
+  }
+  const char* old = std::getenv("LD_PRELOAD");
+  const std::string preload = (old != nullptr && *old != '\0') ? std::string(old) + ":" + lib : lib;
+  plan.sources.push_back([env = std::vector<std::string>{"LD_PRELOAD=" + preload, "_STDBUF_O=0", "_STDBUF_E=0"}] {
+    return make_env_source(env);
+  });
+}
+
+void add_cold(const cli::RunOptions& o, MeasurePlan& plan) {
+  for (const auto& f : o.cold_files) {
+    if (::access(f.c_str(), R_OK) != 0) {
+      throw UsageError("--cold-file '" + f + "' cannot be read", "give the path of a file, e.g. the model weights");
+    }
+  }
+  if (!o.cold) return;
+  const std::string binary = launch::find_in_path(o.command.front());
+  if (!binary.empty()) plan.cold_files.push_back(binary);
+  for (auto& lib : loaded_libraries(binary)) plan.cold_files.push_back(std::move(lib));
+  plan.cold_files.insert(plan.cold_files.end(), o.cold_files.begin(), o.cold_files.end());
+}
+
+markers::AnalysisPlan analysis_plan(const cli::RunOptions& o) {
+  markers::AnalysisPlan a;
+  if (!o.ready.empty()) {
+    a.ready = markers::parse_spec(o.ready, "--ready");
+    if (a.ready->kind == SpecKind::output_any) throw UsageError("--ready output: did you mean --ready first-output?");
+  }
+  if (!o.tokens.empty()) {
+    a.tokens = markers::parse_spec(o.tokens, "--tokens");
+    const auto k = a.tokens->kind;
+    if (k == SpecKind::listen || k == SpecKind::file || k == SpecKind::first_output) {
+      throw UsageError("--tokens " + o.tokens + " happens at most once, so it cannot count tokens",
+                       "use usdt:P:N, mark:NAME, output:REGEX or output");
+    }
+  }
+  for (const auto& p : o.phases) a.phases.push_back(markers::parse_phase(p));
+  return a;
+}
+
+}  // namespace
+
+std::vector<std::string> loaded_libraries(const std::string& program) {
+  std::vector<std::string> libs;
+  const std::string interp = program.empty() ? std::string() : elf::elf_interpreter(program);
+  if (interp.empty()) return libs;
+  sys::Pipe out = sys::make_pipe();
+  launch::LaunchSpec spec;
+  spec.argv = {interp, "--list", program};  // the loader itself resolves DT_NEEDED, without running the program
+  spec.stdout_fd = out.write.get();
+  launch::Child child(spec);
+  out.write.reset();
+  child.release();
+  std::string text;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out.read.get(), buf, sizeof buf)) != 0;) {
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) break;
+    text.append(buf, static_cast<std::size_t>(n));
+  }
+  (void)child.reap();
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    const auto arrow = line.find("=> ");
+    auto start = arrow != std::string::npos ? arrow + 3 : line.find_first_not_of(" \t");
+    if (start == std::string::npos || line[start] != '/') continue;
+    const auto end = line.find(" (", start);
+    libs.push_back(line.substr(start, end == std::string::npos ? std::string::npos : end - start));
+  }
+  return libs;
+}
+
+void add_marker_plan(const cli::RunOptions& o, MeasurePlan& plan) {
+  plan.analysis = analysis_plan(o);
+  plan.rss_warn_bytes = o.rss_warn_bytes;
+  const auto specs = all_specs(plan.analysis);
+  // The marker API needs no flag: its ring is always offered (a memfd and a 2 ms drain timer).
+  plan.sources.emplace_back([] { return make_channel_source(); });
+  const bool output = o.pty || std::any_of(specs.begin(), specs.end(), [](const MarkerSpec* s) { return markers::needs_output(*s); });
+  if (output) {
+    plan.sources.emplace_back([op = output_plan(specs, o.pty)] { return make_output_source(op); });
+  }
+  for (const MarkerSpec* s : specs) {
+    if (s->kind == SpecKind::listen || s->kind == SpecKind::file) {
+      plan.sources.emplace_back([spec = *s] { return make_readiness_source(spec); });
+    }
+  }
+  add_usdt_plan(o, specs, plan);
+  if (o.unbuffer) add_unbuffer(o.command.front(), plan);
+  add_cold(o, plan);
+}
+
+}  // namespace perfprobe::app

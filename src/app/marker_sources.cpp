@@ -1,0 +1,118 @@
+// The marker sources of a run, plugged into measure_once through RunSource.
+#include "marker_sources.hpp"
+
+#include "perfprobe/markers/channel.hpp"
+#include "perfprobe/markers/readiness.hpp"
+#include "perfprobe/sys/clock.hpp"
+
+namespace perfprobe::app {
+
+namespace {
+
+void add_all(Timeline& timeline, std::vector<Event>& events) {
+  for (auto& e : events) timeline.add(std::move(e));
+  events.clear();
+}
+
+// The marker API: drained every 2 ms, so phase boundaries get their RSS sample promptly.
+class ChannelSource final : public RunSource {
+ public:
+  void prepare_launch(launch::LaunchSpec& spec) override {
+    spec.env_set.push_back(channel_.env_entry());
+    spec.keep_fds.push_back(channel_.fd());
+  }
+  void open(pid_t, bool, std::vector<std::string>&) override {}
+  void start(sys::EventLoop& loop, Timeline& timeline) override {
+    loop.add_timer(std::chrono::milliseconds(2), [this, &timeline] {
+      channel_.drain(pending_);
+      add_all(timeline, pending_);
+    });
+  }
+  void finish(Timeline& timeline, RunResult& result) override {
+    channel_.drain(pending_);
+    add_all(timeline, pending_);
+    result.markers_dropped = channel_.dropped();
+  }
+
+ private:
+  markers::MarkerChannel channel_;
+  std::vector<Event> pending_;
+};
+
+class OutputSource final : public RunSource {
+ public:
+  explicit OutputSource(const markers::OutputPlan& plan) : tap_(plan) {}
+  void prepare_launch(launch::LaunchSpec& spec) override {
+    spec.stdout_fd = tap_.child_stdout();
+    spec.stderr_fd = tap_.child_stderr();
+  }
+  void open(pid_t, bool, std::vector<std::string>&) override { tap_.close_child_ends(); }
+  void start(sys::EventLoop& loop, Timeline& timeline) override {
+    for (const int fd : {tap_.stdout_fd(), tap_.stderr_fd()}) {
+      loop.add_fd(fd, [this, fd, &loop, &timeline] {
+        if (!tap_.on_readable(fd, sys::monotonic_ns(), pending_)) loop.remove_fd(fd);
+        add_all(timeline, pending_);
+      });
+    }
+  }
+  void finish(Timeline& timeline, RunResult&) override {
+    tap_.drain(sys::monotonic_ns(), pending_);
+    add_all(timeline, pending_);
+  }
+
+ private:
+  markers::OutputTap tap_;
+  std::vector<Event> pending_;
+};
+
+// listen[:PORT] and file:PATH, polled every millisecond until seen once.
+class ReadinessSource final : public RunSource {
+ public:
+  explicit ReadinessSource(markers::MarkerSpec spec) : spec_(std::move(spec)) {}
+  void open(pid_t pid, bool, std::vector<std::string>&) override { probe_ = std::make_unique<markers::ReadinessProbe>(spec_, pid); }
+  void start(sys::EventLoop& loop, Timeline& timeline) override {
+    timer_ = loop.add_timer(std::chrono::milliseconds(1), [this, &loop, &timeline] {
+      if (done_ || !probe_->poll()) return;
+      done_ = true;
+      Event e;
+      e.t_ns = sys::monotonic_ns();
+      e.kind = EventKind::ready;
+      e.source = spec_.kind == markers::SpecKind::listen ? "listen" : "file";
+      e.name = spec_.text;
+      timeline.add(std::move(e));
+      loop.remove_timer(timer_);
+    });
+  }
+  void finish(Timeline&, RunResult&) override {}
+
+ private:
+  markers::MarkerSpec spec_;
+  std::unique_ptr<markers::ReadinessProbe> probe_;
+  int timer_ = -1;
+  bool done_ = false;
+};
+
+class EnvSource final : public RunSource {
+ public:
+  explicit EnvSource(std::vector<std::string> env) : env_(std::move(env)) {}
+  void prepare_launch(launch::LaunchSpec& spec) override { spec.env_set.insert(spec.env_set.end(), env_.begin(), env_.end()); }
+  void open(pid_t, bool, std::vector<std::string>&) override {}
+  void start(sys::EventLoop&, Timeline&) override {}
+  void finish(Timeline&, RunResult&) override {}
+
+ private:
+  std::vector<std::string> env_;
+};
+
+}  // namespace
+
+std::unique_ptr<RunSource> make_channel_source() { return std::make_unique<ChannelSource>(); }
+std::unique_ptr<RunSource> make_output_source(const markers::OutputPlan& plan) { return std::make_unique<OutputSource>(plan); }
+std::unique_ptr<RunSource> make_readiness_source(const markers::MarkerSpec& spec) {
+  return std::make_unique<ReadinessSource>(spec);
+}
+std::unique_ptr<RunSource> make_env_source(std::vector<std::string> env_set) {
+  return std::make_unique<EnvSource>(std::move(env_set));
+}
+
+}  // namespace perfprobe::app

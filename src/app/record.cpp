@@ -1,0 +1,47 @@
+// `perfprobe record`: the run pipeline with one more source (sampling), then the data file that
+// `report` reads. The target is launched exactly as `run` launches it.
+#include <ctime>
+#include <sstream>
+
+#include "output_files.hpp"
+#include "plan.hpp"
+#include "record_data.hpp"
+#include "sample_source.hpp"
+#include "perfprobe/app/app.hpp"
+#include "perfprobe/report/profile_report.hpp"
+#include "perfprobe/report/views.hpp"
+#include "perfprobe/sampling/data_file.hpp"
+#include "perfprobe/sys/fd.hpp"
+
+namespace perfprobe::app {
+
+int record_command(const cli::RecordOptions& o, const Diag& diag) {
+  // Plan: every check before the target starts.
+  check_output_writable(o.output, "-o");
+  check_output_writable(o.run.json_path, "--json");
+  check_output_writable(o.run.jsonl_path, "--jsonl");
+  check_output_writable(o.run.trace_path, "--trace");
+  const counters::PfmLibrary pfm;
+  MeasurePlan plan = build_plan(o.run, pfm);
+  auto sink = std::make_shared<ProfileSink>();
+  plan.sources.push_back(sample_source(sampler_options(o.sampling), sink));
+  const JsonlStream jsonl = o.run.jsonl_path.empty() ? JsonlStream() : JsonlStream(o.run.jsonl_path);
+  Session session;
+  session.jsonl = jsonl.enabled() ? &jsonl : nullptr;
+
+  // One measured run, like `run -r 1`.
+  cli::RunOptions once = o.run;
+  once.runs = 1;
+  once.warmup = 0;
+  const report::RunReport rep = measure_runs(plan, once, session, diag);
+  if (rep.runs.empty()) return exit_code_of(rep);
+
+  // The data file, then the views of the run.
+  const auto data = make_record_data(rep, std::move(*sink), 0);
+  sampling::write_data_file(o.output, data);
+  write_run_views(o.run, rep, diag);
+  if (!o.run.quiet) diag.note(recorded_line(data, o.output));
+  return exit_code_of(rep);
+}
+
+}  // namespace perfprobe::app

@@ -1,0 +1,40 @@
+// `perfprobe report FILE`: read the data file, unwind and symbolize, analyse, then the views
+// (text or --json on stdout, --folded FILE, --trace FILE).
+#include <unistd.h>
+
+#include <iostream>
+
+#include "output_files.hpp"
+#include "perfprobe/app/app.hpp"
+#include "perfprobe/report/profile_report.hpp"
+#include "perfprobe/sampling/data_file.hpp"
+#include "perfprobe/symbols/resolve.hpp"
+#include "perfprobe/sys/fd.hpp"
+
+namespace perfprobe::app {
+
+int report_command(const cli::ReportOptions& o, const Diag& diag) {
+  check_output_writable(o.folded_path, "--folded");
+  check_output_writable(o.trace_path, "--trace");
+  const sampling::RecordData data = sampling::read_data_file(o.path);
+
+  // Symbolize with the files on this machine (build-ids say when they changed since).
+  symbols::Symbolizer symbolizer;
+  const ResolvedProfile profile = symbols::resolve(data.profile, symbolizer);
+  report::ProfileReport rep = report::analyse_profile(profile, data.run.phases,
+                                                      report::ProfileOptions{static_cast<std::size_t>(o.top), 20});
+  rep.command = data.command;
+  for (const auto& n : data.notes) rep.warnings.push_back(n);
+
+  if (!o.folded_path.empty()) sys::write_file_atomic(o.folded_path, report::to_folded(profile));
+  if (!o.trace_path.empty()) sys::write_file_atomic(o.trace_path, report::to_trace_json(data.run, data.command, &profile));
+  if (o.json) {
+    std::cout << report::profile_to_json(rep);
+  } else {
+    report::write_profile_text(std::cout, rep, diag.color() && ::isatty(1) != 0);
+  }
+  std::cout.flush();
+  return 0;
+}
+
+}  // namespace perfprobe::app

@@ -1,0 +1,88 @@
+// The USDT source: opened while the target waits at the gate, so the first hit after exec is seen.
+#include "usdt_source.hpp"
+
+#include <memory>
+
+#include "marker_plan.hpp"
+#include "perfprobe/elf/sdt.hpp"
+#include "perfprobe/error.hpp"
+#include "perfprobe/launch/child.hpp"
+#include "perfprobe/markers/usdt.hpp"
+#include "perfprobe/sys/clock.hpp"
+
+namespace perfprobe::app {
+
+namespace {
+
+class UsdtSource final : public RunSource {
+ public:
+  explicit UsdtSource(std::vector<elf::SdtProbe> probes) : probes_(std::move(probes)) {}
+  void open(pid_t pid, bool, std::vector<std::string>& unavailable) override {
+    try {
+      session_ = std::make_unique<markers::UsdtSession>(probes_, pid);
+    } catch (const Error& e) {
+      unavailable.emplace_back(e.what());  // no root: say so once and go on with the other sources
+    }
+  }
+  void start(sys::EventLoop& loop, Timeline& timeline) override {
+    if (!session_) return;
+    const auto drain = [this, &timeline] {
+      session_->drain(pending_, false);
+      for (auto& e : pending_) timeline.add(std::move(e));
+      pending_.clear();
+    };
+    for (const int fd : session_->ring_fds()) loop.add_fd(fd, drain);
+    loop.add_timer(std::chrono::milliseconds(2), drain);
+  }
+  void finish(Timeline& timeline, RunResult& result) override {
+    if (!session_) return;
+    session_->drain(pending_, true);
+    for (auto& e : pending_) timeline.add(std::move(e));
+    pending_.clear();
+    if (session_->lost() > 0) result.marker_counts["usdt:lost"] = session_->lost();
+  }
+
+ private:
+  std::vector<elf::SdtProbe> probes_;
+  std::unique_ptr<markers::UsdtSession> session_;
+  std::vector<Event> pending_;
+};
+
+bool selected(const elf::SdtProbe& p, const std::vector<markers::UsdtSelector>& selectors) {
+  for (const auto& s : selectors) {
+    if (p.provider == s.provider && (s.name == "*" || p.name == s.name)) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+void add_usdt_plan(const cli::RunOptions& o, const std::vector<const markers::MarkerSpec*>& specs, MeasurePlan& plan) {
+  std::vector<markers::UsdtSelector> selectors;
+  for (const auto& text : o.usdt) selectors.push_back(markers::parse_usdt_selector(text));
+  for (const auto* s : specs) {
+    if (s->kind == markers::SpecKind::usdt) selectors.push_back({s->provider, s->name});
+  }
+  if (selectors.empty()) return;
+  const std::string binary = launch::find_in_path(o.command.front());
+  std::vector<std::string> files{binary};
+  for (auto& lib : loaded_libraries(binary)) files.push_back(std::move(lib));
+  std::vector<elf::SdtProbe> probes;
+  for (const auto& f : files) {
+    for (auto& p : elf::read_sdt_probes(f)) {
+      if (selected(p, selectors)) probes.push_back(std::move(p));
+    }
+  }
+  for (const auto& s : selectors) {
+    const bool found = std::any_of(probes.begin(), probes.end(), [&](const auto& p) {
+      return p.provider == s.provider && (s.name == "*" || p.name == s.name);
+    });
+    if (!found) {
+      throw UsageError("no SDT probe " + s.provider + ":" + s.name + " in '" + binary + "' or its libraries",
+                       "list them with `perfprobe probes " + binary + "`");
+    }
+  }
+  plan.sources.emplace_back([probes] { return std::make_unique<UsdtSource>(probes); });
+}
+
+}  // namespace perfprobe::app

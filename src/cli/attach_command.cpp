@@ -1,0 +1,46 @@
+// `perfprobe attach -p PID`: the measurement options of run that make sense on a running process,
+// plus a duration, plus sampling with -o.
+#include "perfprobe/cli/units.hpp"
+#include "perfprobe/error.hpp"
+#include "subcommands.hpp"
+
+namespace perfprobe::cli {
+
+void define_attach(CLI::App& app, Options& options) {
+  auto& o = options.attach;
+  CLI::App* sub = app.add_subcommand("attach", "Measure a running process without stopping it: counters, RSS, USDT, samples");
+  sub->footer("Usage: perfprobe attach -p PID [--duration TIME] [--json FILE] [-o FILE]\n"
+              "Until the duration ends, the target exits, or Ctrl-C. The target is never stopped or traced.");
+  sub->add_option("-p,--pid", o.pid, "The process to attach to (its threads and the children it starts)")
+      ->required()
+      ->check(CLI::Range(1, 1 << 30))
+      ->type_name("PID");
+  sub->add_option("-d,--duration", o.duration_text, "How long to stay attached (e.g. 10s; default: until Ctrl-C)")
+      ->type_name("TIME");
+  sub->add_option("-o,--output", o.output, "Also sample, and write the data file for `perfprobe report` to FILE")
+      ->type_name("FILE");
+  define_sampling(*sub, o.sampling);
+  define_measure_basics(*sub, o.run);
+  sub->add_option("--usdt", o.run.usdt, "Attach to the SDT probe PROVIDER:NAME (or PROVIDER:*) (needs root); repeatable")
+      ->type_name("PROVIDER:NAME")
+      ->allow_extra_args(false);
+  sub->add_option("--phase", o.run.phases, "A named phase between two markers, e.g. gen=usdt:llm:gen_begin..usdt:llm:gen_end")
+      ->type_name("NAME=BEGIN..END")
+      ->allow_extra_args(false);
+  sub->add_option("--tokens", o.run.tokens, "What one token is, as a marker spec (e.g. usdt:llm:token)")->type_name("SPEC");
+}
+
+void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions& o) {
+  if (options.has_separator || !options.target.empty()) {
+    throw UsageError("`perfprobe attach` takes no command", "usage: perfprobe attach -p PID [--duration TIME]");
+  }
+  if (!o.duration_text.empty()) {
+    o.duration_ns = parse_duration_ns(o.duration_text, "--duration", "s");
+    if (o.duration_ns <= 0) throw UsageError("--duration " + o.duration_text + " must be positive", "e.g. --duration 10s");
+  }
+  finalize_sampling(sub, o.sampling);
+  finalize_measure_basics(o.run);
+  finalize_run_markers(o.run);
+}
+
+}  // namespace perfprobe::cli

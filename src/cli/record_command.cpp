@@ -1,0 +1,96 @@
+// `perfprobe record`: run's measurement options plus sampling; the sampling options are shared
+// with `attach`.
+#include <bit>
+
+#include "perfprobe/cli/units.hpp"
+#include "perfprobe/error.hpp"
+#include "subcommands.hpp"
+
+namespace perfprobe::cli {
+
+void define_sampling(CLI::App& sub, SamplingOptions& s) {
+  sub.add_option("-F,--freq", s.frequency_hz, "Samples per second and thread (default 999)")
+      ->check(CLI::Range(1, 100000))
+      ->type_name("HZ");
+  sub.add_option("-c,--count", s.period, "Sample every PERIOD events instead of at a frequency (cpu-clock: ns)")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->type_name("PERIOD");
+  sub.add_option("--call-graph", s.call_graph,
+                 "How call stacks are taken: fp (frame pointers, a small stack copy fixes frameless leaves) or "
+                 "dwarf (8 KiB stack copies unwound with DWARF CFI; for code built without frame pointers)")
+      ->check(CLI::IsMember({"fp", "dwarf"}))
+      ->type_name("MODE");
+  sub.add_option("--stack-size", s.stack_bytes, "Bytes of user stack copied with each sample (default: 512 fp, 8192 dwarf)")
+      ->check(CLI::Range(8U, 65528U))
+      ->type_name("BYTES");
+  sub.add_option("--mmap-pages", s.mmap_pages,
+                 "Data pages of each per-CPU sample ring, a power of two (default 64; shrunk to fit the "
+                 "unprivileged mlock budget)")
+      ->check(CLI::Range(1U, 65536U))
+      ->type_name("N");
+}
+
+void finalize_sampling(const CLI::App& sub, SamplingOptions& s) {
+  if (sub.count("--count") > 0 && sub.count("--freq") > 0) {
+    throw UsageError("-F/--freq and -c/--count contradict each other", "give a frequency or a period, not both");
+  }
+  if (sub.count("--count") == 0) s.period = 0;
+  if (!std::has_single_bit(s.mmap_pages)) {
+    throw UsageError("--mmap-pages " + std::to_string(s.mmap_pages) + " is not a power of two",
+                     "use 1, 2, 4, ... 64 (the default), 128 ...");
+  }
+  if (s.stack_bytes % 8 != 0) {
+    throw UsageError("--stack-size " + std::to_string(s.stack_bytes) + " is not a multiple of 8", "e.g. 8192");
+  }
+}
+
+void define_measure_basics(CLI::App& sub, RunOptions& o) {
+  sub.add_option("-e,--event", o.events, "Events to count alongside, comma-separated or repeated (as for run)")
+      ->allow_extra_args(false)
+      ->type_name("EVENTS");
+  sub.add_flag("--no-counters", o.no_counters, "Count nothing: wall time, rusage and RSS only");
+  sub.add_option("-i,--interval", o.interval_text, "RSS sampling interval (e.g. 100ms; 0 disables the timeline)")
+      ->default_str("100ms")
+      ->type_name("TIME");
+  sub.add_option("--json", o.json_path, "Write the run's report as JSON to FILE (the run schema)")->type_name("FILE");
+  sub.add_option("--jsonl", o.jsonl_path, "Stream events as JSON lines to FILE")->type_name("FILE");
+  sub.add_option("--trace", o.trace_path, "Write the timeline as Chrome trace-event JSON (ui.perfetto.dev) to FILE")
+      ->type_name("FILE");
+  sub.add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr");
+}
+
+void finalize_measure_basics(RunOptions& o) {
+  o.interval_ns = parse_duration_ns(o.interval_text, "--interval");
+  if (o.interval_ns != 0 && o.interval_ns < 1'000'000) {
+    throw UsageError("--interval " + o.interval_text + " is too short", "use at least 1ms (or 0 to disable RSS sampling)");
+  }
+  o.events = split_comma_list(o.events, "-e");
+  if (o.no_counters && !o.events.empty()) throw UsageError("--no-counters and -e/--event contradict each other");
+}
+
+void define_record(CLI::App& app, Options& options) {
+  auto& o = options.record;
+  CLI::App* sub = app.add_subcommand("record", "Run a command and sample where its time goes (then: perfprobe report)")
+                      ->allow_extras();
+  sub->footer("Usage: perfprobe record [-o FILE] [OPTIONS] -- CMD [ARGS...]\n"
+              "Markers, phases, tokens, counters and RSS are recorded alongside the samples.");
+  sub->add_option("command", o.run.command, "The command to run and its arguments (after --)")->expected(0, -1);
+  sub->add_option("-o,--output", o.output, "Data file to write (default perfprobe.data; written atomically)")
+      ->type_name("FILE");
+  define_sampling(*sub, o.sampling);
+  define_measure_basics(*sub, o.run);
+  define_run_markers(*sub, o.run);
+}
+
+void finalize_record(const CLI::App& sub, const Options& options, RecordOptions& o) {
+  o.run.command = target_command(sub, options, o.run.command);
+  if (o.run.command.empty()) {
+    throw UsageError("`perfprobe record` needs a command to run", "usage: perfprobe record [-o FILE] [OPTIONS] -- CMD [ARGS...]");
+  }
+  if (o.output.empty()) throw UsageError("-o needs a file name");
+  finalize_sampling(sub, o.sampling);
+  finalize_measure_basics(o.run);
+  finalize_run_markers(o.run);
+}
+
+}  // namespace perfprobe::cli

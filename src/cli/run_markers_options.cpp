@@ -1,0 +1,46 @@
+// `perfprobe run` options for markers, phases and tokens (issue #3). The specs themselves are
+// parsed when the plan is built (app/), before any process starts; here only units are checked.
+#include "perfprobe/cli/units.hpp"
+#include "perfprobe/error.hpp"
+#include "subcommands.hpp"
+
+namespace perfprobe::cli {
+
+void define_run_markers(CLI::App& sub, RunOptions& o) {
+  sub.add_option("--usdt", o.usdt,
+                 "Attach to the SDT probe PROVIDER:NAME (or PROVIDER:*) of the target and its libraries "
+                 "through uprobes (needs root); repeatable")
+      ->type_name("PROVIDER:NAME")
+      ->allow_extra_args(false);
+  sub.add_option("--ready", o.ready,
+                 "When the target is ready (startup_ms): usdt:P:N, mark:NAME, output:REGEX, first-output, "
+                 "listen[:PORT] or file:PATH (default: the marker API's PERFPROBE_READY)")
+      ->type_name("SPEC");
+  sub.add_option("--phase", o.phases, "A named phase between two markers, e.g. load=mark:a..output:loaded; repeatable")
+      ->type_name("NAME=BEGIN..END")
+      ->allow_extra_args(false);
+  sub.add_option("--tokens", o.tokens,
+                 "What one token is: a marker spec, or output for each chunk the target writes to stdout "
+                 "(default: the marker API's PERFPROBE_TOKEN)")
+      ->type_name("SPEC");
+  sub.add_flag("--unbuffer", o.unbuffer, "Make the target's C stdio unbuffered, as stdbuf -o0 does");
+  sub.add_flag("--pty", o.pty, "Run the target with its stdout on a pseudo-terminal (terminal line buffering)");
+  sub.add_flag("--cold", o.cold, "Evict the target binary, its libraries and --cold-file files from the page cache before each run");
+  sub.add_option("--cold-file", o.cold_files, "A file to evict before each run with --cold (e.g. model weights); repeatable")
+      ->type_name("PATH")
+      ->allow_extra_args(false);
+  sub.add_option("--rss-warn", o.rss_warn_text, "Warn on stderr and in the event stream when RSS crosses SIZE (e.g. 2GiB)")
+      ->type_name("SIZE");
+}
+
+void finalize_run_markers(RunOptions& o) {
+  if (!o.rss_warn_text.empty()) {
+    o.rss_warn_bytes = parse_size_bytes(o.rss_warn_text, "--rss-warn");
+    if (o.rss_warn_bytes == 0) throw UsageError("--rss-warn must be larger than 0", "e.g. --rss-warn 2GiB");
+  }
+  if (!o.cold_files.empty() && !o.cold) {
+    throw UsageError("--cold-file needs --cold", "add --cold to evict the files before each run");
+  }
+}
+
+}  // namespace perfprobe::cli

@@ -1,0 +1,56 @@
+// Formatting shared by the gate's views: budget names, values in their units, changes, p-values.
+#include <cmath>
+#include <cstdio>
+
+#include "perfprobe/gate/views.hpp"
+#include "perfprobe/report/views.hpp"
+
+namespace perfprobe::gate {
+
+namespace {
+
+bool ends_with(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+}  // namespace
+
+std::string budget_name(const Budget& b) {
+  return b.subject.empty() ? budget_key(b.kind) : budget_key(b.kind) + " " + b.subject;
+}
+
+std::string format_budget_value(BudgetKind kind, double v) {
+  const std::string unit = budget_unit(kind);
+  if (unit == "bytes") return report::format_bytes(v);
+  if (unit == "ns") return report::format_duration_ns(v);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.1f tok/s", v);
+  return buf;
+}
+
+std::string format_margin(BudgetKind kind, double margin) {
+  // The margin is the room left: shown with its sign, "+" is under budget.
+  return (margin >= 0 ? "+" : "-") + format_budget_value(kind, std::fabs(margin));
+}
+
+std::string format_metric_value(const std::string& metric, double v) {
+  if (ends_with(metric, "_bytes")) return report::format_bytes(v);
+  if (ends_with(metric, "_ms") || metric.rfind("phase_ms.", 0) == 0) return report::format_duration_ns(v * 1e6);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.2f", v);
+  return buf;
+}
+
+std::string format_change(double change) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%+.1f%%", change * 100);
+  return buf;
+}
+
+std::string format_p_value(double p) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, p < 1e-4 ? "%.1e" : "%.4f", p);
+  return buf;
+}
+
+}  // namespace perfprobe::gate

@@ -1,0 +1,71 @@
+// The JSON of `perfprobe check --json FILE` (schema_version 1, docs/json-schema.md). Its "samples"
+// make it usable as a later --baseline.
+#include <nlohmann/json.hpp>
+
+#include "perfprobe/gate/views.hpp"
+#include "perfprobe/report/run_report.hpp"
+
+namespace perfprobe::gate {
+
+using nlohmann::json;
+
+namespace {
+
+json budget_json(const BudgetResult& b) {
+  json j{{"key", budget_key(b.budget.kind)},
+         {"name", budget_name(b.budget)},
+         {"subject", b.budget.subject},
+         {"origin", b.budget.origin},
+         {"unit", budget_unit(b.budget.kind)},
+         {"kind", is_maximum(b.budget.kind) ? "max" : "min"},
+         {"limit", b.budget.limit},
+         {"measured", b.measured ? json(*b.measured) : json(nullptr)},
+         {"margin", b.measured ? json(b.margin) : json(nullptr)},
+         {"passed", b.passed}};
+  if (!b.note.empty()) j["note"] = b.note;
+  return j;
+}
+
+json regression_json(const RegressionResult& r) {
+  json j{{"metric", r.metric},
+         {"higher_is_worse", r.higher_is_worse},
+         {"baseline_n", r.baseline_n},
+         {"current_n", r.current_n},
+         {"baseline_median", r.baseline_median},
+         {"current_median", r.current_median},
+         {"change_pct", r.change * 100},
+         {"p_value", r.p_value},
+         {"method", r.method},
+         {"significant", r.significant},
+         {"regressed", r.regressed}};
+  if (!r.note.empty()) j["note"] = r.note;
+  return j;
+}
+
+}  // namespace
+
+std::string to_json_text(const Verdict& v) {
+  json doc{{"schema_version", report::kSchemaVersion}, {"tool", v.tool}, {"passed", v.passed()},
+           {"command", v.command}, {"runs", v.runs}, {"warmup_runs", v.warmup}, {"cold", v.cold}};
+  json budgets = json::array();
+  for (const auto& b : v.budgets) budgets.push_back(budget_json(b));
+  doc["budgets"] = std::move(budgets);
+  if (v.baseline) {
+    doc["baseline"] = {{"path", v.baseline->path},
+                       {"test", "mann-whitney-u-one-sided"},
+                       {"confidence", v.baseline->confidence},
+                       {"tolerance_pct", v.baseline->tolerance * 100}};
+  } else {
+    doc["baseline"] = nullptr;
+  }
+  json regressions = json::array();
+  for (const auto& r : v.regressions) regressions.push_back(regression_json(r));
+  doc["regressions"] = std::move(regressions);
+  json samples = json::object();
+  for (const auto& [k, values] : v.samples) samples[k] = values;
+  doc["samples"] = std::move(samples);
+  doc["warnings"] = v.warnings;
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace perfprobe::gate

@@ -1,0 +1,165 @@
+// Startup, phases, tokens and marker counts from a finished run's timeline (no syscalls).
+#include "perfprobe/markers/analysis.hpp"
+
+#include <algorithm>
+
+#include "perfprobe/stats/summary.hpp"
+
+namespace perfprobe::markers {
+
+namespace {
+
+using Values = std::vector<std::pair<std::string, double>>;
+
+std::vector<const Event*> sorted_events(const std::vector<Event>& events) {
+  std::vector<const Event*> out;
+  out.reserve(events.size());
+  for (const auto& e : events) out.push_back(&e);
+  std::stable_sort(out.begin(), out.end(), [](const Event* a, const Event* b) { return a->t_ns < b->t_ns; });
+  return out;
+}
+
+// Counter values at time t: the first snapshot at or after t, else the final counters.
+Values counters_at(const std::vector<const Event*>& events, const RunResult& run, std::int64_t t_ns) {
+  for (const Event* e : events) {
+    if (e->kind == EventKind::counters && e->t_ns >= t_ns) return e->values;
+  }
+  Values out;
+  for (const auto& c : run.counters) {
+    if (c.supported) out.emplace_back(c.name, c.value);
+  }
+  return out;
+}
+
+std::vector<CounterReading> counter_deltas(const Values& from, const Values& to) {
+  std::vector<CounterReading> out;
+  for (const auto& [name, end] : to) {
+    const auto it = std::find_if(from.begin(), from.end(), [&](const auto& p) { return p.first == name; });
+    if (it == from.end()) continue;
+    CounterReading c;
+    c.name = name;
+    c.supported = true;
+    c.value = std::max(0.0, end - it->second);
+    c.raw = static_cast<std::uint64_t>(c.value);
+    if (name == "task-clock" || name == "cpu-clock") c.unit = "ns";
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+PhaseResult make_phase(const std::string& name, std::int64_t begin, std::int64_t end,
+                       const std::vector<const Event*>& events, const RunResult& run) {
+  PhaseResult p;
+  p.name = name;
+  p.start_ns = begin;
+  p.end_ns = end;
+  const auto a = rss_at(run.rss, begin);
+  const auto b = rss_at(run.rss, end);
+  if (a && b) {
+    p.rss_delta_bytes = static_cast<std::int64_t>(b->rss_bytes) - static_cast<std::int64_t>(a->rss_bytes);
+    p.rss_anon_delta_bytes = static_cast<std::int64_t>(b->anon_bytes) - static_cast<std::int64_t>(a->anon_bytes);
+    p.rss_file_delta_bytes = static_cast<std::int64_t>(b->file_bytes) - static_cast<std::int64_t>(a->file_bytes);
+  }
+  p.counters = counter_deltas(counters_at(events, run, begin), counters_at(events, run, end));
+  return p;
+}
+
+// Pairs each begin with the next end (a begin while open is ignored: phases do not nest in themselves).
+void explicit_phases(const PhaseSpec& spec, const std::vector<const Event*>& events, RunResult& run) {
+  std::optional<std::int64_t> open;
+  for (const Event* e : events) {
+    if (!open && matches(spec.begin, *e)) {
+      open = e->t_ns;
+    } else if (open && matches(spec.end, *e)) {
+      run.phases.push_back(make_phase(spec.name, *open, e->t_ns, events, run));
+      open.reset();
+    }
+  }
+}
+
+void api_phases(const std::vector<const Event*>& events, RunResult& run) {
+  std::vector<std::pair<std::string, std::int64_t>> open;
+  for (const Event* e : events) {
+    if (e->source != "mark") continue;
+    if (e->kind == EventKind::phase_begin) {
+      const std::string name = e->name.substr(0, e->name.size() - 6);  // strip ".begin"
+      open.emplace_back(name, e->t_ns);
+    } else if (e->kind == EventKind::phase_end) {
+      const std::string name = e->name.substr(0, e->name.size() - 4);  // strip ".end"
+      const auto it = std::find_if(open.rbegin(), open.rend(), [&](const auto& p) { return p.first == name; });
+      if (it == open.rend()) continue;
+      run.phases.push_back(make_phase(name, it->second, e->t_ns, events, run));
+      open.erase(std::next(it).base());
+    }
+  }
+}
+
+void per_token_costs(const std::vector<const Event*>& events, RunResult& run, TokenStats& t) {
+  if (!t.ttft_ns || t.count < 2) return;
+  const auto decode = counter_deltas(counters_at(events, run, *t.ttft_ns), counters_at(events, run, run.wall_ns + 1));
+  const auto n = static_cast<double>(t.count - 1);
+  for (const auto& c : decode) {
+    if (c.name == "task-clock") t.per_token["cpu_ms"] = c.value / 1e6 / n;
+    if (c.name == "instructions" || c.name == "cycles") t.per_token[c.name] = c.value / n;
+  }
+  if (t.per_token.count("cpu_ms") == 0 && t.count > 0) {
+    // No task-clock: rusage CPU time of the whole run, spread over all tokens (an upper bound).
+    t.per_token["cpu_ms_whole_run"] = static_cast<double>(run.user_ns + run.sys_ns) / 1e6 / static_cast<double>(t.count);
+  }
+}
+
+bool is_default_token(const Event& e) { return e.source == "mark" && e.kind == EventKind::token; }
+bool is_default_ready(const Event& e) { return e.source == "mark" && e.kind == EventKind::ready; }
+
+}  // namespace
+
+std::optional<RssSample> rss_at(const std::vector<RssSample>& samples, std::int64_t t_ns) {
+  std::optional<RssSample> before;
+  for (const auto& s : samples) {
+    if (s.t_ns >= t_ns) return s;
+    before = s;
+  }
+  return before;
+}
+
+TokenStats token_stats(const std::vector<std::int64_t>& arrivals, double stall_factor) {
+  TokenStats t;
+  t.count = arrivals.size();
+  if (arrivals.empty()) return t;
+  t.ttft_ns = arrivals.front();
+  for (std::size_t i = 1; i < arrivals.size(); ++i) {
+    t.latency_ms.push_back(static_cast<double>(arrivals[i] - arrivals[i - 1]) / 1e6);
+  }
+  const std::int64_t span = arrivals.back() - arrivals.front();
+  if (span > 0) t.tokens_per_s = static_cast<double>(arrivals.size() - 1) / (static_cast<double>(span) / 1e9);
+  if (t.latency_ms.size() >= 3) {
+    const double median = stats::percentile(t.latency_ms, 50);
+    for (std::size_t i = 0; i < t.latency_ms.size(); ++i) {
+      if (median > 0 && t.latency_ms[i] > stall_factor * median) t.stalls.push_back(Stall{i + 1, arrivals[i + 1], t.latency_ms[i]});
+    }
+  }
+  return t;
+}
+
+void analyze(const AnalysisPlan& plan, RunResult& run) {
+  const auto events = sorted_events(run.events);
+  run.marker_counts.clear();
+  run.phases.clear();
+  std::vector<std::int64_t> tokens;
+  for (const Event* e : events) {
+    if (const auto key = marker_key(*e); !key.empty()) ++run.marker_counts[key];
+    const bool ready = plan.ready ? matches(*plan.ready, *e) : is_default_ready(*e);
+    if (ready && !run.startup_ns) run.startup_ns = e->t_ns;
+    if (plan.tokens ? matches(*plan.tokens, *e) : is_default_token(*e)) tokens.push_back(e->t_ns);
+  }
+  api_phases(events, run);
+  for (const auto& spec : plan.phases) explicit_phases(spec, events, run);
+  std::stable_sort(run.phases.begin(), run.phases.end(), [](const auto& a, const auto& b) { return a.start_ns < b.start_ns; });
+  if (!tokens.empty() || plan.tokens) {
+    TokenStats t = token_stats(tokens, plan.stall_factor);
+    per_token_costs(events, run, t);
+    run.tokens = std::move(t);
+  }
+}
+
+}  // namespace perfprobe::markers

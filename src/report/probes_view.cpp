@@ -1,0 +1,39 @@
+// `perfprobe probes` output.
+#include "perfprobe/report/probes_view.hpp"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+
+#include "perfprobe/report/run_report.hpp"
+
+namespace perfprobe::report {
+
+std::string probes_json(const std::vector<elf::SdtProbe>& probes) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& p : probes) {
+    list.push_back({{"provider", p.provider}, {"name", p.name}, {"address", p.address}, {"offset", p.offset},
+                    {"semaphore", p.semaphore}, {"semaphore_offset", p.semaphore_offset}, {"args", p.args}, {"file", p.path}});
+  }
+  return nlohmann::json{{"schema_version", kSchemaVersion}, {"probes", std::move(list)}}.dump(2) + "\n";
+}
+
+std::string probes_text(const std::vector<elf::SdtProbe>& probes) {
+  std::string out;
+  char line[512];
+  std::snprintf(line, sizeof line, "%-28s %-18s %-18s %-28s %s\n", "PROBE", "ADDRESS", "SEMAPHORE", "ARGS", "FILE");
+  out += line;
+  for (const auto& p : probes) {
+    const std::string sem = p.semaphore != 0 ? [&] {
+      char b[32];
+      std::snprintf(b, sizeof b, "0x%llx", static_cast<unsigned long long>(p.semaphore));
+      return std::string(b);
+    }() : "-";
+    std::snprintf(line, sizeof line, "%-28s 0x%-16llx %-18s %-28s %s\n", (p.provider + ":" + p.name).c_str(),
+                  static_cast<unsigned long long>(p.address), sem.c_str(), p.args.empty() ? "-" : p.args.c_str(), p.path.c_str());
+    out += line;
+  }
+  if (probes.empty()) out += "(no SDT probes)\n";
+  return out;
+}
+
+}  // namespace perfprobe::report

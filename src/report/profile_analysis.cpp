@@ -1,0 +1,153 @@
+// Attribution of samples: self = the leaf frame's function, total = every function on the stack
+// (once per sample, so recursion does not count twice); per phase by sample time, per thread by tid.
+#include <algorithm>
+#include <cstdio>
+#include <map>
+#include <set>
+
+#include "perfprobe/report/profile_report.hpp"
+
+namespace perfprobe::report {
+
+namespace {
+
+double pct(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? 0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
+std::string fmt_pct(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", v);
+  return buf;
+}
+
+std::string basename(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+std::vector<FunctionStat> top_functions(const ResolvedProfile& p, const std::vector<const ResolvedSample*>& samples,
+                                        std::size_t top) {
+  struct Acc {
+    FunctionStat stat;
+    std::map<std::uint32_t, std::uint64_t> self_by_frame, total_by_frame;
+  };
+  std::map<std::pair<std::string, std::string>, Acc> by_fn;
+  for (const auto* s : samples) {
+    std::set<std::pair<std::string, std::string>> seen;
+    for (std::size_t i = 0; i < s->stack.size(); ++i) {
+      const auto& f = p.frames[s->stack[i]];
+      const auto key = std::make_pair(f.function, f.module);
+      auto& acc = by_fn[key];
+      if (i == 0) {
+        ++acc.stat.self_samples;
+        ++acc.self_by_frame[s->stack[i]];
+      }
+      if (seen.insert(key).second) {
+        ++acc.stat.total_samples;
+        ++acc.total_by_frame[s->stack[i]];
+      }
+    }
+  }
+  std::vector<FunctionStat> out;
+  for (auto& [key, acc] : by_fn) {
+    auto& st = acc.stat;
+    st.name = key.first;
+    st.module = key.second;
+    const auto& lines = acc.self_by_frame.empty() ? acc.total_by_frame : acc.self_by_frame;
+    const auto hottest = std::max_element(lines.begin(), lines.end(),
+                                          [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (hottest != lines.end()) {
+      const auto& f = p.frames[hottest->first];
+      st.file = f.file;
+      st.line = f.line;
+      st.address = f.address;
+    }
+    st.self_pct = pct(st.self_samples, samples.size());
+    st.total_pct = pct(st.total_samples, samples.size());
+    out.push_back(std::move(st));
+  }
+  std::sort(out.begin(), out.end(), [](const FunctionStat& a, const FunctionStat& b) {
+    if (a.self_samples != b.self_samples) return a.self_samples > b.self_samples;
+    if (a.total_samples != b.total_samples) return a.total_samples > b.total_samples;
+    return a.name < b.name;
+  });
+  if (out.size() > top) out.resize(top);
+  return out;
+}
+
+namespace {
+
+void add_hints(ProfileReport& r, const ProfileOptions& o) {
+  for (const auto& f : r.functions) {
+    if (f.self_pct <= o.hint_pct) continue;
+    std::string where = f.file.empty() ? basename(f.module) : basename(f.file) + ":" + std::to_string(f.line);
+    r.hints.push_back(f.name + " takes " + fmt_pct(f.self_pct) + " of the samples by itself (hottest line " +
+                      where + "): optimise it first");
+  }
+  for (const auto& ph : r.phases) {
+    if (ph.pct <= o.hint_pct || ph.functions.empty()) continue;
+    r.hints.push_back("phase '" + ph.name + "' holds " + fmt_pct(ph.pct) + " of the samples; during " + ph.name +
+                      " " + fmt_pct(ph.functions.front().self_pct) + " in " + ph.functions.front().name);
+  }
+  if (r.lost > 0) {
+    r.warnings.push_back(std::to_string(r.lost) + " samples lost in " + std::to_string(r.lost_records) +
+                         " ring overruns: raise --mmap-pages or lower -F");
+  }
+  if (r.throttled > 0) {
+    r.warnings.push_back("the kernel throttled sampling " + std::to_string(r.throttled) +
+                         " times (kernel.perf_event_max_sample_rate): lower -F");
+  }
+  for (const auto& m : r.modules) {
+    if (m.build_id_mismatch) r.warnings.push_back(m.path + " changed since it was recorded (build-id differs): its symbols may be wrong");
+    if (m.samples > 0 && !m.has_symbols && m.path.starts_with("/")) {
+      r.warnings.push_back(m.path + " has no symbols: install its debug package (-dbg/-dbgsym) for names");
+    }
+  }
+}
+
+}  // namespace
+
+ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseResult>& phases,
+                              const ProfileOptions& o) {
+  ProfileReport r;
+  r.event = p.event;
+  r.frequency_hz = p.frequency_hz;
+  r.period = p.period;
+  r.call_graph = p.call_graph;
+  r.samples = p.samples.size();
+  r.lost = p.lost_samples;
+  r.lost_records = p.lost_records;
+  r.throttled = p.throttled;
+  r.dwarf_unwound = p.dwarf_unwound;
+  r.modules = p.modules;
+  std::vector<const ResolvedSample*> all;
+  for (const auto& s : p.samples) all.push_back(&s);
+  if (!p.samples.empty()) {
+    const auto [lo, hi] = std::minmax_element(p.samples.begin(), p.samples.end(),
+                                              [](const auto& a, const auto& b) { return a.t_ns < b.t_ns; });
+    r.duration_ms = static_cast<double>(hi->t_ns - lo->t_ns) / 1e6;
+  }
+  r.functions = top_functions(p, all, o.top);
+  for (const auto& ph : phases) {
+    std::vector<const ResolvedSample*> in;
+    for (const auto* s : all) {
+      if (s->t_ns >= ph.start_ns && s->t_ns < ph.end_ns) in.push_back(s);
+    }
+    r.phases.push_back({ph.name, ph.start_ns, ph.end_ns, in.size(), pct(in.size(), all.size()), top_functions(p, in, o.top)});
+  }
+  std::map<pid_t, std::vector<const ResolvedSample*>> by_tid;
+  for (const auto* s : all) by_tid[s->tid].push_back(s);
+  for (const auto& [tid, samples] : by_tid) {
+    const auto name = p.thread_names.find(tid);
+    r.threads.push_back({tid, samples.front()->pid, name == p.thread_names.end() ? std::string() : name->second,
+                         samples.size(), pct(samples.size(), all.size()), top_functions(p, samples, o.top)});
+  }
+  std::sort(r.threads.begin(), r.threads.end(), [](const auto& a, const auto& b) { return a.samples > b.samples; });
+  add_hints(r, o);
+  return r;
+}
+
+}  // namespace perfprobe::report

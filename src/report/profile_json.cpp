@@ -1,0 +1,79 @@
+// `report --json`: the profile as JSON on stdout (key names fixed by issue #5's contract;
+// documented in docs/json-schema.md).
+#include <nlohmann/json.hpp>
+
+#include "perfprobe/report/profile_report.hpp"
+
+namespace perfprobe::report {
+
+using nlohmann::json;
+
+namespace {
+
+std::string hex(std::uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+json functions_json(const std::vector<FunctionStat>& fns) {
+  json a = json::array();
+  for (const auto& f : fns) {
+    a.push_back({{"name", f.name},
+                 {"self_pct", f.self_pct},
+                 {"total_pct", f.total_pct},
+                 {"self_samples", f.self_samples},
+                 {"total_samples", f.total_samples},
+                 {"file", f.file},
+                 {"line", f.line},
+                 {"address", hex(f.address)},
+                 {"module", f.module}});
+  }
+  return a;
+}
+
+}  // namespace
+
+std::string profile_to_json(const ProfileReport& r) {
+  json doc{{"schema_version", kProfileSchemaVersion},
+           {"command", r.command},
+           {"samples", r.samples},
+           {"lost", r.lost},
+           {"lost_records", r.lost_records},
+           {"throttled", r.throttled},
+           {"event", r.event},
+           {"frequency_hz", r.frequency_hz},
+           {"period", r.period},
+           {"call_graph", r.call_graph},
+           {"dwarf_unwound", r.dwarf_unwound},
+           {"duration_ms", r.duration_ms},
+           {"functions", functions_json(r.functions)}};
+  json phases = json::array();
+  for (const auto& p : r.phases) {
+    phases.push_back({{"name", p.name},
+                      {"start_ms", static_cast<double>(p.start_ns) / 1e6},
+                      {"end_ms", static_cast<double>(p.end_ns) / 1e6},
+                      {"samples", p.samples},
+                      {"pct", p.pct},
+                      {"functions", functions_json(p.functions)}});
+  }
+  doc["phases"] = std::move(phases);
+  json threads = json::array();
+  for (const auto& t : r.threads) {
+    threads.push_back({{"tid", t.tid}, {"pid", t.pid}, {"name", t.name}, {"samples", t.samples}, {"pct", t.pct},
+                       {"functions", functions_json(t.functions)}});
+  }
+  doc["threads"] = std::move(threads);
+  json modules = json::array();
+  for (const auto& m : r.modules) {
+    modules.push_back({{"path", m.path}, {"build_id", m.build_id}, {"has_symbols", m.has_symbols},
+                       {"has_debuginfo", m.has_debuginfo}, {"debug_file", m.debug_file},
+                       {"build_id_mismatch", m.build_id_mismatch}, {"samples", m.samples}});
+  }
+  doc["modules"] = std::move(modules);
+  doc["hints"] = r.hints;
+  doc["warnings"] = r.warnings;
+  return doc.dump(2) + "\n";
+}
+
+}  // namespace perfprobe::report

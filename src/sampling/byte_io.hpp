@@ -1,0 +1,103 @@
+// Little-endian fixed-width writer and bounds-checked reader for the data file.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace perfprobe::sampling {
+
+class ByteWriter {
+ public:
+  template <typename T>
+    requires std::is_arithmetic_v<T>
+  void put(T v) {
+    char b[sizeof(T)];
+    std::memcpy(b, &v, sizeof(T));  // x86_64 and aarch64 are little-endian, as the format says
+    out_.append(b, sizeof(T));
+  }
+  void put_string(std::string_view s) {
+    put<std::uint32_t>(static_cast<std::uint32_t>(s.size()));
+    out_.append(s);
+  }
+  void put_bytes(const std::vector<std::uint8_t>& v) {
+    put<std::uint32_t>(static_cast<std::uint32_t>(v.size()));
+    out_.append(reinterpret_cast<const char*>(v.data()), v.size());
+  }
+  void put_strings(const std::vector<std::string>& v) {
+    put<std::uint32_t>(static_cast<std::uint32_t>(v.size()));
+    for (const auto& s : v) put_string(s);
+  }
+  [[nodiscard]] std::string& bytes() { return out_; }
+
+ private:
+  std::string out_;
+};
+
+// Reads what ByteWriter wrote; any read past the end sets `bad` and yields zeros.
+class ByteReader {
+ public:
+  explicit ByteReader(std::string_view in) : in_(in) {}
+  template <typename T>
+    requires std::is_arithmetic_v<T>
+  T get() {
+    T v{};
+    if (!need(sizeof(T))) return v;
+    std::memcpy(&v, in_.data() + pos_, sizeof(T));
+    pos_ += sizeof(T);
+    return v;
+  }
+  std::string get_string() {
+    const auto n = get<std::uint32_t>();
+    if (!need(n)) return {};
+    std::string s(in_.substr(pos_, n));
+    pos_ += n;
+    return s;
+  }
+  std::vector<std::uint8_t> get_bytes() {
+    const auto n = get<std::uint32_t>();
+    if (!need(n)) return {};
+    std::vector<std::uint8_t> v(in_.begin() + static_cast<std::ptrdiff_t>(pos_),
+                                in_.begin() + static_cast<std::ptrdiff_t>(pos_ + n));
+    pos_ += n;
+    return v;
+  }
+  std::vector<std::string> get_strings() {
+    std::vector<std::string> v;
+    const auto n = count(4);
+    for (std::uint32_t i = 0; i < n && !bad_; ++i) v.push_back(get_string());
+    return v;
+  }
+  // An element count, refused when the remaining bytes cannot hold that many elements.
+  std::uint32_t count(std::size_t min_element_bytes) {
+    const auto n = get<std::uint32_t>();
+    if (static_cast<std::uint64_t>(n) * min_element_bytes > in_.size() - pos_) {
+      bad_ = true;
+      return 0;
+    }
+    return n;
+  }
+  void skip(std::size_t n) {
+    if (need(n)) pos_ += n;
+  }
+  [[nodiscard]] bool bad() const { return bad_; }
+  [[nodiscard]] bool at_end() const { return pos_ >= in_.size(); }
+  [[nodiscard]] std::size_t pos() const { return pos_; }
+
+ private:
+  bool need(std::size_t n) {
+    if (bad_ || n > in_.size() - pos_) {
+      bad_ = true;
+      return false;
+    }
+    return true;
+  }
+  std::string_view in_;
+  std::size_t pos_ = 0;
+  bool bad_ = false;
+};
+
+}  // namespace perfprobe::sampling

@@ -1,0 +1,220 @@
+// Opening the sampling events and their rings, with the fallbacks this machine needs: cpu-clock
+// when there is no PMU, smaller rings when the unprivileged mlock budget is exhausted.
+#include "perfprobe/sampling/sampler.hpp"
+
+#include <linux/perf_event.h>
+#include <sys/ioctl.h>
+
+#include <bit>
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+#include "perfprobe/error.hpp"
+#include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/perf.hpp"
+#include "record_parser.hpp"
+#include "ring.hpp"
+
+namespace perfprobe::sampling {
+
+namespace {
+
+// BP, SP, IP: enough to start a DWARF unwind (perf register numbers, KERNEL-FACTS item 3).
+constexpr std::uint64_t kRegsMask = (1ULL << 6) | (1ULL << 7) | (1ULL << 8);
+
+perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_t stack_bytes, bool enable_on_exec) {
+  perf_event_attr a{};
+  a.size = sizeof a;
+  a.type = cycles ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
+  a.config = cycles ? std::uint64_t{PERF_COUNT_HW_CPU_CYCLES} : std::uint64_t{PERF_COUNT_SW_CPU_CLOCK};
+  if (o.period != 0) {
+    a.sample_period = o.period;
+  } else {
+    a.freq = 1;
+    a.sample_freq = o.frequency_hz;
+  }
+  a.sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD |
+                  PERF_SAMPLE_CALLCHAIN;
+  if (stack_bytes > 0) {
+    a.sample_type |= PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+    a.sample_regs_user = kRegsMask;
+    a.sample_stack_user = stack_bytes;
+  }
+  a.mmap = 1;
+  a.mmap2 = 1;
+  a.comm = 1;
+  a.comm_exec = 1;
+  a.task = 1;
+  a.build_id = 1;
+  a.sample_id_all = 1;
+  // User space only: works unprivileged at paranoid 2 (KERNEL-FACTS item 2).
+  a.exclude_kernel = 1;
+  a.exclude_hv = 1;
+  a.exclude_callchain_kernel = 1;
+  a.inherit = 1;
+  a.disabled = enable_on_exec ? 1 : 0;
+  a.enable_on_exec = enable_on_exec ? 1 : 0;
+  // Same clock as the timeline, so samples line up with markers and RSS (KERNEL-FACTS item 10).
+  a.use_clockid = 1;
+  a.clockid = CLOCK_MONOTONIC;
+  return a;
+}
+
+}  // namespace
+
+struct Sampler::State {
+  SamplingConfig config;
+  RecordLayout layout;
+  std::vector<sys::Fd> fds;   // every event; the first of each CPU owns that CPU's ring
+  std::vector<Ring> rings;
+  std::vector<std::string> notes;
+  std::uint64_t malformed = 0;
+};
+
+std::string explain_sampling_error(int err) {
+  switch (err) {
+    case EACCES:
+    case EPERM:
+      return std::string("permission denied (") + std::strerror(err) + "): kernel.perf_event_paranoid is " +
+             std::to_string(sys::perf_event_paranoid()) +
+             "; user-space sampling of your own processes needs paranoid <= 2, other users' need CAP_PERFMON";
+    case ESRCH:
+      return "the target exited before sampling could start (ESRCH)";
+    case EMFILE:
+    case ENFILE:
+      return "too many open files for one event per CPU and thread (raise `ulimit -n`)";
+    case EINVAL:
+      return "the kernel rejected the sampling attributes (EINVAL): try a lower -F or a smaller --stack-size";
+    default:
+      return std::string("perf_event_open failed: ") + std::strerror(err);
+  }
+}
+
+namespace {
+
+// Opens one event per CPU on every tid. Returns 0, or the errno that stopped it.
+int open_all(perf_event_attr attr, const std::vector<pid_t>& tids, int cpus, std::vector<sys::Fd>& fds,
+             std::vector<int>& first_of_cpu, std::size_t& vanished) {
+  fds.clear();
+  first_of_cpu.assign(static_cast<std::size_t>(cpus), -1);
+  for (const pid_t tid : tids) {
+    std::vector<sys::Fd> mine;
+    int err = 0;
+    for (int cpu = 0; cpu < cpus && err == 0; ++cpu) {
+      sys::Fd fd = sys::perf_open(attr, tid, cpu, -1, 0, err);
+      if (fd.valid()) mine.push_back(std::move(fd));
+    }
+    if (err == ESRCH && tids.size() > 1) {  // a thread that exited meanwhile is no failure
+      ++vanished;
+      continue;
+    }
+    if (err != 0) return err;
+    for (int cpu = 0; cpu < cpus; ++cpu) {
+      auto& first = first_of_cpu[static_cast<std::size_t>(cpu)];
+      if (first < 0) first = static_cast<int>(fds.size());
+      fds.push_back(std::move(mine[static_cast<std::size_t>(cpu)]));
+    }
+  }
+  return fds.empty() ? ESRCH : 0;
+}
+
+
+// One ring per CPU, owned by the first event opened on that CPU. EPERM means the
+// perf_event_mlock_kb budget is spent: halve the ring until it fits (KERNEL-FACTS item 2).
+std::uint32_t map_rings(const std::vector<sys::Fd>& fds, const std::vector<int>& first_of_cpu, std::uint32_t asked,
+                        std::vector<Ring>& rings, std::vector<std::string>& notes) {
+  std::uint32_t pages = std::bit_floor(std::max<std::uint32_t>(asked, 1));
+  int err = 0;
+  for (const int first : first_of_cpu) {
+    const int owner = fds[static_cast<std::size_t>(first)].get();
+    Ring ring = Ring::map(owner, pages, err);
+    while (!ring.valid() && err == EPERM && pages > 1) {
+      pages /= 2;
+      ring = Ring::map(owner, pages, err);
+    }
+    if (!ring.valid()) {
+      throw Error("cannot map the sample ring buffer: " + explain_sampling_error(err),
+                  "lower --mmap-pages or raise kernel.perf_event_mlock_kb");
+    }
+    rings.push_back(std::move(ring));
+  }
+  if (pages < asked) {
+    notes.push_back("sample rings shrunk to " + std::to_string(pages) +
+                       " pages per CPU to fit kernel.perf_event_mlock_kb");
+  }
+  return pages;
+}
+
+// The other tasks' events on each CPU write into that CPU's ring (PERF_EVENT_IOC_SET_OUTPUT).
+void share_rings(const std::vector<sys::Fd>& fds, const std::vector<int>& first_of_cpu) {
+  const std::size_t cpus = first_of_cpu.size();
+  for (std::size_t i = 0; i < fds.size(); ++i) {
+    const int owner = fds[static_cast<std::size_t>(first_of_cpu[i % cpus])].get();
+    if (fds[i].get() != owner && ::ioctl(fds[i].get(), PERF_EVENT_IOC_SET_OUTPUT, owner) != 0) {
+      sys::throw_errno("cannot share the sample ring of CPU " + std::to_string(i % cpus));
+    }
+  }
+}
+}  // namespace
+
+Sampler::Sampler(const SamplerOptions& o, const std::vector<pid_t>& tids, bool enable_on_exec)
+    : state_(std::make_unique<State>()) {
+  auto& st = *state_;
+  const std::uint32_t stack = o.stack_bytes != 0 ? o.stack_bytes
+                              : o.call_graph == CallGraph::dwarf ? kDwarfStackBytes
+                                                                 : kFpStackBytes;
+  const int cpus = sys::online_cpus();
+  std::vector<int> first_of_cpu;
+  std::size_t vanished = 0;
+  int err = ENOENT;
+  bool cycles = o.force_event.empty() || o.force_event == "cycles";
+  perf_event_attr attr{};
+  if (cycles) {
+    attr = sampling_attr(o, true, stack, enable_on_exec);
+    err = open_all(attr, tids, cpus, st.fds, first_of_cpu, vanished);
+    // No PMU (ENOENT/EOPNOTSUPP/ENODEV) is the common case in VMs: fall back to the CPU timer.
+    cycles = err == 0;
+  }
+  if (!cycles && o.force_event != "cycles") {
+    attr = sampling_attr(o, false, stack, enable_on_exec);
+    err = open_all(attr, tids, cpus, st.fds, first_of_cpu, vanished);
+  }
+  if (err != 0) throw Error("cannot sample the target: " + explain_sampling_error(err));
+  if (vanished > 0) st.notes.push_back(std::to_string(vanished) + " thread(s) exited before sampling started");
+
+  const std::uint32_t pages = map_rings(st.fds, first_of_cpu, o.ring_pages, st.rings, st.notes);
+  share_rings(st.fds, first_of_cpu);
+  st.layout.sample_type = attr.sample_type;
+  st.layout.regs_mask = attr.sample_regs_user;
+  st.layout.regs_count = static_cast<std::uint32_t>(std::popcount(attr.sample_regs_user));
+  st.config.event = cycles ? "cycles" : "cpu-clock";
+  st.config.frequency_hz = o.period != 0 ? 0 : o.frequency_hz;
+  st.config.period = o.period;
+  st.config.call_graph = o.call_graph;
+  st.config.stack_bytes = stack;
+  st.config.ring_pages = pages;
+}
+
+Sampler::~Sampler() = default;
+Sampler::Sampler(Sampler&&) noexcept = default;
+Sampler& Sampler::operator=(Sampler&&) noexcept = default;
+
+void Sampler::drain(Profile& out) {
+  auto& st = *state_;
+  for (auto& ring : st.rings) {
+    ring.drain([&](std::span<const std::uint8_t> rec) {
+      if (!parse_record(rec, st.layout, out)) ++st.malformed;
+    });
+  }
+  out.unknown_records += std::exchange(st.malformed, 0);
+}
+
+void Sampler::disable() noexcept {
+  for (const auto& fd : state_->fds) (void)::ioctl(fd.get(), PERF_EVENT_IOC_DISABLE, 0);
+}
+
+const SamplingConfig& Sampler::config() const noexcept { return state_->config; }
+const std::vector<std::string>& Sampler::notes() const noexcept { return state_->notes; }
+
+}  // namespace perfprobe::sampling

@@ -1,0 +1,170 @@
+// libdwfl lookups for one module: symbol table, line table, and the DWARF scopes of inlined calls.
+#include "module.hpp"
+
+#include <dwarf.h>
+#include <elfutils/libdw.h>
+#include <gelf.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "perfprobe/symbols/symbolizer.hpp"
+
+namespace perfprobe::symbols {
+
+namespace {
+
+std::string die_name(Dwarf_Die* die) {
+  Dwarf_Attribute attr;
+  for (const int at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
+    if (dwarf_attr_integrate(die, at, &attr) != nullptr) {
+      if (const char* s = dwarf_formstring(&attr)) return demangle(s);
+    }
+  }
+  if (dwarf_attr_integrate(die, DW_AT_name, &attr) != nullptr) {
+    if (const char* s = dwarf_formstring(&attr)) return s;
+  }
+  return {};
+}
+
+// Where an inlined call was made: its DW_AT_call_file / DW_AT_call_line.
+void call_site(Dwarf_Die* inlined, Dwarf_Die* cudie, std::string& file, int& line) {
+  Dwarf_Attribute attr;
+  Dwarf_Word value = 0;
+  file.clear();
+  line = 0;
+  if (dwarf_formudata(dwarf_attr(inlined, DW_AT_call_line, &attr), &value) == 0) line = static_cast<int>(value);
+  Dwarf_Files* files = nullptr;
+  size_t nfiles = 0;
+  if (dwarf_formudata(dwarf_attr(inlined, DW_AT_call_file, &attr), &value) == 0 &&
+      dwarf_getsrcfiles(cudie, &files, &nfiles) == 0 && value < nfiles) {
+    if (const char* f = dwarf_filesrc(files, value, nullptr, nullptr)) file = f;
+  }
+}
+
+// The innermost function at `addr` and, when it was inlined, each caller it was inlined into.
+// dwarf_getscopes lists the abstract origin's scopes after an inlined instance, so the concrete
+// callers come from dwarf_getscopes_die on that instance (as eu-addr2line -i does).
+void inline_chain(Dwarf_Die* cudie, Dwarf_Addr addr, const FrameInfo& leaf, std::vector<FrameInfo>& out) {
+  Dwarf_Die* scopes = nullptr;
+  const int n = dwarf_getscopes(cudie, addr, &scopes);
+  int innermost = -1;
+  for (int i = 0; i < n && innermost < 0; ++i) {
+    const int tag = dwarf_tag(&scopes[i]);
+    if (tag == DW_TAG_inlined_subroutine || tag == DW_TAG_subprogram) innermost = i;
+  }
+  Dwarf_Die* chain = nullptr;
+  const int m = innermost < 0 ? 0 : dwarf_getscopes_die(&scopes[innermost], &chain);
+  FrameInfo cur = leaf;
+  for (int i = 0; i < m; ++i) {
+    const int tag = dwarf_tag(&chain[i]);
+    if (tag != DW_TAG_inlined_subroutine && tag != DW_TAG_subprogram) continue;
+    cur.function = die_name(&chain[i]);
+    cur.inlined = tag == DW_TAG_inlined_subroutine;
+    out.push_back(cur);
+    if (!cur.inlined) break;
+    call_site(&chain[i], cudie, cur.file, cur.line);  // the caller's position
+  }
+  std::free(chain);
+  std::free(scopes);
+}
+
+std::string hex(const unsigned char* bytes, int n) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string s;
+  for (int i = 0; i < n; ++i) {
+    s.push_back(kDigits[bytes[i] >> 4]);
+    s.push_back(kDigits[bytes[i] & 15]);
+  }
+  return s;
+}
+
+}  // namespace
+
+const Dwfl_Callbacks* offline_callbacks() {
+  // debuginfo_path == nullptr: libdwfl's default ":.debug:/usr/lib/debug" search.
+  static char* const debuginfo_path = nullptr;
+  static const Dwfl_Callbacks callbacks = {
+      dwfl_build_id_find_elf, dwfl_standard_find_debuginfo, dwfl_offline_section_address,
+      const_cast<char**>(&debuginfo_path)};
+  return &callbacks;
+}
+
+Module::Module(const std::string& path) : path_(path), dwfl_(dwfl_begin(offline_callbacks())) {
+  if (!dwfl_) return;
+  // Base 0 with add_p_vaddr: the module's addresses are the file's own vaddrs (bias 0).
+  mod_ = dwfl_report_elf(dwfl_.get(), path.c_str(), path.c_str(), -1, 0, true);
+  dwfl_report_end(dwfl_.get(), nullptr, nullptr);
+  if (mod_ == nullptr) return;
+  GElf_Addr bias = 0;
+  Elf* elf = dwfl_module_getelf(mod_, &bias);
+  size_t phnum = 0;
+  if (elf == nullptr || elf_getphdrnum(elf, &phnum) != 0) return;
+  for (size_t i = 0; i < phnum; ++i) {
+    GElf_Phdr ph;
+    if (gelf_getphdr(elf, static_cast<int>(i), &ph) != nullptr && ph.p_type == PT_LOAD) {
+      loads_.push_back({ph.p_vaddr, ph.p_offset, ph.p_filesz});
+    }
+  }
+}
+
+std::optional<std::uint64_t> Module::file_address(std::uint64_t map_start, std::uint64_t pgoff,
+                                                  std::uint64_t addr) const {
+  if (!ok()) return std::nullopt;
+  const std::uint64_t offset = addr - map_start + pgoff;  // file offset of the address
+  for (const auto& l : loads_) {
+    if (offset >= l.offset && offset < l.offset + l.filesz) return offset - l.offset + l.vaddr;
+  }
+  return std::nullopt;
+}
+
+std::vector<FrameInfo> Module::frames(std::uint64_t a) const {
+  std::vector<FrameInfo> out;
+  if (!ok()) return out;
+  FrameInfo leaf;
+  leaf.module = path_;
+  leaf.address = a;
+  if (Dwfl_Line* line = dwfl_module_getsrc(mod_, a)) {
+    int lineno = 0;
+    if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) leaf.file = file;
+    leaf.line = lineno;
+  }
+  Dwarf_Addr bias = 0;
+  if (Dwarf_Die* cudie = dwfl_module_addrdie(mod_, a, &bias)) inline_chain(cudie, a - bias, leaf, out);
+  // The symbol table names the outermost function best (C++ qualification, no DWARF at all).
+  GElf_Off offset = 0;
+  GElf_Sym sym;
+  const char* symname = dwfl_module_addrinfo(mod_, a, &offset, &sym, nullptr, nullptr, nullptr);
+  if (out.empty() || out.back().inlined) out.push_back(leaf);
+  if (symname != nullptr) {
+    std::string name = demangle(symname);
+    name = name.substr(0, name.find('@'));  // versioned symbols: __libc_start_main@@GLIBC_2.34
+    if (!name.empty()) out.back().function = name;
+  } else if (out.back().function.empty()) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "+0x%llx", static_cast<unsigned long long>(a));
+    const auto slash = path_.rfind('/');
+    out.back().function = (slash == std::string::npos ? path_ : path_.substr(slash + 1)) + buf;
+  }
+  return out;
+}
+
+ModuleSummary Module::describe() const {
+  ModuleSummary m;
+  m.path = path_;
+  if (!ok()) return m;
+  const unsigned char* bits = nullptr;
+  GElf_Addr vaddr = 0;
+  const int n = dwfl_module_build_id(mod_, &bits, &vaddr);
+  if (n > 0) m.build_id = hex(bits, n);
+  m.has_symbols = dwfl_module_getsymtab(mod_) > 0;
+  Dwarf_Addr bias = 0;
+  m.has_debuginfo = dwfl_module_getdwarf(mod_, &bias) != nullptr;
+  const char* mainfile = nullptr;
+  const char* debugfile = nullptr;
+  dwfl_module_info(mod_, nullptr, nullptr, nullptr, nullptr, nullptr, &mainfile, &debugfile);
+  if (debugfile != nullptr && (mainfile == nullptr || std::string(debugfile) != mainfile)) m.debug_file = debugfile;
+  return m;
+}
+
+}  // namespace perfprobe::symbols

@@ -1,0 +1,45 @@
+// One ELF file loaded through libdwfl at its own addresses (bias 0), with its debug info found the
+// standard way (same file, build-id or .gnu_debuglink under /usr/lib/debug).
+#pragma once
+
+#include <elfutils/libdwfl.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "perfprobe/profile.hpp"
+
+namespace perfprobe::symbols {
+
+struct DwflEnd {
+  void operator()(Dwfl* d) const noexcept { dwfl_end(d); }
+};
+using DwflHandle = std::unique_ptr<Dwfl, DwflEnd>;
+
+// Callbacks shared by every Dwfl perfprobe makes: find files and their separate debug info.
+const Dwfl_Callbacks* offline_callbacks();
+
+class Module {
+ public:
+  // Empty optional-like: `ok()` is false when the file is not a readable ELF file.
+  explicit Module(const std::string& path);
+  [[nodiscard]] bool ok() const noexcept { return mod_ != nullptr; }
+  [[nodiscard]] std::optional<std::uint64_t> file_address(std::uint64_t map_start, std::uint64_t pgoff,
+                                                          std::uint64_t addr) const;
+  [[nodiscard]] std::vector<FrameInfo> frames(std::uint64_t address) const;
+  [[nodiscard]] ModuleSummary describe() const;
+
+ private:
+  struct Load {
+    std::uint64_t vaddr, offset, filesz;
+  };
+  std::string path_;
+  DwflHandle dwfl_;
+  Dwfl_Module* mod_ = nullptr;
+  std::vector<Load> loads_;
+};
+
+}  // namespace perfprobe::symbols

@@ -1,0 +1,128 @@
+// Turning each sample's addresses into interned frames, with caches per address and per module,
+// since the same few thousand addresses recur in every profile.
+#include "perfprobe/symbols/resolve.hpp"
+
+#include <map>
+#include <memory>
+#include <tuple>
+
+#include "address_map.hpp"
+#include "unwinder.hpp"
+
+namespace perfprobe::symbols {
+
+namespace {
+
+class Resolver {
+ public:
+  Resolver(const sampling::Profile& p, Symbolizer& sym, ResolvedProfile& out) : p_(p), sym_(sym), out_(out), map_(p) {}
+
+  void sample(const sampling::Sample& s) {
+    ResolvedSample r;
+    r.t_ns = s.t_ns;
+    r.pid = s.pid;
+    r.tid = s.tid;
+    const auto chain = call_chain(s);
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      for (const auto id : frames_at(s, chain[i], i > 0)) r.stack.push_back(id);
+    }
+    out_.samples.push_back(std::move(r));
+  }
+
+  void count_modules() {
+    std::map<std::string, std::uint64_t> leaf_count;
+    for (const auto& s : out_.samples) {
+      if (!s.stack.empty()) ++leaf_count[out_.frames[s.stack.front()].module];
+    }
+    std::map<std::string, std::string> recorded;  // path -> build-id seen at record time
+    for (const auto& m : p_.mappings) recorded.emplace(m.path, m.build_id);
+    for (const auto& [path, build_id] : recorded) {
+      ModuleSummary m = path.empty() || path[0] != '/' ? ModuleSummary{} : sym_.describe(path);
+      m.path = path;
+      if (!build_id.empty() && !m.build_id.empty() && build_id != m.build_id) m.build_id_mismatch = true;
+      if (!build_id.empty()) m.build_id = build_id;
+      const auto it = leaf_count.find(path);
+      m.samples = it == leaf_count.end() ? 0 : it->second;
+      out_.modules.push_back(std::move(m));
+    }
+  }
+
+ private:
+  std::vector<std::uint64_t> call_chain(const sampling::Sample& s) {
+    if (s.stack.empty()) return s.callchain;
+    auto& unwinder = unwinders_[s.pid];
+    if (!unwinder) unwinder = std::make_unique<Unwinder>(map_.visible(s.pid, s.t_ns), sym_);
+    const auto dwarf = unwinder->unwind(s);
+    auto chain = splice_chains(dwarf, s.callchain, p_.config.call_graph == sampling::CallGraph::dwarf);
+    if (chain != s.callchain) ++out_.dwarf_unwound;
+    return chain;
+  }
+
+  const std::vector<std::uint32_t>& frames_at(const sampling::Sample& s, std::uint64_t addr, bool is_return) {
+    const sampling::Mapping* m = map_.find(s.pid, addr, s.t_ns);
+    const std::string path = m == nullptr ? std::string() : m->path;
+    std::uint64_t file_addr = addr;
+    if (m != nullptr) {
+      const auto fa = sym_.file_address(m->path, m->start, m->pgoff, addr);
+      file_addr = fa.value_or(addr - m->start + m->pgoff);
+    }
+    const auto key = std::make_tuple(path, file_addr, is_return);
+    if (const auto it = cache_.find(key); it != cache_.end()) return it->second;
+    std::vector<FrameInfo> frames;
+    if (m != nullptr) frames = sym_.frames(m->path, file_addr, is_return);
+    if (frames.empty()) {
+      FrameInfo f;
+      f.function = path.empty() ? "[unknown]" : path;
+      f.module = path;
+      f.address = file_addr;
+      frames.push_back(std::move(f));
+    }
+    std::vector<std::uint32_t> ids;
+    for (auto& f : frames) ids.push_back(intern(std::move(f)));
+    return cache_.emplace(key, std::move(ids)).first->second;
+  }
+
+  std::uint32_t intern(FrameInfo f) {
+    auto key = std::make_tuple(f.function, f.file, f.line, f.module, f.inlined);
+    if (const auto it = ids_.find(key); it != ids_.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(out_.frames.size());
+    out_.frames.push_back(std::move(f));
+    ids_.emplace(std::move(key), id);
+    return id;
+  }
+
+  const sampling::Profile& p_;
+  Symbolizer& sym_;
+  ResolvedProfile& out_;
+  AddressMap map_;
+  std::map<pid_t, std::unique_ptr<Unwinder>> unwinders_;
+  std::map<std::tuple<std::string, std::uint64_t, bool>, std::vector<std::uint32_t>> cache_;
+  std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
+};
+
+}  // namespace
+
+ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym) {
+  ResolvedProfile out;
+  out.event = p.config.event;
+  out.frequency_hz = p.config.frequency_hz;
+  out.period = p.config.period;
+  out.call_graph = p.config.call_graph == sampling::CallGraph::dwarf ? "dwarf" : "fp";
+  out.lost_samples = p.lost_samples;
+  out.lost_records = p.lost_records;
+  out.throttled = p.throttled;
+  // A new thread or process carries its creator's name until it sets its own (no COMM record).
+  for (const auto& t : p.tasks) {
+    if (t.kind == sampling::TaskEvent::Kind::comm) out.thread_names[t.tid] = t.comm;
+    if (t.kind == sampling::TaskEvent::Kind::fork && !out.thread_names.contains(t.tid)) {
+      if (const auto it = out.thread_names.find(t.ptid); it != out.thread_names.end()) out.thread_names[t.tid] = it->second;
+    }
+  }
+  Resolver resolver(p, sym, out);
+  out.samples.reserve(p.samples.size());
+  for (const auto& s : p.samples) resolver.sample(s);
+  resolver.count_modules();
+  return out;
+}
+
+}  // namespace perfprobe::symbols

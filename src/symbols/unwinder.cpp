@@ -1,0 +1,108 @@
+// The copied stack is the only memory the unwinder may read: a read outside it ends the unwind,
+// which is how a short copy limits depth (perf's --call-graph dwarf works the same way).
+#include "unwinder.hpp"
+
+#include <elfutils/libdwfl.h>
+#include <gelf.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "module.hpp"
+#include "perfprobe/symbols/symbolizer.hpp"
+
+namespace perfprobe::symbols {
+
+namespace {
+
+constexpr std::size_t kMaxFrames = 127;  // perf_event_max_stack's default
+// x86_64 DWARF register numbers (System V ABI): rbp 6, rsp 7.
+constexpr int kDwarfRbp = 6;
+
+struct Current {
+  const sampling::Sample* sample = nullptr;
+};
+
+pid_t next_thread(Dwfl*, void*, void**) { return 0; }  // threads are asked for by tid only
+
+bool get_thread(Dwfl*, pid_t, void* dwfl_arg, void** thread_arg) {
+  *thread_arg = dwfl_arg;
+  return true;
+}
+
+bool memory_read(Dwfl*, Dwarf_Addr addr, Dwarf_Word* result, void* arg) {
+  const auto* s = static_cast<Current*>(arg)->sample;
+  if (addr < s->sp || addr - s->sp + sizeof(Dwarf_Word) > s->stack.size()) return false;
+  std::memcpy(result, s->stack.data() + (addr - s->sp), sizeof(Dwarf_Word));
+  return true;
+}
+
+bool set_initial_registers(Dwfl_Thread* thread, void* arg) {
+  const auto* s = static_cast<Current*>(arg)->sample;
+  const Dwarf_Word regs[2] = {s->bp, s->sp};
+  return dwfl_thread_state_registers(thread, kDwarfRbp, 2, regs) && (dwfl_thread_state_register_pc(thread, s->ip), true);
+}
+
+const Dwfl_Thread_Callbacks kCallbacks = {next_thread, get_thread, memory_read, set_initial_registers, nullptr,
+                                          nullptr};
+
+int collect(Dwfl_Frame* frame, void* arg) {
+  auto* pcs = static_cast<std::vector<std::uint64_t>*>(arg);
+  Dwarf_Addr pc = 0;
+  bool activation = false;
+  if (!dwfl_frame_pc(frame, &pc, &activation) || pcs->size() >= kMaxFrames) return DWARF_CB_ABORT;
+  pcs->push_back(pc);
+  return DWARF_CB_OK;
+}
+
+
+}  // namespace
+
+struct Unwinder::State {
+  DwflHandle dwfl;
+  Current current;
+  bool attached = false;
+};
+
+Unwinder::Unwinder(const std::vector<const sampling::Mapping*>& maps, Symbolizer& symbolizer) : state_(std::make_unique<State>()) {
+  state_->dwfl.reset(dwfl_begin(offline_callbacks()));
+  if (!state_->dwfl) return;
+  dwfl_report_begin(state_->dwfl.get());
+  std::vector<std::string> seen;
+  for (const auto* m : maps) {
+    if (m->path.empty() || m->path[0] != '/' || std::find(seen.begin(), seen.end(), m->path) != seen.end()) continue;
+    seen.push_back(m->path);
+    // Runtime load bias: the mapping's address minus the file vaddr it maps.
+    if (const auto vaddr = symbolizer.file_address(m->path, m->start, m->pgoff, m->start)) {
+      (void)dwfl_report_elf(state_->dwfl.get(), m->path.c_str(), m->path.c_str(), -1, m->start - *vaddr, true);
+    }
+  }
+  dwfl_report_end(state_->dwfl.get(), nullptr, nullptr);
+  state_->attached = dwfl_attach_state(state_->dwfl.get(), nullptr, 1, &kCallbacks, &state_->current);
+}
+
+Unwinder::~Unwinder() = default;
+
+std::vector<std::uint64_t> Unwinder::unwind(const sampling::Sample& sample) {
+  std::vector<std::uint64_t> pcs;
+  if (!state_->attached || sample.stack.empty() || sample.sp == 0) return pcs;
+  state_->current.sample = &sample;
+  (void)dwfl_getthread_frames(state_->dwfl.get(), sample.tid, collect, &pcs);
+  state_->current.sample = nullptr;
+  return pcs;
+}
+
+std::vector<std::uint64_t> splice_chains(const std::vector<std::uint64_t>& dwarf, const std::vector<std::uint64_t>& fp,
+                                         bool prefer_dwarf) {
+  if (dwarf.size() < 2) return fp;
+  for (std::size_t j = 1; j < fp.size(); ++j) {
+    const auto it = std::find(dwarf.begin() + 1, dwarf.end(), fp[j]);
+    if (it == dwarf.end()) continue;
+    std::vector<std::uint64_t> out(dwarf.begin(), it);
+    out.insert(out.end(), fp.begin() + static_cast<std::ptrdiff_t>(j), fp.end());
+    return out;
+  }
+  return prefer_dwarf || dwarf.size() >= fp.size() ? dwarf : fp;
+}
+
+}  // namespace perfprobe::symbols

@@ -1,0 +1,62 @@
+// /proc and pidfd_open for attach.
+#include "perfprobe/sys/process.hpp"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <sstream>
+
+namespace perfprobe::sys {
+
+Fd open_pidfd(pid_t pid, int& errno_out) noexcept {
+  const long fd = ::syscall(SYS_pidfd_open, pid, 0);
+  errno_out = fd < 0 ? errno : 0;
+  return Fd(fd < 0 ? -1 : static_cast<int>(fd));
+}
+
+std::string executable_of(pid_t pid) {
+  char buf[PATH_MAX];
+  const std::string link = "/proc/" + std::to_string(pid) + "/exe";
+  const ssize_t n = ::readlink(link.c_str(), buf, sizeof buf - 1);
+  return n <= 0 ? std::string() : std::string(buf, static_cast<std::size_t>(n));
+}
+
+std::vector<std::string> cmdline_of(pid_t pid) {
+  std::string text;
+  std::vector<std::string> out;
+  if (!read_file("/proc/" + std::to_string(pid) + "/cmdline", text)) return out;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const auto nul = text.find('\0', start);
+    out.push_back(text.substr(start, nul == std::string::npos ? std::string::npos : nul - start));
+    if (nul == std::string::npos) break;
+    start = nul + 1;
+  }
+  return out;
+}
+
+std::optional<CpuTimes> parse_stat(const std::string& text, long ticks_per_s) {
+  // The command name (field 2) may hold spaces and parentheses: fields restart after the last ')'.
+  const auto close = text.rfind(')');
+  if (close == std::string::npos || ticks_per_s <= 0) return std::nullopt;
+  std::istringstream in(text.substr(close + 1));
+  CpuTimes t;
+  std::string field;
+  if (!(in >> t.state)) return std::nullopt;
+  long long utime = 0, stime = 0;
+  for (int i = 4; i <= 13; ++i) in >> field;  // ppid .. cmajflt
+  if (!(in >> utime >> stime)) return std::nullopt;
+  t.user_ns = utime * 1'000'000'000LL / ticks_per_s;
+  t.sys_ns = stime * 1'000'000'000LL / ticks_per_s;
+  return t;
+}
+
+std::optional<CpuTimes> cpu_times_of(pid_t pid) {
+  std::string text;
+  if (!read_file("/proc/" + std::to_string(pid) + "/stat", text)) return std::nullopt;
+  return parse_stat(text, ::sysconf(_SC_CLK_TCK));
+}
+
+}  // namespace perfprobe::sys

@@ -1,0 +1,96 @@
+// The Mann-Whitney U test against known values, and the regression decision (significance AND
+// tolerance).
+#include <gtest/gtest.h>
+
+#include <random>
+
+#include "perfprobe/gate/evaluate.hpp"
+
+using perfprobe::gate::compare_to_baseline;
+using perfprobe::gate::mann_whitney_greater;
+
+TEST(MannWhitney, ExactPValueWhenEveryCurrentValueIsLarger) {
+  // All 3 current above all 3 baseline: one arrangement of C(6,3) = 20.
+  const auto t = mann_whitney_greater({4, 5, 6}, {1, 2, 3});
+  EXPECT_TRUE(t.exact);
+  EXPECT_DOUBLE_EQ(t.u, 9);
+  EXPECT_DOUBLE_EQ(t.p_value, 1.0 / 20);
+  // 10 vs 10 fully separated: 1 / C(20,10).
+  std::vector<double> lo, hi;
+  for (int i = 0; i < 10; ++i) {
+    lo.push_back(i);
+    hi.push_back(100 + i);
+  }
+  EXPECT_NEAR(mann_whitney_greater(hi, lo).p_value, 1.0 / 184756, 1e-12);
+  EXPECT_NEAR(mann_whitney_greater(lo, hi).p_value, 1.0, 1e-12);
+}
+
+TEST(MannWhitney, ExactMatchesFullEnumerationOnInterleavedSamples) {
+  // Enumerating all C(10,5) = 252 splits of {1..10}: 183 give U >= 10.
+  const auto t = mann_whitney_greater({1, 3, 5, 7, 9}, {2, 4, 6, 8, 10});
+  EXPECT_DOUBLE_EQ(t.u, 10);
+  EXPECT_NEAR(t.p_value, 183.0 / 252, 1e-12);
+}
+
+TEST(MannWhitney, NormalApproximationWithTies) {
+  // Ties count a half: U = 11.5. Tie-corrected variance 16/12 * (9 - 30/56), continuity 0.5
+  // (the asymptotic method of scipy.stats.mannwhitneyu): z = 2.5 / 3.3596, p = 0.17645.
+  const auto t = mann_whitney_greater({2, 2, 3, 4}, {1, 2, 2, 3});
+  EXPECT_FALSE(t.exact);
+  EXPECT_DOUBLE_EQ(t.u, 11.5);
+  EXPECT_NEAR(t.p_value, 0.176448, 1e-5);
+}
+
+TEST(Baseline, NoAlarmOnTheSameDistribution) {
+  std::mt19937 rng(42);
+  std::normal_distribution<double> noise(100, 5);
+  int alarms = 0;
+  for (int trial = 0; trial < 200; ++trial) {
+    perfprobe::gate::Samples base, cur;
+    for (int i = 0; i < 10; ++i) {
+      base["wall_ms"].push_back(noise(rng));
+      cur["wall_ms"].push_back(noise(rng));
+    }
+    const auto r = compare_to_baseline(base, cur, {"b", 0.99, 0.10});
+    alarms += r.front().regressed ? 1 : 0;
+  }
+  EXPECT_EQ(alarms, 0);  // the tolerance keeps even 1% false positives of the test away
+}
+
+TEST(Baseline, AlarmOnA30PercentSlowdownDespiteNoiseAndAnOutlier) {
+  perfprobe::gate::Samples base{{"wall_ms", {100, 102, 98, 101, 99, 103, 97, 100, 250, 101}}};
+  perfprobe::gate::Samples cur{{"wall_ms", {130, 133, 128, 131, 129, 132, 127, 130, 131, 129}}};
+  const auto r = compare_to_baseline(base, cur, {"b", 0.99, 0.10});
+  ASSERT_EQ(r.size(), 1U);
+  EXPECT_TRUE(r[0].regressed);
+  EXPECT_NEAR(r[0].change, 0.3, 0.02);
+  EXPECT_LT(r[0].p_value, 0.01);
+}
+
+TEST(Baseline, SignificantButSmallChangeIsWithinTolerance) {
+  perfprobe::gate::Samples base{{"wall_ms", {100, 100.1, 100.2, 100.3, 100.4, 100.5}}};
+  perfprobe::gate::Samples cur{{"wall_ms", {103, 103.1, 103.2, 103.3, 103.4, 103.5}}};
+  const auto r = compare_to_baseline(base, cur, {"b", 0.99, 0.10});
+  EXPECT_TRUE(r[0].significant);
+  EXPECT_FALSE(r[0].regressed);
+  EXPECT_NE(r[0].note.find("tolerance"), std::string::npos);
+}
+
+TEST(Baseline, TokensPerSecondRegressesWhenItDrops) {
+  perfprobe::gate::Samples base{{"tokens_per_s", {50, 51, 49, 50, 52, 50}}};
+  perfprobe::gate::Samples cur{{"tokens_per_s", {30, 31, 29, 30, 32, 30}}};
+  const auto r = compare_to_baseline(base, cur, {"b", 0.99, 0.10});
+  EXPECT_FALSE(r[0].higher_is_worse);
+  EXPECT_TRUE(r[0].regressed);
+  EXPECT_NEAR(r[0].change, 0.4, 0.01);
+  // And rising throughput is never a regression.
+  EXPECT_FALSE(compare_to_baseline(cur, base, {"b", 0.99, 0.10})[0].regressed);
+}
+
+TEST(Baseline, TooFewRunsIsInconclusiveNotAnAlarm) {
+  perfprobe::gate::Samples base{{"wall_ms", {100, 101}}};
+  perfprobe::gate::Samples cur{{"wall_ms", {200, 201}}};
+  const auto r = compare_to_baseline(base, cur, {"b", 0.99, 0.10});
+  EXPECT_FALSE(r[0].regressed);
+  EXPECT_NE(r[0].note.find("inconclusive"), std::string::npos);
+}

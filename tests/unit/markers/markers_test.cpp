@@ -1,0 +1,144 @@
+// Pure parts of markers/: specs, SDT argument decoding, stream matching, timeline analysis, and the
+// marker ring written through marker.h and read by MarkerChannel in one process.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <cstring>
+
+#include "perfprobe/error.hpp"
+#include "perfprobe/markers/analysis.hpp"
+#include "perfprobe/markers/channel.hpp"
+#include "perfprobe/markers/output_tap.hpp"
+#include "perfprobe/markers/sdt_args.hpp"
+#include "perfprobe/marker.h"
+
+using namespace perfprobe;
+using namespace perfprobe::markers;
+
+TEST(Spec, ParsesEveryKindAndRejectsBadOnes) {
+  EXPECT_EQ(parse_spec("usdt:llm:token", "--x").kind, SpecKind::usdt);
+  EXPECT_EQ(parse_spec("usdt:llm:token", "--x").provider, "llm");
+  EXPECT_EQ(parse_spec("mark:load", "--x").name, "load");
+  EXPECT_EQ(parse_spec("output:^ready", "--x").regex, "^ready");
+  EXPECT_EQ(parse_spec("listen:8080", "--x").port, 8080);
+  EXPECT_EQ(parse_spec("listen", "--x").port, 0);
+  EXPECT_EQ(parse_spec("file:/tmp/x", "--x").path, "/tmp/x");
+  for (const char* bad : {"", "usdt:x", "usdt:a:*", "output:(", "listen:0", "listen:x", "mark:", "nope"}) {
+    EXPECT_THROW((void)parse_spec(bad, "--ready"), UsageError) << bad;
+  }
+  const PhaseSpec p = parse_phase("load=mark:a..output:done");
+  EXPECT_EQ(p.name, "load");
+  EXPECT_EQ(p.begin.name, "a");
+  EXPECT_EQ(p.end.regex, "done");
+  EXPECT_THROW((void)parse_phase("load=mark:a"), UsageError);
+  EXPECT_THROW((void)parse_phase("=mark:a..mark:b"), UsageError);
+}
+
+TEST(SdtArgs, DecodesRegistersImmediatesAndStackMemory) {
+  const auto args = parse_sdt_args("-4@%edi 8@$42 8@16(%rsp) 1@%r9b 8@foo(%rip) 2@%ax");
+  ASSERT_EQ(args.size(), 6u);
+  EXPECT_EQ(args[4].kind, SdtArg::Kind::unsupported);
+  std::vector<std::uint64_t> regs(17, 0);
+  regs[5] = 0xFFFFFFFFu;      // DI = -1 as a 32-bit int
+  regs[7] = 0x1000;           // SP
+  regs[9 + 1] = 0x1ff;        // R9 (perf reg 17 -> index 10)
+  regs[0] = 0x12345;          // AX
+  std::vector<char> stack(64, 0);
+  const std::int64_t v = 777;
+  std::memcpy(stack.data() + 16, &v, 8);
+  EXPECT_EQ(decode_sdt_arg(args[0], regs, stack), -1);
+  EXPECT_EQ(decode_sdt_arg(args[1], regs, stack), 42);
+  EXPECT_EQ(decode_sdt_arg(args[2], regs, stack), 777);
+  EXPECT_EQ(decode_sdt_arg(args[3], regs, stack), 0xff);
+  EXPECT_EQ(decode_sdt_arg(args[5], regs, stack), 0x2345);
+  EXPECT_EQ(perf_register("r15d"), 23);
+  EXPECT_EQ(perf_register("xmm0"), -1);
+}
+
+TEST(StreamMatcher, FindsMatchesSplitAcrossChunks) {
+  StreamMatcher m("ready");
+  EXPECT_EQ(m.feed("loading... rea"), 0u);
+  EXPECT_EQ(m.feed("dy\n"), 1u);
+  EXPECT_EQ(m.feed("ready ready"), 2u);
+  StreamMatcher line("^tok$");
+  EXPECT_EQ(line.feed("tok"), 0u);  // the line is not complete yet
+  EXPECT_EQ(line.feed("\ntok\n"), 2u);
+}
+
+namespace {
+Event ev(std::int64_t ms, EventKind kind, const std::string& source, const std::string& name) {
+  Event e;
+  e.t_ns = ms * 1'000'000;
+  e.kind = kind;
+  e.source = source;
+  e.name = name;
+  return e;
+}
+}  // namespace
+
+TEST(Analysis, StartupPhasesTokensStallsAndRss) {
+  RunResult r;
+  r.wall_ns = 1'000'000'000;
+  r.events.push_back(ev(10, EventKind::phase_begin, "mark", "load.begin"));
+  r.events.push_back(ev(100, EventKind::phase_end, "mark", "load.end"));
+  r.events.push_back(ev(120, EventKind::ready, "mark", "ready"));
+  for (int i = 0; i < 10; ++i) r.events.push_back(ev(200 + 10 * i + (i == 9 ? 50 : 0), EventKind::token, "mark", "token"));
+  r.rss = {RssSample{11'000'000, 1000, 100, 900, 0, 1}, RssSample{101'000'000, 5000, 3100, 1900, 0, 1}};
+  analyze(AnalysisPlan{}, r);
+  EXPECT_EQ(r.startup_ns, 120'000'000);
+  ASSERT_EQ(r.phases.size(), 1u);
+  EXPECT_EQ(r.phases[0].end_ns - r.phases[0].start_ns, 90'000'000);
+  EXPECT_EQ(r.phases[0].rss_delta_bytes, 4000);
+  EXPECT_EQ(r.phases[0].rss_anon_delta_bytes, 3000);
+  EXPECT_EQ(r.phases[0].rss_file_delta_bytes, 1000);
+  ASSERT_TRUE(r.tokens);
+  EXPECT_EQ(r.tokens->count, 10u);
+  EXPECT_EQ(r.tokens->ttft_ns, 200'000'000);
+  ASSERT_EQ(r.tokens->stalls.size(), 1u);  // 60 ms against a median of 10 ms
+  EXPECT_EQ(r.tokens->stalls[0].index, 9u);
+  EXPECT_EQ(r.marker_counts["mark:token"], 10u);
+}
+
+TEST(Analysis, ExplicitSpecsReplaceTheDefaults) {
+  RunResult r;
+  r.events.push_back(ev(5, EventKind::marker, "usdt", "llm:load_start"));
+  r.events.push_back(ev(50, EventKind::marker, "output", "loaded"));
+  r.events.push_back(ev(60, EventKind::marker, "usdt", "llm:token"));
+  r.events.push_back(ev(70, EventKind::marker, "usdt", "llm:token"));
+  AnalysisPlan plan;
+  plan.ready = parse_spec("output:loaded", "--ready");
+  plan.tokens = parse_spec("usdt:llm:token", "--tokens");
+  plan.phases.push_back(parse_phase("load=usdt:llm:load_start..output:loaded"));
+  analyze(plan, r);
+  EXPECT_EQ(r.startup_ns, 50'000'000);
+  EXPECT_EQ(r.tokens->count, 2u);
+  EXPECT_DOUBLE_EQ(r.tokens->latency_ms.at(0), 10.0);
+  ASSERT_EQ(r.phases.size(), 1u);
+  EXPECT_EQ(r.phases[0].name, "load");
+  EXPECT_EQ(r.marker_counts["llm:token"], 2u);
+  EXPECT_EQ(r.marker_counts["output:loaded"], 1u);
+}
+
+TEST(Channel, MarksWrittenThroughTheHeaderArriveInOrderAndOverflowIsCounted) {
+  MarkerChannel channel(8);
+  ::setenv("PERFPROBE_MARKER_FD", std::to_string(channel.fd()).c_str(), 1);
+  PERFPROBE_PHASE_BEGIN("load");
+  PERFPROBE_PHASE_END("load");
+  PERFPROBE_READY();
+  for (int i = 0; i < 10; ++i) PERFPROBE_TOKEN();  // 13 marks into 8 slots: 5 dropped, none blocks
+  std::vector<Event> out;
+  channel.drain(out);
+  ASSERT_EQ(out.size(), 8u);
+  EXPECT_EQ(out[0].name, "load.begin");
+  EXPECT_EQ(out[0].kind, EventKind::phase_begin);
+  EXPECT_EQ(out[1].name, "load.end");
+  EXPECT_EQ(out[2].kind, EventKind::ready);
+  EXPECT_EQ(out[3].kind, EventKind::token);
+  EXPECT_LE(out[0].t_ns, out[7].t_ns);
+  EXPECT_EQ(channel.dropped(), 5u);
+  PERFPROBE_MARK_ARG("after", 99);  // the drain freed the ring
+  out.clear();
+  channel.drain(out);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_EQ(out[0].args, std::vector<std::int64_t>{99});
+}

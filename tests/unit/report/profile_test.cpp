@@ -1,0 +1,134 @@
+// Profile analysis and its views on hand-made profiles: exact shares, phases, hints, folded, trace.
+#include <nlohmann/json.hpp>
+
+#include <gtest/gtest.h>
+
+#include "perfprobe/report/profile_report.hpp"
+
+namespace perfprobe::report {
+namespace {
+
+// frames: 0 main, 1 work, 2 hot, 3 cold
+ResolvedProfile make_profile() {
+  ResolvedProfile p;
+  p.event = "cpu-clock";
+  p.frequency_hz = 999;
+  p.call_graph = "fp";
+  p.frames = {{"main", "m.c", 10, "/bin/m", 0x100, false},
+              {"work", "m.c", 20, "/bin/m", 0x200, false},
+              {"hot", "m.c", 30, "/bin/m", 0x300, false},
+              {"cold", "m.c", 40, "/bin/m", 0x400, false}};
+  // 6 samples in hot (t 0..5 ms), 2 in cold (t 10, 11 ms), 2 in main itself on another thread.
+  for (int i = 0; i < 6; ++i) p.samples.push_back({i * 1'000'000, 1, 1, {2, 1, 0}});
+  for (int i = 0; i < 2; ++i) p.samples.push_back({(10 + i) * 1'000'000, 1, 1, {3, 1, 0}});
+  for (int i = 0; i < 2; ++i) p.samples.push_back({(20 + i) * 1'000'000, 1, 2, {0}});
+  p.thread_names = {{1, "main-thread"}, {2, "worker"}};
+  return p;
+}
+
+const FunctionStat& find(const std::vector<FunctionStat>& fns, const std::string& name) {
+  for (const auto& f : fns) {
+    if (f.name == name) return f;
+  }
+  throw std::runtime_error("no function " + name);
+}
+
+TEST(ProfileAnalysis, SelfAndTotalShares) {
+  const auto r = analyse_profile(make_profile(), {}, ProfileOptions{});
+  EXPECT_EQ(r.samples, 10U);
+  EXPECT_EQ(r.functions.front().name, "hot");
+  EXPECT_DOUBLE_EQ(find(r.functions, "hot").self_pct, 60.0);
+  EXPECT_DOUBLE_EQ(find(r.functions, "cold").self_pct, 20.0);
+  EXPECT_DOUBLE_EQ(find(r.functions, "main").self_pct, 20.0);
+  EXPECT_DOUBLE_EQ(find(r.functions, "main").total_pct, 100.0);
+  EXPECT_DOUBLE_EQ(find(r.functions, "work").total_pct, 80.0);
+  EXPECT_EQ(find(r.functions, "hot").line, 30);
+  EXPECT_EQ(find(r.functions, "hot").address, 0x300U);
+}
+
+TEST(ProfileAnalysis, PhasesThreadsAndHints) {
+  std::vector<PhaseResult> phases{{"decode", 0, 8'000'000, 0, 0, 0, {}}, {"tail", 8'000'000, 30'000'000, 0, 0, 0, {}}};
+  const auto r = analyse_profile(make_profile(), phases, ProfileOptions{});
+  ASSERT_EQ(r.phases.size(), 2U);
+  EXPECT_EQ(r.phases[0].samples, 6U);
+  EXPECT_DOUBLE_EQ(r.phases[0].functions.front().self_pct, 100.0);
+  EXPECT_EQ(r.phases[1].samples, 4U);
+  ASSERT_EQ(r.threads.size(), 2U);
+  EXPECT_EQ(r.threads[0].name, "main-thread");
+  EXPECT_DOUBLE_EQ(r.threads[0].pct, 80.0);
+  // hot (60%) is over 20%; cold and main (20%) are not; both phases are over 20%.
+  ASSERT_EQ(r.hints.size(), 3U);
+  EXPECT_NE(r.hints[0].find("hot takes 60.0%"), std::string::npos);
+  EXPECT_NE(r.hints[1].find("during decode 100.0% in hot"), std::string::npos);
+}
+
+TEST(ProfileAnalysis, LostSamplesAreNeverSilent) {
+  auto p = make_profile();
+  p.lost_samples = 7;
+  p.lost_records = 2;
+  const auto r = analyse_profile(p, {}, ProfileOptions{});
+  ASSERT_FALSE(r.warnings.empty());
+  EXPECT_NE(r.warnings[0].find("7 samples lost"), std::string::npos);
+  const auto j = nlohmann::json::parse(profile_to_json(r));
+  EXPECT_EQ(j["lost"], 7);
+  std::ostringstream text;
+  write_profile_text(text, r, false);
+  EXPECT_NE(text.str().find("7 lost"), std::string::npos);
+}
+
+TEST(ProfileJson, ContractKeys) {
+  const auto j = nlohmann::json::parse(profile_to_json(analyse_profile(make_profile(), {{"decode", 0, 8'000'000, 0, 0, 0, {}}}, {})));
+  for (const char* key : {"samples", "lost", "event", "frequency_hz", "functions", "phases", "threads", "hints"}) {
+    EXPECT_TRUE(j.contains(key)) << key;
+  }
+  const auto& f = j["functions"][0];
+  for (const char* key : {"name", "self_pct", "total_pct", "self_samples", "file", "line", "module"}) {
+    EXPECT_TRUE(f.contains(key)) << key;
+  }
+  EXPECT_EQ(j["phases"][0]["name"], "decode");
+  EXPECT_EQ(j["phases"][0]["samples"], 6);
+  EXPECT_TRUE(j["phases"][0]["functions"].is_array());
+}
+
+TEST(Folded, OneLinePerStackRootFirst) {
+  EXPECT_EQ(to_folded(make_profile()), "main 2\nmain;work;cold 2\nmain;work;hot 6\n");
+}
+
+TEST(Trace, PhasesSlicesMarkersInstantsRssCountersSamples) {
+  RunResult run;
+  run.phases.push_back({"decode", 1'000'000, 5'000'000, 0, 0, 0, {}});
+  Event tok;
+  tok.t_ns = 2'000'000;
+  tok.kind = EventKind::token;
+  tok.name = "llm:token";
+  run.events.push_back(tok);
+  Event counters;
+  counters.t_ns = 3'000'000;
+  counters.kind = EventKind::counters;
+  counters.values = {{"task-clock", 1e6}};
+  run.events.push_back(counters);
+  run.rss.push_back({4'000'000, 1 << 20, 1 << 20, 0, 0, 1});
+  const auto p = make_profile();
+  const auto j = nlohmann::json::parse(to_trace_json(run, {"./m"}, &p));
+  std::map<std::string, int> phs;
+  for (const auto& e : j["traceEvents"]) {
+    ASSERT_TRUE(e.contains("ph") && e.contains("pid"));
+    const std::string ph = e["ph"];
+    ++phs[ph];
+    if (ph != "M") {
+      EXPECT_TRUE(e["ts"].is_number());
+    }
+    if (ph == "X") {
+      EXPECT_EQ(e["name"], "decode");
+      EXPECT_DOUBLE_EQ(e["ts"].get<double>(), 1000.0);
+      EXPECT_DOUBLE_EQ(e["dur"].get<double>(), 4000.0);
+    }
+  }
+  EXPECT_EQ(phs["X"], 1);
+  EXPECT_EQ(phs["i"], 1 + 10);  // the token + one instant per sample
+  EXPECT_EQ(phs["C"], 2);       // counters + RSS
+  EXPECT_GE(phs["M"], 3);
+}
+
+}  // namespace
+}  // namespace perfprobe::report

@@ -1,0 +1,111 @@
+// The data file: what is written is read back, a cut file or a foreign one is refused clearly.
+#include <gtest/gtest.h>
+
+#include "perfprobe/error.hpp"
+#include "perfprobe/sampling/data_file.hpp"
+
+namespace perfprobe::sampling {
+namespace {
+
+RecordData sample_data() {
+  RecordData d;
+  d.tool = "perfprobe test";
+  d.command = {"/bin/true", "x"};
+  d.kernel = "6.18";
+  d.t0_mono_ns = 123456789;
+  d.run.exit_code = 3;
+  d.run.signal = 9;
+  d.run.wall_ns = 5'000'000;
+  CounterReading c;
+  c.name = "task-clock";
+  c.supported = true;
+  c.raw = 42;
+  c.value = 42.5;
+  c.unit = "ns";
+  d.run.counters.push_back(c);
+  d.run.rss.push_back(RssSample{1, 2, 3, 4, 5, 6});
+  Event e;
+  e.t_ns = 77;
+  e.kind = EventKind::token;
+  e.name = "llm:token";
+  e.args = {1, -2};
+  e.values = {{"a", 1.5}};
+  d.run.events.push_back(e);
+  d.run.phases.push_back(PhaseResult{"load", 10, 20, 1, 2, 3, {c}});
+  TokenStats t;
+  t.count = 3;
+  t.ttft_ns = 11;
+  t.latency_ms = {1.0, 2.0};
+  t.stalls.push_back({1, 2, 3.0});
+  d.run.tokens = t;
+  d.run.marker_counts["mark:x"] = 4;
+  d.profile.config.event = "cpu-clock";
+  d.profile.config.frequency_hz = 999;
+  d.profile.config.call_graph = CallGraph::dwarf;
+  d.profile.lost_samples = 8;
+  Sample s;
+  s.t_ns = 5;
+  s.pid = 100;
+  s.tid = 101;
+  s.callchain = {1, 2, 3};
+  s.sp = 0x7ff0;
+  s.stack = {1, 2, 3, 4};
+  d.profile.samples.push_back(s);
+  d.profile.mappings.push_back(Mapping{0, 100, 0x1000, 0x2000, 0x1000, "/bin/true", "abcd"});
+  d.profile.tasks.push_back(TaskEvent{TaskEvent::Kind::comm, 0, 100, 101, 0, 0, "true", true});
+  return d;
+}
+
+TEST(DataFile, RoundTripKeepsRunAndProfile) {
+  const RecordData in = sample_data();
+  const RecordData out = decode_data(encode_data(in), "x");
+  EXPECT_EQ(out.command, in.command);
+  EXPECT_EQ(out.kernel, "6.18");
+  EXPECT_EQ(out.t0_mono_ns, in.t0_mono_ns);
+  EXPECT_EQ(out.run.exit_code, 3);
+  EXPECT_EQ(out.run.signal, 9);
+  EXPECT_EQ(out.run.counters.at(0).value, 42.5);
+  EXPECT_EQ(out.run.rss.at(0).processes, 6U);
+  EXPECT_EQ(out.run.events.at(0).kind, EventKind::token);
+  EXPECT_EQ(out.run.events.at(0).args, (std::vector<std::int64_t>{1, -2}));
+  EXPECT_EQ(out.run.events.at(0).values.at(0).second, 1.5);
+  EXPECT_EQ(out.run.phases.at(0).name, "load");
+  EXPECT_EQ(out.run.phases.at(0).counters.at(0).raw, 42U);
+  ASSERT_TRUE(out.run.tokens.has_value());
+  EXPECT_EQ(out.run.tokens->ttft_ns, 11);
+  EXPECT_EQ(out.run.tokens->stalls.at(0).latency_ms, 3.0);
+  EXPECT_EQ(out.run.marker_counts.at("mark:x"), 4U);
+  EXPECT_EQ(out.profile.config.call_graph, CallGraph::dwarf);
+  EXPECT_EQ(out.profile.lost_samples, 8U);
+  EXPECT_EQ(out.profile.samples.at(0).callchain, (std::vector<std::uint64_t>{1, 2, 3}));
+  EXPECT_EQ(out.profile.samples.at(0).stack, (std::vector<std::uint8_t>{1, 2, 3, 4}));
+  EXPECT_EQ(out.profile.mappings.at(0).build_id, "abcd");
+  EXPECT_EQ(out.profile.tasks.at(0).comm, "true");
+}
+
+TEST(DataFile, CutFileIsRefusedWithAReason) {
+  const std::string bytes = encode_data(sample_data());
+  for (const std::size_t keep : {bytes.size() - 1, bytes.size() / 2, std::size_t{13}}) {
+    try {
+      (void)decode_data(std::string_view(bytes).substr(0, keep), "cut.data");
+      FAIL() << "accepted a file cut at " << keep;
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("cut.data"), std::string::npos);
+    }
+  }
+}
+
+TEST(DataFile, ForeignFileAndOtherVersionAreRefused) {
+  EXPECT_THROW((void)decode_data("{\"json\": true}", "x"), UsageError);
+  std::string bytes = encode_data(sample_data());
+  bytes[8] = 99;  // version
+  try {
+    (void)decode_data(bytes, "x");
+    FAIL();
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("version 99"), std::string::npos);
+  }
+}
+
+}  // namespace
+}  // namespace perfprobe::sampling

@@ -1,0 +1,55 @@
+// Address spaces: own mappings first, a forked child sees its parent's, an exec starts afresh.
+#include <gtest/gtest.h>
+
+#include "symbols/address_map.hpp"
+#include "symbols/unwinder.hpp"
+
+namespace perfprobe::symbols {
+namespace {
+
+using sampling::Mapping;
+using sampling::TaskEvent;
+
+sampling::Profile profile() {
+  sampling::Profile p;
+  p.mappings.push_back(Mapping{0, 10, 0x1000, 0x1000, 0, "/parent", ""});
+  p.mappings.push_back(Mapping{50, 10, 0x8000, 0x1000, 0, "/lib", ""});
+  p.mappings.push_back(Mapping{200, 20, 0x1000, 0x1000, 0, "/child-after-exec", ""});
+  p.tasks.push_back(TaskEvent{TaskEvent::Kind::fork, 100, 20, 20, 10, 10, "", false});
+  p.tasks.push_back(TaskEvent{TaskEvent::Kind::comm, 190, 20, 20, 0, 0, "child", true});
+  return p;
+}
+
+TEST(AddressMap, OwnMappingsCoverAddresses) {
+  const auto p = profile();
+  const AddressMap map(p);
+  ASSERT_NE(map.find(10, 0x1800, 60), nullptr);
+  EXPECT_EQ(map.find(10, 0x1800, 60)->path, "/parent");
+  EXPECT_EQ(map.find(10, 0x8010, 60)->path, "/lib");
+  EXPECT_EQ(map.find(10, 0x9000, 60), nullptr);
+}
+
+TEST(AddressMap, ForkedChildSeesParentUntilItExecs) {
+  const auto p = profile();
+  const AddressMap map(p);
+  ASSERT_NE(map.find(20, 0x8010, 150), nullptr);
+  EXPECT_EQ(map.find(20, 0x8010, 150)->path, "/lib");
+  EXPECT_EQ(map.find(20, 0x1800, 250)->path, "/child-after-exec");
+  EXPECT_EQ(map.find(20, 0x8010, 250), nullptr) << "the parent's libraries are gone after exec";
+  EXPECT_EQ(map.visible(20, 250).size(), 1U);
+}
+
+TEST(SpliceChains, DwarfFramesUpToTheFirstSharedReturnAddress) {
+  // The frame-pointer chain missed the caller (0x20) of a frameless leaf.
+  EXPECT_EQ(splice_chains({0x10, 0x20, 0x30}, {0x10, 0x30, 0x40, 0x50}, false),
+            (std::vector<std::uint64_t>{0x10, 0x20, 0x30, 0x40, 0x50}));
+  // Same chains when the leaf had a frame.
+  EXPECT_EQ(splice_chains({0x10, 0x30}, {0x10, 0x30, 0x40}, false), (std::vector<std::uint64_t>{0x10, 0x30, 0x40}));
+  // Nothing shared: the longer in fp mode, DWARF in dwarf mode (the fp chain is garbage there).
+  EXPECT_EQ(splice_chains({0x10, 0x20}, {0x10, 0x99, 0x98}, false), (std::vector<std::uint64_t>{0x10, 0x99, 0x98}));
+  EXPECT_EQ(splice_chains({0x10, 0x20}, {0x10, 0x99, 0x98}, true), (std::vector<std::uint64_t>{0x10, 0x20}));
+  EXPECT_EQ(splice_chains({0x10}, {0x10, 0x30}, true), (std::vector<std::uint64_t>{0x10, 0x30}));
+}
+
+}  // namespace
+}  // namespace perfprobe::symbols

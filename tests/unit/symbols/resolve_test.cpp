@@ -1,0 +1,48 @@
+// resolve(): addresses of this test binary through a hand-made profile become named frames.
+#include <unistd.h>
+
+#include <cstdint>
+
+#include <gtest/gtest.h>
+
+#include "perfprobe/sampling/proc_maps.hpp"
+#include "perfprobe/symbols/resolve.hpp"
+#include "perfprobe/sys/fd.hpp"
+
+extern "C" __attribute__((noinline)) int perfprobe_resolve_leaf(int x) { return x * 5; }
+extern "C" __attribute__((noinline)) int perfprobe_resolve_caller(int x) { return perfprobe_resolve_leaf(x) + 1; }
+
+namespace perfprobe::symbols {
+namespace {
+
+TEST(Resolve, SampleStacksBecomeFramesLeafFirst) {
+  sampling::Profile p;
+  std::string text;
+  ASSERT_TRUE(sys::read_file("/proc/self/maps", text));
+  p.mappings = sampling::parse_proc_maps(text, ::getpid(), 0);
+  sampling::Sample s;
+  s.pid = ::getpid();
+  s.tid = ::getpid();
+  s.t_ns = 10;
+  // The leaf's entry, then a return address inside the caller.
+  s.callchain = {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf),
+                 reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_caller) + 8, 0x10};
+  p.samples = {s, s};
+  p.tasks.push_back(sampling::TaskEvent{sampling::TaskEvent::Kind::comm, 0, s.pid, s.tid, 0, 0, "tester", false});
+  Symbolizer sym;
+  const auto r = resolve(p, sym);
+  ASSERT_EQ(r.samples.size(), 2U);
+  const auto& stack = r.samples[0].stack;
+  ASSERT_EQ(stack.size(), 3U);
+  EXPECT_EQ(r.frames[stack[0]].function, "perfprobe_resolve_leaf");
+  EXPECT_EQ(r.frames[stack[1]].function, "perfprobe_resolve_caller");
+  EXPECT_EQ(r.frames[stack[2]].function, "[unknown]");
+  EXPECT_EQ(r.samples[1].stack, stack) << "frames are interned";
+  EXPECT_EQ(r.thread_names.at(s.tid), "tester");
+  bool self_module = false;
+  for (const auto& m : r.modules) self_module = self_module || (m.samples == 2 && m.has_symbols);
+  EXPECT_TRUE(self_module);
+}
+
+}  // namespace
+}  // namespace perfprobe::symbols
