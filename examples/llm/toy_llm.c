@@ -7,7 +7,7 @@
  *   3. generation: one token per step, each a matrix-vector product over the weights, printed and
  *      flushed one at a time on stdout.
  *
- * Usage: toy_llm [--prompt TEXT] [--tokens N] [--weights PATH] [--weights-mb N] [--kv-mb N]
+ * Usage: toy_llm [--prompt TEXT] [--tokens N] [--weights PATH] [--weights-mb N] [--kv-mb N] [--layers N]
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -59,16 +59,17 @@ static float matvec(const float* w, size_t rows, size_t cols, const float* x, fl
 int main(int argc, char** argv) {
   const char* prompt = "hi";
   const char* weights = NULL;
-  long tokens = 32, weights_mb = 64, kv_mb = 32;
+  long tokens = 32, weights_mb = 64, kv_mb = 32, layers = 8;
   for (int i = 1; i < argc; ++i) {
     if (!strcmp(argv[i], "--prompt") && i + 1 < argc) prompt = argv[++i];
     else if (!strcmp(argv[i], "--tokens") && i + 1 < argc) tokens = atol(argv[++i]);
     else if (!strcmp(argv[i], "--weights") && i + 1 < argc) weights = argv[++i];
     else if (!strcmp(argv[i], "--weights-mb") && i + 1 < argc) weights_mb = atol(argv[++i]);
     else if (!strcmp(argv[i], "--kv-mb") && i + 1 < argc) kv_mb = atol(argv[++i]);
-    else { fprintf(stderr, "usage: %s [--prompt TEXT] [--tokens N] [--weights PATH] [--weights-mb N] [--kv-mb N]\n", argv[0]); return 2; }
+    else if (!strcmp(argv[i], "--layers") && i + 1 < argc) layers = atol(argv[++i]);
+    else { fprintf(stderr, "usage: %s [--prompt TEXT] [--tokens N] [--weights PATH] [--weights-mb N] [--kv-mb N] [--layers N]\n", argv[0]); return 2; }
   }
-  if (tokens < 0 || weights_mb < 1 || kv_mb < 0) { fprintf(stderr, "toy_llm: bad numbers\n"); return 2; }
+  if (tokens < 0 || weights_mb < 1 || kv_mb < 0 || layers < 1) { fprintf(stderr, "toy_llm: bad numbers\n"); return 2; }
   char default_path[256];
   if (!weights) {
     const char* tmp = getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp";
@@ -107,8 +108,12 @@ int main(int argc, char** argv) {
   for (size_t c = 0; c < cols; ++c) x[c] = (float)(c % 7) / 7.0f;
   unsigned seed = (unsigned)strlen(prompt);
   for (long t = 0; t < tokens; ++t) {
-    size_t slice = ((size_t)t * rows) % (total_rows - rows + 1);
-    float s = matvec(w + slice * cols, rows, cols, x, y);
+    /* One token runs every "layer": a matrix-vector product over 8 MiB of weights each. */
+    float s = 0;
+    for (long l = 0; l < layers; ++l) {
+      size_t slice = ((size_t)(t * layers + l) * rows) % (total_rows - rows + 1);
+      s += matvec(w + slice * cols, rows, cols, x, y);
+    }
     for (size_t c = 0; c < cols; ++c) x[c] = y[c % rows] * 0.001f;
     seed = seed * 1103515245u + 12345u + (unsigned)(s != s ? 0 : 1);
     PERFPROBE_TOKEN();

@@ -223,3 +223,35 @@ TEST(Usdt, MarkerApiNotesAreUsdtProbesToo) {
   EXPECT_EQ(j["runs"][0]["markers"]["perfprobe:token"]["count"], 7);
   EXPECT_EQ(j["runs"][0]["tokens"]["count"], 7);
 }
+
+TEST(Usdt, ProbesOfARealThirdPartyLibraryFire) {
+  // Debian's libstdc++ carries SDT notes (libstdcxx:throw/catch/rethrow): list them, then count them.
+  const std::string lib = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6";
+  auto r = run({perfprobe(), "probes", "--json", lib});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  int listed = 0;
+  const json probes = json::parse(r.out);
+  for (const auto& p : probes["probes"]) listed += p["provider"] == "libstdcxx" ? 1 : 0;
+  EXPECT_GE(listed, 2);
+  if (!harness::is_root()) GTEST_SKIP() << "uprobes need root";
+  const json j = run_json({"--usdt", "libstdcxx:*", "--", fixture("thrower"), "7"}, &r);
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "caught 7\n");
+  EXPECT_EQ(j["runs"][0]["markers"]["libstdcxx:throw"]["count"], 7);
+  EXPECT_EQ(j["runs"][0]["markers"]["libstdcxx:catch"]["count"], 7);
+}
+
+TEST(MarkerCli, ColdEvictsTheModelFileBeforeTheRun) {
+  if (!harness::is_root()) GTEST_SKIP() << "residency checks (mincore) are only truthful for root";
+  harness::TempDir dir;
+  const std::string model = dir.file("model.bin");
+  ASSERT_EQ(std::system(("head -c 33554432 /dev/urandom > " + model + " && sync && cat " + model + " > /dev/null").c_str()), 0);
+  // The target reports how much of the file is in the page cache when it starts.
+  const std::string probe = "fincore --bytes --noheadings --output RES " + model;
+  auto r = run({perfprobe(), "run", "-q", "--", "sh", "-c", probe});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_GT(std::stoll(r.out), 30'000'000) << "warm: the file should be cached";
+  r = run({perfprobe(), "run", "-q", "--cold", "--cold-file", model, "--", "sh", "-c", probe});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_LT(std::stoll(r.out), 2'000'000) << "cold: the file should have been evicted";
+}
