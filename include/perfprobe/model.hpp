@@ -22,6 +22,7 @@ struct CounterReading {
   std::uint64_t time_running_ns = 0;
   bool exclude_kernel = false;  // true when only user space was counted
   std::string unit;            // "ns" for task-clock/cpu-clock, empty for plain counts
+  bool hardware = false;       // counted by a CPU PMU (cycles, caches, raw events), not the kernel
 
   [[nodiscard]] double running_pct() const {
     return time_enabled_ns == 0 ? 100.0

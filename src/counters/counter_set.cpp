@@ -63,6 +63,8 @@ int open_on_all(perf_event_attr attr, const std::vector<pid_t>& tids, std::vecto
 OpenedEvent open_event(EventSpec spec, const std::vector<pid_t>& tids, const OpenOptions& options) {
   OpenedEvent ev;
   ev.unit = unit_of(spec.attr);
+  ev.hardware = spec.attr.type != PERF_TYPE_SOFTWARE && spec.attr.type != PERF_TYPE_TRACEPOINT &&
+                spec.attr.type != PERF_TYPE_BREAKPOINT;
   // First try user + kernel, as perf stat does for a privileged user.
   const bool user_only_requested = spec.explicit_privilege_level && spec.attr.exclude_kernel;
   int err = open_on_all(counting_attr(spec, options, false), tids, ev.fds);
@@ -139,6 +141,7 @@ std::vector<CounterReading> CounterSet::read() const {
     CounterReading r;
     r.name = ev.spec.name;
     r.unit = ev.unit;
+    r.hardware = ev.hardware;
     r.exclude_kernel = ev.exclude_kernel;
     r.note = ev.note;
     if (ev.fds.empty()) {

@@ -31,7 +31,7 @@ json summary_json(const stats::Summary& s) {
 }
 
 json counter_json(const CounterReading& c) {
-  if (!c.supported) return json{{"supported", false}, {"reason", c.reason}};
+  if (!c.supported) return json{{"supported", false}, {"reason", c.reason}, {"kind", c.hardware ? "hardware" : "software"}};
   json j{{"supported", true},
          {"value", c.value},
          {"raw", c.raw},
@@ -39,7 +39,8 @@ json counter_json(const CounterReading& c) {
          {"time_enabled_ns", c.time_enabled_ns},
          {"time_running_ns", c.time_running_ns},
          {"multiplexed", c.is_multiplexed()},
-         {"scope", c.exclude_kernel ? "user" : "user+kernel"}};
+         {"scope", c.exclude_kernel ? "user" : "user+kernel"},
+         {"kind", c.hardware ? "hardware" : "software"}};
   if (!c.unit.empty()) j["unit"] = c.unit;
   if (!c.note.empty()) j["note"] = c.note;
   return j;

@@ -1,5 +1,7 @@
 // The human summary of run/attach on stderr: aligned columns, scaled units, ± stddev over runs.
+#include <algorithm>
 #include <cmath>
+#include <map>
 #include <cstdio>
 #include <string.h>
 
@@ -42,35 +44,53 @@ std::string metric_line(const stats::Summary& s, std::string (*f)(double), doubl
   return out;
 }
 
+std::string counter_extra(const CounterReading& c, const std::map<std::string, double>& derived) {
+  std::string extra;
+  if (c.is_multiplexed()) extra = "scaled, ran " + fmt("%.1f%%", c.running_pct()) + " of the time";
+  const auto figure = [&](const char* key, const char* format) -> std::string {
+    const auto it = derived.find(key);
+    return it == derived.end() ? std::string() : fmt(format, it->second);
+  };
+  std::string d;
+  if (c.name == "task-clock") d = figure("cpus_utilized", "%.3f CPUs utilized");
+  if (c.name == "instructions") d = figure("ipc", "%.2f insn per cycle");
+  if (c.name == "cache-misses") d = figure("cache_miss_pct", "%.2f%% of cache refs");
+  if (c.name == "branch-misses") d = figure("branch_miss_pct", "%.2f%% of branches");
+  if (!d.empty()) extra = extra.empty() ? d : d + "; " + extra;
+  if (!c.note.empty()) extra += (extra.empty() ? "" : "; ") + c.note;
+  return extra;
+}
+
+// Counted events grouped hardware first, then software; events that could not be counted are
+// listed once per reason, so "no PMU" is said once rather than six times.
 void write_counters(std::ostream& out, const RunReport& report, const MetricSummaries& sums, const Style& st) {
   const auto& first = report.runs.front();
-  out << st.bold("  counters") << "\n";
   const auto derived = derived_metrics(first.counters, first.wall_ns);
-  for (const auto& c : first.counters) {
-    std::string value;
-    std::string extra;
-    if (!c.supported) {
-      value = st.yellow("not supported");
-      extra = c.reason;
-    } else {
+  for (const bool hardware : {true, false}) {
+    bool header = false;
+    for (const auto& c : first.counters) {
+      if (!c.supported || c.hardware != hardware) continue;
+      if (!header) out << st.bold(hardware ? "  hardware counters" : "  software counters") << "\n";
+      header = true;
       const auto it = sums.counters.find(c.name);
       const stats::Summary s = it != sums.counters.end() ? it->second : stats::Summary{};
-      value = format_unit_value(s.mean, c.unit);
+      std::string value = format_unit_value(s.mean, c.unit);
       if (s.n > 1) value = pad(value, 12) + " ± " + format_unit_value(s.stddev, c.unit);
-      if (c.is_multiplexed()) extra = "scaled, ran " + fmt("%.1f%%", c.running_pct()) + " of the time";
-      if (c.name == "task-clock" && derived.count("cpus_utilized") != 0) {
-        extra = fmt("%.3f CPUs utilized", derived.at("cpus_utilized"));
-      }
-      if (c.name == "instructions" && derived.count("ipc") != 0) extra = fmt("%.2f insn per cycle", derived.at("ipc"));
-      if (c.name == "cache-misses" && derived.count("cache_miss_pct") != 0) {
-        extra = fmt("%.2f%% of cache refs", derived.at("cache_miss_pct"));
-      }
-      if (c.name == "branch-misses" && derived.count("branch_miss_pct") != 0) {
-        extra = fmt("%.2f%% of branches", derived.at("branch_miss_pct"));
-      }
-      if (!c.note.empty()) extra += (extra.empty() ? "" : "; ") + c.note;
+      out << "    " << pad(c.name, 20) << " " << pad(value, 30) << " " << st.dim(counter_extra(c, derived)) << "\n";
     }
-    out << "    " << pad(c.name, 20) << " " << pad(value, 30) << " " << st.dim(extra) << "\n";
+  }
+  std::vector<std::pair<std::string, std::string>> unsupported;  // reason -> names, in first-seen order
+  for (const auto& c : first.counters) {
+    if (c.supported) continue;
+    auto it = std::find_if(unsupported.begin(), unsupported.end(), [&](const auto& u) { return u.first == c.reason; });
+    if (it == unsupported.end()) {
+      unsupported.emplace_back(c.reason, c.name);
+    } else {
+      it->second += ", " + c.name;
+    }
+  }
+  for (const auto& [reason, names] : unsupported) {
+    out << "  " << st.yellow("not supported") << ": " << names << "\n    " << st.dim(reason) << "\n";
   }
 }
 

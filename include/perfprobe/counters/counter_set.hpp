@@ -27,6 +27,7 @@ struct OpenedEvent {
   std::string note;
   bool exclude_kernel = false;
   std::string unit;
+  bool hardware = false;
 };
 
 class CounterSet {
