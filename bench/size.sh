@@ -25,9 +25,9 @@ best "$bin" size --json --top 0 --no-libs "$lib"
 best nm --size-sort -C -D "$lib"
 best size -A "$lib"
 echo
-echo "cross-check: sections summed by size -A vs perfprobe (alloc + non-alloc, file and memory)"
+echo "cross-check: sections summed by size -A vs perfprobe (size -A leaves out .shstrtab)"
 size -A "$lib" | awk '/^\./ {s += $2} END {print "size -A total:", s}'
 "$bin" size --json --no-libs "$lib" | python3 -c '
 import json, sys
 f = json.load(sys.stdin)["files"][0]
-print("perfprobe sections total:", sum(max(s["file_bytes"], s["vm_bytes"]) for s in f["sections"]))'
+print("perfprobe sections total:", sum(max(s["file_bytes"], s["vm_bytes"]) for s in f["sections"] if s["name"] != ".shstrtab"))'

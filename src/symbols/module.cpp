@@ -5,7 +5,6 @@
 #include <elfutils/libdw.h>
 #include <gelf.h>
 
-#include <cstdio>
 #include <cstdlib>
 
 #include "perfprobe/symbols/symbolizer.hpp"
@@ -141,10 +140,10 @@ std::vector<FrameInfo> Module::frames(std::uint64_t a) const {
     name = name.substr(0, name.find('@'));  // versioned symbols: __libc_start_main@@GLIBC_2.34
     if (!name.empty()) out.back().function = name;
   } else if (out.back().function.empty()) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "+0x%llx", static_cast<unsigned long long>(a));
+    // No symbol covers it (a stripped library's static functions, PLT stubs): one bucket per
+    // module, like perf's "[unknown]", so such samples add up instead of scattering by address.
     const auto slash = path_.rfind('/');
-    out.back().function = (slash == std::string::npos ? path_ : path_.substr(slash + 1)) + buf;
+    out.back().function = "[" + (slash == std::string::npos ? path_ : path_.substr(slash + 1)) + "]";
   }
   return out;
 }
