@@ -86,6 +86,7 @@ struct TokenStats {
 };
 
 // Everything measured on one run of the target.
+// A new field must also be added to src/sampling/run_codec.cpp (the `record` data file).
 struct RunResult {
   int exit_code = 0;              // the target's exit status, or 128+signal
   std::optional<int> signal;      // the signal that ended it, if any

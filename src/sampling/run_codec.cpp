@@ -16,6 +16,7 @@ void put_counter(ByteWriter& w, const CounterReading& c) {
   w.put<std::uint64_t>(c.time_running_ns);
   w.put<std::uint8_t>(c.exclude_kernel ? 1 : 0);
   w.put_string(c.unit);
+  w.put<std::uint8_t>(c.hardware ? 1 : 0);
 }
 
 CounterReading get_counter(ByteReader& in) {
@@ -30,6 +31,7 @@ CounterReading get_counter(ByteReader& in) {
   c.time_running_ns = in.get<std::uint64_t>();
   c.exclude_kernel = in.get<std::uint8_t>() != 0;
   c.unit = in.get_string();
+  c.hardware = in.get<std::uint8_t>() != 0;
   return c;
 }
 
@@ -138,6 +140,11 @@ void put_tokens(ByteWriter& w, const std::optional<TokenStats>& t) {
     w.put<std::int64_t>(s.t_ns);
     w.put<double>(s.latency_ms);
   }
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(t->per_token.size()));
+  for (const auto& [name, v] : t->per_token) {
+    w.put_string(name);
+    w.put<double>(v);
+  }
 }
 
 std::optional<TokenStats> get_tokens(ByteReader& in) {
@@ -157,6 +164,11 @@ std::optional<TokenStats> get_tokens(ByteReader& in) {
     s.t_ns = in.get<std::int64_t>();
     s.latency_ms = in.get<double>();
     t.stalls.push_back(s);
+  }
+  const auto nper = in.count(12);
+  for (std::uint32_t i = 0; i < nper && !in.bad(); ++i) {
+    auto name = in.get_string();
+    t.per_token[name] = in.get<double>();
   }
   return t;
 }
@@ -188,6 +200,7 @@ void encode_run(ByteWriter& w, const RunResult& r) {
     w.put_string(name);
     w.put<std::uint64_t>(n);
   }
+  w.put<std::uint64_t>(r.markers_dropped);
 }
 
 void decode_run(ByteReader& in, RunResult& r) {
@@ -218,6 +231,7 @@ void decode_run(ByteReader& in, RunResult& r) {
     auto name = in.get_string();
     r.marker_counts[name] = in.get<std::uint64_t>();
   }
+  r.markers_dropped = in.get<std::uint64_t>();
 }
 
 }  // namespace perfprobe::sampling

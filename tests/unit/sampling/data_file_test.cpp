@@ -22,6 +22,7 @@ RecordData sample_data() {
   c.raw = 42;
   c.value = 42.5;
   c.unit = "ns";
+  c.hardware = true;
   d.run.counters.push_back(c);
   d.run.rss.push_back(RssSample{1, 2, 3, 4, 5, 6});
   Event e;
@@ -39,6 +40,8 @@ RecordData sample_data() {
   t.stalls.push_back({1, 2, 3.0});
   d.run.tokens = t;
   d.run.marker_counts["mark:x"] = 4;
+  d.run.markers_dropped = 2;
+  d.run.tokens->per_token["task_clock_ms"] = 0.5;
   d.profile.config.event = "cpu-clock";
   d.profile.config.frequency_hz = 999;
   d.profile.config.call_graph = CallGraph::dwarf;
@@ -65,6 +68,7 @@ TEST(DataFile, RoundTripKeepsRunAndProfile) {
   EXPECT_EQ(out.run.exit_code, 3);
   EXPECT_EQ(out.run.signal, 9);
   EXPECT_EQ(out.run.counters.at(0).value, 42.5);
+  EXPECT_TRUE(out.run.counters.at(0).hardware);
   EXPECT_EQ(out.run.rss.at(0).processes, 6U);
   EXPECT_EQ(out.run.events.at(0).kind, EventKind::token);
   EXPECT_EQ(out.run.events.at(0).args, (std::vector<std::int64_t>{1, -2}));
@@ -75,6 +79,8 @@ TEST(DataFile, RoundTripKeepsRunAndProfile) {
   EXPECT_EQ(out.run.tokens->ttft_ns, 11);
   EXPECT_EQ(out.run.tokens->stalls.at(0).latency_ms, 3.0);
   EXPECT_EQ(out.run.marker_counts.at("mark:x"), 4U);
+  EXPECT_EQ(out.run.markers_dropped, 2U);
+  EXPECT_EQ(out.run.tokens->per_token.at("task_clock_ms"), 0.5);
   EXPECT_EQ(out.profile.config.call_graph, CallGraph::dwarf);
   EXPECT_EQ(out.profile.lost_samples, 8U);
   EXPECT_EQ(out.profile.samples.at(0).callchain, (std::vector<std::uint64_t>{1, 2, 3}));
