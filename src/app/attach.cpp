@@ -17,9 +17,7 @@ namespace perfprobe::app {
 int attach_command(const cli::AttachOptions& o, const Diag& diag) {
   // Plan: outputs writable, the process there, its executable known (SDT probes are found in it).
   check_output_writable(o.output, "-o");
-  check_output_writable(o.run.json_path, "--json");
-  check_output_writable(o.run.jsonl_path, "--jsonl");
-  check_output_writable(o.run.trace_path, "--trace");
+  check_run_outputs(o.run);
   const pid_t pid = o.pid;
   auto cmdline = sys::cmdline_of(pid);
   if (cmdline.empty()) {

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "check_plan.hpp"
+#include "output_files.hpp"
 #include "plan.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/elf/binary_size.hpp"
@@ -20,16 +21,6 @@ namespace perfprobe::app {
 namespace {
 
 constexpr int kTargetFailed = 3;
-
-void check_output_path(const std::string& path, const char* option) {
-  if (path.empty()) return;
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  if (::access(dir.c_str(), W_OK) != 0) {
-    throw UsageError(std::string("cannot write ") + option + " file '" + path + "': directory '" + dir +
-                     "' does not exist or is not writable");
-  }
-}
 
 gate::Samples read_baseline(const std::string& path) {
   std::string text;
@@ -86,9 +77,9 @@ void write_views(const cli::CheckOptions& o, const gate::Verdict& v, const Diag&
 int check_command(const cli::CheckOptions& o, const Diag& diag) {
   // Plan: every check of user input before any process starts.
   const CheckPlan plan = make_check_plan(o);
-  check_output_path(o.json_path, "--json");
-  check_output_path(o.junit_path, "--junit");
-  check_output_path(o.markdown_path, "--markdown");
+  check_output_writable(o.json_path, "--json");
+  check_output_writable(o.junit_path, "--junit");
+  check_output_writable(o.markdown_path, "--markdown");
   const gate::Samples baseline = plan.baseline ? read_baseline(plan.baseline->path) : gate::Samples{};
   const std::vector<elf::BinarySize> binaries = measure_binaries(plan.binaries);
 

@@ -1,9 +1,13 @@
-// Output path checks shared by record, attach and report.
+// Output path checks and run views shared by run, check, record, attach and report.
 #include "output_files.hpp"
 
 #include <unistd.h>
 
+#include <sstream>
+
 #include "perfprobe/error.hpp"
+#include "perfprobe/report/profile_report.hpp"
+#include "perfprobe/report/views.hpp"
 #include "perfprobe/sys/fd.hpp"
 
 namespace perfprobe::app {
@@ -15,6 +19,23 @@ void check_output_writable(const std::string& path, const char* option) {
   if (::access(dir.c_str(), W_OK) != 0) {
     throw UsageError(std::string("cannot write ") + option + " file '" + path + "': directory '" + dir +
                      "' does not exist or is not writable");
+  }
+}
+
+void check_run_outputs(const cli::RunOptions& o) {
+  check_output_writable(o.json_path, "--json");
+  check_output_writable(o.jsonl_path, "--jsonl");
+  check_output_writable(o.trace_path, "--trace");
+}
+
+void write_run_views(const cli::RunOptions& o, const report::RunReport& rep, const Diag& diag) {
+  if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, report::to_json_text(rep));
+  if (!o.trace_path.empty()) sys::write_file_atomic(o.trace_path, report::to_trace_json(rep.runs, rep.command));
+  if (!o.quiet) {
+    std::ostringstream text;
+    report::write_text(text, rep, report::TextOptions{diag.color()});
+    diag.stream() << text.str();
+    diag.stream().flush();
   }
 }
 

@@ -18,9 +18,7 @@ namespace perfprobe::app {
 int record_command(const cli::RecordOptions& o, const Diag& diag) {
   // Plan: every check before the target starts.
   check_output_writable(o.output, "-o");
-  check_output_writable(o.run.json_path, "--json");
-  check_output_writable(o.run.jsonl_path, "--jsonl");
-  check_output_writable(o.run.trace_path, "--trace");
+  check_run_outputs(o.run);
   const counters::PfmLibrary pfm;
   MeasurePlan plan = build_plan(o.run, pfm);
   auto sink = std::make_shared<ProfileSink>();

@@ -35,17 +35,6 @@ sampling::RecordData make_record_data(const report::RunReport& rep, ProfileSink 
   return d;
 }
 
-void write_run_views(const cli::RunOptions& o, const report::RunReport& rep, const Diag& diag) {
-  if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, report::to_json_text(rep));
-  if (!o.trace_path.empty()) sys::write_file_atomic(o.trace_path, report::to_trace_json(rep.runs, rep.command));
-  if (!o.quiet) {
-    std::ostringstream text;
-    report::write_text(text, rep, report::TextOptions{diag.color()});
-    diag.stream() << text.str();
-    diag.stream().flush();
-  }
-}
-
 std::string recorded_line(const sampling::RecordData& d, const std::string& path) {
   const auto& c = d.profile.config;
   std::string s = "recorded " + std::to_string(d.profile.samples.size()) + " samples (" + c.event;

@@ -19,7 +19,6 @@ namespace perfprobe::app {
 [[nodiscard]] sampling::RecordData make_record_data(const report::RunReport& rep, ProfileSink sink, pid_t attached_pid);
 
 // --json FILE (atomically), --trace FILE, and the human summary unless --quiet.
-void write_run_views(const cli::RunOptions& o, const report::RunReport& rep, const Diag& diag);
 
 // "recorded 1523 samples (cpu-clock at 999 Hz, fp call graph), 0 lost: FILE; next: perfprobe report FILE"
 [[nodiscard]] std::string recorded_line(const sampling::RecordData& data, const std::string& path);

@@ -1,38 +1,14 @@
 // `perfprobe run`: plan, warm-up runs, measured runs, then the views (stderr summary, JSON file).
-#include <unistd.h>
-
-#include <sstream>
-
+#include "output_files.hpp"
 #include "plan.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/error.hpp"
-#include "perfprobe/report/profile_report.hpp"
-#include "perfprobe/report/run_report.hpp"
-#include "perfprobe/report/views.hpp"
-#include "perfprobe/sys/fd.hpp"
 
 namespace perfprobe::app {
 
-namespace {
-
-// Fail before the target runs, not after, when an output file cannot be written.
-void check_writable(const std::string& path, const char* option) {
-  if (path.empty()) return;
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  if (::access(dir.c_str(), W_OK) != 0) {
-    throw UsageError(std::string("cannot write ") + option + " file '" + path + "': directory '" + dir +
-                     "' does not exist or is not writable");
-  }
-}
-
-}  // namespace
-
 int run_command(const cli::RunOptions& o, const Diag& diag) {
   // Plan: every check of user input before any process starts.
-  check_writable(o.json_path, "--json");
-  check_writable(o.jsonl_path, "--jsonl");
-  check_writable(o.trace_path, "--trace");
+  check_run_outputs(o);
   const counters::PfmLibrary pfm;
   const MeasurePlan plan = build_plan(o, pfm);
   const JsonlStream jsonl = o.jsonl_path.empty() ? JsonlStream() : JsonlStream(o.jsonl_path);
@@ -40,15 +16,8 @@ int run_command(const cli::RunOptions& o, const Diag& diag) {
   session.jsonl = jsonl.enabled() ? &jsonl : nullptr;
   const report::RunReport rep = measure_runs(plan, o, session, diag);
 
-  // Views: the JSON file first (atomically), then the human summary.
-  if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, report::to_json_text(rep));
-  if (!o.trace_path.empty()) sys::write_file_atomic(o.trace_path, report::to_trace_json(rep.runs, rep.command));
-  if (!o.quiet) {
-    std::ostringstream text;
-    report::write_text(text, rep, report::TextOptions{diag.color()});
-    diag.stream() << text.str();
-    diag.stream().flush();
-  }
+  // Views: the JSON and trace files first (atomically), then the human summary.
+  write_run_views(o, rep, diag);
   return exit_code_of(rep);
 }
 
