@@ -85,9 +85,11 @@ std::string find_in_path(const std::string& program) {
   std::string fallback;  // first match that exists but is not executable, as execvp reports EACCES
   while (start <= path.size()) {
     const auto colon = path.find(':', start);
-    std::string dir = path.substr(start, colon == std::string::npos ? std::string::npos : colon - start);
-    if (dir.empty()) dir = ".";
-    const std::string candidate = dir + "/" + program;
+    const auto end = colon == std::string::npos ? path.size() : colon;
+    // Built with push_back/append: `dir + "/" + program` trips gcc 12's false -Wrestrict (PR 105329).
+    std::string candidate = end == start ? std::string(1, '.') : path.substr(start, end - start);
+    candidate.push_back('/');
+    candidate.append(program);
     struct stat st {};
     if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode)) {
       if (::access(candidate.c_str(), X_OK) == 0) return candidate;

@@ -30,7 +30,10 @@ std::string pct(std::uint64_t part, std::uint64_t whole) {
 std::string bold(const std::string& s, bool color) { return color ? "\033[1m" + s + "\033[0m" : s; }
 
 std::string signed_bytes(std::int64_t delta) {
-  return (delta > 0 ? "+" : delta < 0 ? "-" : "") + format_bytes(static_cast<double>(delta < 0 ? -delta : delta));
+  // Sign pushed in front of the number: a string concatenation here trips gcc 12's false -Wrestrict (PR 105329).
+  std::string out = format_bytes(static_cast<double>(delta < 0 ? -delta : delta));
+  if (delta != 0) out.insert(out.begin(), delta > 0 ? '+' : '-');
+  return out;
 }
 
 void write_sections(std::ostream& out, const elf::BinarySize& b) {
@@ -55,7 +58,10 @@ void write_sections(std::ostream& out, const elf::BinarySize& b) {
         << (s.strip_removable ? "  removed" : "") << "\n";
   }
   if (rows.size() > kSectionRows) {
-    out << "  " << pad("(" + std::to_string(rows.size() - kSectionRows) + " more)", 26)
+    std::string more = std::to_string(rows.size() - kSectionRows);  // no "(" + ...: gcc 12 -Wrestrict, PR 105329
+    more.insert(more.begin(), '(');
+    more.append(" more)");
+    out << "  " << pad(more, 26)
         << rpad(format_bytes(static_cast<double>(rest_file)), 11) << rpad(format_bytes(static_cast<double>(rest_vm)), 11) << "\n";
   }
 }
