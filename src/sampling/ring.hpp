@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <functional>
 #include <span>
-#include <vector>
 
 #include "perfprobe/sys/fd.hpp"
 
@@ -28,7 +27,6 @@ class Ring {
  private:
   sys::Mapping mapping_;
   std::uint32_t data_pages_ = 0;
-  std::vector<std::uint8_t> scratch_;
 };
 
 }  // namespace perfprobe::sampling

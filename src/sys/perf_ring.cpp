@@ -7,18 +7,26 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <string>
 
 namespace perfprobe::sys {
 
-Mapping map_perf_ring(int fd, std::size_t data_pages) {
+Mapping try_map_perf_ring(int fd, std::size_t data_pages, int& errno_out) noexcept {
   const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   const std::size_t len = (1 + data_pages) * page;
   void* p = ::mmap(nullptr, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
-  if (p == MAP_FAILED) throw_errno("mmap of a perf ring");
-  return Mapping(p, len);
+  errno_out = p == MAP_FAILED ? errno : 0;
+  return p == MAP_FAILED ? Mapping() : Mapping(p, len);
+}
+
+Mapping map_perf_ring(int fd, std::size_t data_pages) {
+  int err = 0;
+  Mapping ring = try_map_perf_ring(fd, data_pages, err);
+  if (err != 0) throw_errno("mmap of a perf ring", err);
+  return ring;
 }
 
 int perf_set_output(int fd, int target_fd) noexcept {

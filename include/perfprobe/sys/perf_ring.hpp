@@ -12,6 +12,9 @@ namespace perfprobe::sys {
 
 // mmap of 1 + data_pages pages (data_pages a power of two). Throws Error.
 [[nodiscard]] Mapping map_perf_ring(int fd, std::size_t data_pages);
+// The same, for callers that act on the errno (EPERM: the unprivileged mlock budget is spent, so
+// retry smaller). Returns an empty Mapping with errno_out set on failure.
+[[nodiscard]] Mapping try_map_perf_ring(int fd, std::size_t data_pages, int& errno_out) noexcept;
 // PERF_EVENT_IOC_SET_OUTPUT; returns errno (0 = done).
 [[nodiscard]] int perf_set_output(int fd, int target_fd) noexcept;
 // PERF_EVENT_IOC_ID. Throws Error.
