@@ -44,30 +44,6 @@ void finalize_sampling(const CLI::App& sub, SamplingOptions& s) {
   }
 }
 
-void define_measure_basics(CLI::App& sub, RunOptions& o) {
-  sub.add_option("-e,--event", o.events, "Events to count alongside, comma-separated or repeated (as for run)")
-      ->allow_extra_args(false)
-      ->type_name("EVENTS");
-  sub.add_flag("--no-counters", o.no_counters, "Count nothing: wall time, rusage and RSS only");
-  sub.add_option("-i,--interval", o.interval_text, "RSS sampling interval (e.g. 100ms; 0 disables the timeline)")
-      ->default_str("100ms")
-      ->type_name("TIME");
-  sub.add_option("--json", o.json_path, "Write the run's report as JSON to FILE (the run schema)")->type_name("FILE");
-  sub.add_option("--jsonl", o.jsonl_path, "Stream events as JSON lines to FILE")->type_name("FILE");
-  sub.add_option("--trace", o.trace_path, "Write the timeline as Chrome trace-event JSON (ui.perfetto.dev) to FILE")
-      ->type_name("FILE");
-  sub.add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr");
-}
-
-void finalize_measure_basics(RunOptions& o) {
-  o.interval_ns = parse_duration_ns(o.interval_text, "--interval");
-  if (o.interval_ns != 0 && o.interval_ns < 1'000'000) {
-    throw UsageError("--interval " + o.interval_text + " is too short", "use at least 1ms (or 0 to disable RSS sampling)");
-  }
-  o.events = split_comma_list(o.events, "-e");
-  if (o.no_counters && !o.events.empty()) throw UsageError("--no-counters and -e/--event contradict each other");
-}
-
 void define_record(CLI::App& app, Options& options) {
   auto& o = options.record;
   CLI::App* sub = app.add_subcommand("record", "Run a command and sample where its time goes (then: perfprobe report)")

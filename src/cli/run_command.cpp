@@ -43,30 +43,44 @@ std::vector<std::string> target_command(const CLI::App& sub, const Options& opti
   return positional;
 }
 
+// The options every run-shaped command (run, record, attach) shares, spelled the same everywhere.
+void define_measure_basics(CLI::App& sub, RunOptions& o) {
+  sub.add_option("-e,--event", o.events, "Events to count, comma-separated or repeated (perf names or libpfm4 names; "
+                 "default: cycles,instructions,cache-references,cache-misses,branches,branch-misses,"
+                 "task-clock,page-faults,major-faults,minor-faults,context-switches,cpu-migrations)")
+      ->allow_extra_args(false)
+      ->type_name("EVENTS");
+  sub.add_flag("--no-counters", o.no_counters, "Count nothing: wall time, rusage and RSS only");
+  sub.add_option("-i,--interval", o.interval_text, "RSS sampling interval (e.g. 100ms; 0 disables the timeline)")
+      ->default_str("100ms")
+      ->type_name("TIME");
+  sub.add_option("--json", o.json_path, "Write the report as JSON to FILE (the run schema; atomically)")->type_name("FILE");
+  sub.add_option("--jsonl", o.jsonl_path, "Stream events as JSON lines to FILE while the target runs")->type_name("FILE");
+  sub.add_option("--trace", o.trace_path, "Write the timeline as Chrome trace-event JSON (ui.perfetto.dev) to FILE")
+      ->type_name("FILE");
+  sub.add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr");
+}
+
+void finalize_measure_basics(RunOptions& o) {
+  o.interval_ns = parse_duration_ns(o.interval_text, "--interval");
+  if (o.interval_ns != 0 && o.interval_ns < 1'000'000) {
+    throw UsageError("--interval " + o.interval_text + " is too short", "use at least 1ms (or 0 to disable RSS sampling)");
+  }
+  o.events = split_comma_list(o.events, "-e");
+  if (o.no_counters && !o.events.empty()) throw UsageError("--no-counters and -e/--event contradict each other");
+}
+
 void define_run(CLI::App& app, Options& options) {
   auto& o = options.run;
   CLI::App* sub = app.add_subcommand("run", "Run a command and measure it: counters, time, RSS")
                       ->allow_extras();
   sub->footer("Usage: perfprobe run [OPTIONS] -- CMD [ARGS...]\nThe target's stdin, stdout and stderr pass through untouched; the report goes to stderr.");
   sub->add_option("command", o.command, "The command to run and its arguments (after --)")->expected(0, -1);
-  sub->add_option("-e,--event", o.events,
-                  "Events to count, comma-separated or repeated (perf names or libpfm4 names; "
-                  "default: cycles,instructions,cache-references,cache-misses,branches,branch-misses,"
-                  "task-clock,page-faults,major-faults,minor-faults,context-switches,cpu-migrations)")
-      ->allow_extra_args(false)
-      ->type_name("EVENTS");
-  sub->add_flag("--no-counters", o.no_counters, "Count nothing: wall time, rusage and RSS only");
+  define_measure_basics(*sub, o);
   sub->add_option("-r,--runs", o.runs, "Number of measured runs (default 1)")->check(CLI::Range(1, 100000));
   sub->add_option("-w,--warmup", o.warmup, "Warm-up runs before the measured ones (not reported)")
       ->check(CLI::Range(0, 100000));
   sub->add_option("--prepare", o.prepare, "Shell command run before every run (e.g. to clear caches)")->type_name("CMD");
-  sub->add_option("-i,--interval", o.interval_text, "RSS sampling interval (e.g. 100ms; 0 disables the timeline)")
-      ->default_str("100ms")->type_name("TIME");
-  sub->add_option("--json", o.json_path, "Write the report as JSON to FILE (atomically)")->type_name("FILE");
-  sub->add_option("--jsonl", o.jsonl_path, "Stream events as JSON lines to FILE while the run goes on")->type_name("FILE");
-  sub->add_option("--trace", o.trace_path, "Write the timeline as Chrome trace-event JSON (ui.perfetto.dev) to FILE")
-      ->type_name("FILE");
-  sub->add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr");
   define_run_markers(*sub, o);
 }
 
@@ -75,12 +89,7 @@ void finalize_run(const CLI::App& sub, const Options& options, RunOptions& run) 
   if (run.command.empty()) {
     throw UsageError("`perfprobe run` needs a command to run", "usage: perfprobe run [OPTIONS] -- CMD [ARGS...]");
   }
-  run.interval_ns = parse_duration_ns(run.interval_text, "--interval");
-  if (run.interval_ns != 0 && run.interval_ns < 1'000'000) {
-    throw UsageError("--interval " + run.interval_text + " is too short", "use at least 1ms (or 0 to disable RSS sampling)");
-  }
-  run.events = split_comma_list(run.events, "-e");
-  if (run.no_counters && !run.events.empty()) throw UsageError("--no-counters and -e/--event contradict each other");
+  finalize_measure_basics(run);
   finalize_run_markers(run);
 }
 
