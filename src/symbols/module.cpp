@@ -5,7 +5,13 @@
 #include <elfutils/libdw.h>
 #include <gelf.h>
 
+#include <elfutils/libdwelf.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cstdlib>
+#include <cstring>
+#include <string>
 
 #include "perfprobe/symbols/symbolizer.hpp"
 
@@ -80,12 +86,62 @@ std::string hex(const unsigned char* bytes, int n) {
 
 }  // namespace
 
+namespace {
+
+bool same_build_id(Elf* a, Elf* b) {
+  const void* id_a = nullptr;
+  const void* id_b = nullptr;
+  const ssize_t na = dwelf_elf_gnu_build_id(a, &id_a);
+  const ssize_t nb = dwelf_elf_gnu_build_id(b, &id_b);
+  if (na <= 0 || nb <= 0) return na <= 0;  // a file without a build-id cannot be checked: accept
+  return na == nb && std::memcmp(id_a, id_b, static_cast<std::size_t>(na)) == 0;
+}
+
+// The debuglink candidates gdb and libdwfl try: next to the file, in .debug/, under /usr/lib/debug.
+int open_debuglink(Dwfl_Module* mod, const char* file_name, const char* debuglink, char** debuginfo_file_name) {
+  if (file_name == nullptr || debuglink == nullptr) return -1;
+  const std::string path(file_name);
+  const std::string dir = path.substr(0, path.rfind('/') + 1);
+  GElf_Addr bias = 0;
+  Elf* main_elf = dwfl_module_getelf(mod, &bias);
+  for (const std::string& candidate : {dir + debuglink, dir + ".debug/" + debuglink, "/usr/lib/debug" + dir + debuglink}) {
+    if (candidate == path) continue;
+    const int fd = ::open(candidate.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    Elf* debug_elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
+    const bool ok = debug_elf != nullptr && main_elf != nullptr && same_build_id(main_elf, debug_elf);
+    elf_end(debug_elf);
+    if (ok) {
+      *debuginfo_file_name = ::strdup(candidate.c_str());
+      return fd;
+    }
+    ::close(fd);
+  }
+  return -1;
+}
+
+// Local debug info only, unless the user opted into debuginfod with DEBUGINFOD_URLS: libdwfl's
+// standard search dlopens libdebuginfod (and with it curl, TLS and friends, ~8 ms) at the first
+// module without local debug info, whether or not a server is configured.
+int find_debuginfo(Dwfl_Module* mod, void** userdata, const char* modname, Dwarf_Addr base, const char* file_name,
+                   const char* debuglink_file, GElf_Word debuglink_crc, char** debuginfo_file_name) {
+  const char* urls = std::getenv("DEBUGINFOD_URLS");
+  if (urls != nullptr && *urls != '\0') {
+    return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
+                                        debuginfo_file_name);
+  }
+  const int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
+                                              debuglink_crc, debuginfo_file_name);
+  return fd >= 0 ? fd : open_debuglink(mod, file_name, debuglink_file, debuginfo_file_name);
+}
+
+}  // namespace
+
 const Dwfl_Callbacks* offline_callbacks() {
-  // debuginfo_path == nullptr: libdwfl's default ":.debug:/usr/lib/debug" search.
+  // debuginfo_path == nullptr: libdwfl's default ":.debug:/usr/lib/debug" for the build-id lookup.
   static char* const debuginfo_path = nullptr;
-  static const Dwfl_Callbacks callbacks = {
-      dwfl_build_id_find_elf, dwfl_standard_find_debuginfo, dwfl_offline_section_address,
-      const_cast<char**>(&debuginfo_path)};
+  static const Dwfl_Callbacks callbacks = {dwfl_build_id_find_elf, find_debuginfo, dwfl_offline_section_address,
+                                           const_cast<char**>(&debuginfo_path)};
   return &callbacks;
 }
 

@@ -235,3 +235,16 @@ TEST(Record, WorksForAnUnprivilegedUser) {
   for (const auto& w : r["warnings"]) shrunk = shrunk || w.get<std::string>().find("shrunk") != std::string::npos;
   EXPECT_TRUE(shrunk) << r["warnings"].dump();
 }
+
+TEST(Record, SeparateDebugInfoThroughGnuDebuglink) {
+  // The binary carries no DWARF, only a .gnu_debuglink to spin_debuglink.debug beside it.
+  const auto sections = harness::run({"readelf", "-S", fixture("spin_debuglink")});
+  ASSERT_EQ(sections.out.find(".debug_line"), std::string::npos);
+  ASSERT_NE(sections.out.find(".gnu_debuglink"), std::string::npos);
+  harness::TempDir dir;
+  const json r = record_and_report(dir, {"-F", "999"}, {fixture("spin_debuglink"), "300"});
+  const json& hot = function(r, "hot_loop");
+  EXPECT_GT(hot["self_pct"].get<double>(), 50.0);
+  EXPECT_TRUE(hot["file"].get<std::string>().ends_with("spin.c")) << hot.dump();
+  EXPECT_GT(hot["line"].get<int>(), 0);
+}
