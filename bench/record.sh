@@ -25,13 +25,24 @@ python3 bench/interleave.py "$runs" \
   "perf record -g=$perf record -q -F 999 -g -o $tmp/perf.data -- $tmp/busy 1000" \
   "perf record -g --no-bpf-event=$perf record -q -F 999 -g --no-bpf-event -o $tmp/perf.data -- $tmp/busy 1000"
 
-echo "## report time on the same workload (one recording each, ~1000 samples)"
+echo "## report time on the same workload (one recording each, ~1000 samples of one hot function)"
 "$pp" record -q -F 999 -o "$tmp/pp.data" -- "$tmp/busy" 1000 >/dev/null
 "$perf" record -q -F 999 -g --no-bpf-event -o "$tmp/perf.data" -- "$tmp/busy" 1000 >/dev/null 2>&1
 python3 bench/interleave.py "$runs" \
   "perf report --stdio=$perf report --stdio -i $tmp/perf.data" \
+  "perf report --stdio srcline=$perf report --stdio --sort sym,srcline -i $tmp/perf.data" \
   "perfprobe report=$pp report $tmp/pp.data" \
   "perfprobe report --json=$pp report --json $tmp/pp.data"
+
+# A C++ workload with many functions and deep stacks: perfprobe size on the largest library here.
+big=$(find /usr/lib/x86_64-linux-gnu -maxdepth 1 -name '*.so*' -type f -printf '%s %p\n' | sort -n | tail -1 | cut -d' ' -f2)
+echo "## report time, C++ workload with many functions (perfprobe size --json $big, 4999 Hz)"
+"$pp" record -q -F 4999 -o "$tmp/pp2.data" -- "$pp" size --json --top 0 "$big" >/dev/null
+"$perf" record -q -F 4999 -g --no-bpf-event -o "$tmp/perf2.data" -- "$pp" size --json --top 0 "$big" >/dev/null 2>&1
+python3 bench/interleave.py "$runs" \
+  "perf report --stdio=$perf report --stdio -i $tmp/perf2.data" \
+  "perf report --stdio srcline=$perf report --stdio --sort sym,srcline -i $tmp/perf2.data" \
+  "perfprobe report=$pp report $tmp/pp2.data"
 
 echo "## fixed cost: the target is /bin/true"
 python3 bench/interleave.py "$runs" \

@@ -55,6 +55,9 @@ perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_
   a.inherit = 1;
   a.disabled = enable_on_exec ? 1 : 0;
   a.enable_on_exec = enable_on_exec ? 1 : 0;
+  // The rings are drained on a timer, never polled: a wakeup per sample (wakeup_events 0 means 1)
+  // would queue an irq_work per sample, a costly VM exit on machines like ours.
+  a.wakeup_events = 1024;
   // Same clock as the timeline, so samples line up with markers and RSS (KERNEL-FACTS item 10).
   a.use_clockid = 1;
   a.clockid = CLOCK_MONOTONIC;
