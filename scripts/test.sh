@@ -12,6 +12,9 @@ if [[ $(id -u) == 0 ]] && ! id perfprobe-test >/dev/null 2>&1; then
   useradd --no-create-home --shell /usr/sbin/nologin perfprobe-test
 fi
 
+echo "== format: clang-format --dry-run (scripts/format.sh fixes it)"
+scripts/format.sh --check
+
 echo "== asan: gcc Debug, ASan+UBSan, -Werror"
 cmake --preset asan >/dev/null
 cmake --build --preset asan -j"$jobs"

@@ -68,10 +68,10 @@ struct perfprobe_name {
 
 struct perfprobe_ring {
   uint32_t magic, version;
-  uint64_t capacity;  /* records, a power of two */
-  uint64_t head;      /* next position to reserve (producers) */
-  uint64_t tail;      /* first position not yet consumed (perfprobe) */
-  uint64_t dropped;   /* marks lost because the ring was full */
+  uint64_t capacity; /* records, a power of two */
+  uint64_t head;     /* next position to reserve (producers) */
+  uint64_t tail;     /* first position not yet consumed (perfprobe) */
+  uint64_t dropped;  /* marks lost because the ring was full */
   uint64_t names_used;
   uint64_t reserved[2];
   struct perfprobe_name names[PERFPROBE_NAME_SLOTS];
@@ -149,46 +149,46 @@ static inline void perfprobe__emit(struct perfprobe_ring* r, uint32_t name, uint
 #endif
 
 /* A mark: the literal check ("" name) rejects non-literal names at compile time. */
-#define PERFPROBE__MARK(kind, literal, arg)                                             \
-  do {                                                                                  \
-    struct perfprobe_ring* perfprobe_r_ = perfprobe__ring();                            \
-    if (perfprobe_r_ != (struct perfprobe_ring*)1) {                                    \
-      static uint32_t perfprobe_site_;                                                  \
-      perfprobe__emit(perfprobe_r_, perfprobe__name(perfprobe_r_, &perfprobe_site_, "" literal), \
-                      (uint32_t)(kind), (int64_t)(arg));                                \
-    }                                                                                   \
+#define PERFPROBE__MARK(kind, literal, arg)                                                                        \
+  do {                                                                                                             \
+    struct perfprobe_ring* perfprobe_r_ = perfprobe__ring();                                                       \
+    if (perfprobe_r_ != (struct perfprobe_ring*)1) {                                                               \
+      static uint32_t perfprobe_site_;                                                                             \
+      perfprobe__emit(perfprobe_r_, perfprobe__name(perfprobe_r_, &perfprobe_site_, "" literal), (uint32_t)(kind), \
+                      (int64_t)(arg));                                                                             \
+    }                                                                                                              \
   } while (0)
 
-#define PERFPROBE_READY()                                     \
-  do {                                                        \
-    PERFPROBE_SDT_0(ready);                                   \
-    PERFPROBE__MARK(PERFPROBE_KIND_READY, "ready", 0);        \
+#define PERFPROBE_READY()                              \
+  do {                                                 \
+    PERFPROBE_SDT_0(ready);                            \
+    PERFPROBE__MARK(PERFPROBE_KIND_READY, "ready", 0); \
   } while (0)
-#define PERFPROBE_TOKEN()                                     \
-  do {                                                        \
-    PERFPROBE_SDT_0(token);                                   \
-    PERFPROBE__MARK(PERFPROBE_KIND_TOKEN, "token", 0);        \
+#define PERFPROBE_TOKEN()                              \
+  do {                                                 \
+    PERFPROBE_SDT_0(token);                            \
+    PERFPROBE__MARK(PERFPROBE_KIND_TOKEN, "token", 0); \
   } while (0)
-#define PERFPROBE_PHASE_BEGIN(name)                           \
-  do {                                                        \
-    PERFPROBE_SDT_1(phase_begin, "" name);                    \
-    PERFPROBE__MARK(PERFPROBE_KIND_PHASE_BEGIN, name, 0);     \
+#define PERFPROBE_PHASE_BEGIN(name)                       \
+  do {                                                    \
+    PERFPROBE_SDT_1(phase_begin, "" name);                \
+    PERFPROBE__MARK(PERFPROBE_KIND_PHASE_BEGIN, name, 0); \
   } while (0)
-#define PERFPROBE_PHASE_END(name)                             \
-  do {                                                        \
-    PERFPROBE_SDT_1(phase_end, "" name);                      \
-    PERFPROBE__MARK(PERFPROBE_KIND_PHASE_END, name, 0);       \
+#define PERFPROBE_PHASE_END(name)                       \
+  do {                                                  \
+    PERFPROBE_SDT_1(phase_end, "" name);                \
+    PERFPROBE__MARK(PERFPROBE_KIND_PHASE_END, name, 0); \
   } while (0)
-#define PERFPROBE_MARK(name)                                  \
-  do {                                                        \
-    PERFPROBE_SDT_1(mark, "" name);                           \
-    PERFPROBE__MARK(PERFPROBE_KIND_MARK, name, 0);            \
+#define PERFPROBE_MARK(name)                       \
+  do {                                             \
+    PERFPROBE_SDT_1(mark, "" name);                \
+    PERFPROBE__MARK(PERFPROBE_KIND_MARK, name, 0); \
   } while (0)
 /* A mark with one integer argument, reported in the JSONL stream's "args". */
-#define PERFPROBE_MARK_ARG(name, value)                       \
-  do {                                                        \
-    PERFPROBE_SDT_1(mark, "" name);                           \
-    PERFPROBE__MARK(PERFPROBE_KIND_MARK, name, value);        \
+#define PERFPROBE_MARK_ARG(name, value)                \
+  do {                                                 \
+    PERFPROBE_SDT_1(mark, "" name);                    \
+    PERFPROBE__MARK(PERFPROBE_KIND_MARK, name, value); \
   } while (0)
 
 #endif /* PERFPROBE_MARKER_H */

@@ -12,22 +12,21 @@ namespace perfprobe {
 
 // One counter of one run (or one phase). Unsupported counters carry the reason instead of a value.
 struct CounterReading {
-  std::string name;            // as the user spelled it (e.g. "cycles", "perf::task-clock")
+  std::string name;  // as the user spelled it (e.g. "cycles", "perf::task-clock")
   bool supported = false;
-  std::string reason;          // why not supported, empty when supported
-  std::string note;            // e.g. "user space only: kernel counting needs CAP_PERFMON"
-  std::uint64_t raw = 0;       // the kernel's count
-  double value = 0;            // raw scaled by time_enabled / time_running
+  std::string reason;     // why not supported, empty when supported
+  std::string note;       // e.g. "user space only: kernel counting needs CAP_PERFMON"
+  std::uint64_t raw = 0;  // the kernel's count
+  double value = 0;       // raw scaled by time_enabled / time_running
   std::uint64_t time_enabled_ns = 0;
   std::uint64_t time_running_ns = 0;
   bool exclude_kernel = false;  // true when only user space was counted
-  std::string unit;            // "ns" for task-clock/cpu-clock, empty for plain counts
-  bool hardware = false;       // counted by a CPU PMU (cycles, caches, raw events), not the kernel
+  std::string unit;             // "ns" for task-clock/cpu-clock, empty for plain counts
+  bool hardware = false;        // counted by a CPU PMU (cycles, caches, raw events), not the kernel
 
   [[nodiscard]] double running_pct() const {
     return time_enabled_ns == 0 ? 100.0
-                                : 100.0 * static_cast<double>(time_running_ns) /
-                                      static_cast<double>(time_enabled_ns);
+                                : 100.0 * static_cast<double>(time_running_ns) / static_cast<double>(time_enabled_ns);
   }
   [[nodiscard]] bool is_multiplexed() const { return supported && time_running_ns < time_enabled_ns; }
 };
@@ -51,9 +50,9 @@ struct Event {
   std::string source;  // "usdt", "mark", "output", "rss", ...
   std::string name;    // e.g. "llm:token", "load"
   std::vector<std::int64_t> args;
-  std::optional<RssSample> rss;                      // for kind == rss
+  std::optional<RssSample> rss;                        // for kind == rss
   std::vector<std::pair<std::string, double>> values;  // counter snapshot, for kind == counters
-  std::string text;                                  // free text (warnings)
+  std::string text;                                    // free text (warnings)
 };
 
 // A named phase between two markers, with what it cost (issue #3's contract).
@@ -68,17 +67,17 @@ struct PhaseResult {
 };
 
 struct Stall {
-  std::size_t index = 0;     // token index (0 = first token)
-  std::int64_t t_ns = 0;     // when the late token arrived, since exec
+  std::size_t index = 0;  // token index (0 = first token)
+  std::int64_t t_ns = 0;  // when the late token arrived, since exec
   double latency_ms = 0;
 };
 
 // Tokens of one run: arrival times and what follows from them.
 struct TokenStats {
   std::uint64_t count = 0;
-  std::optional<std::int64_t> ttft_ns;   // first token, since exec
-  double tokens_per_s = 0;               // (count-1) / (last - first), the decode rate
-  std::vector<double> latency_ms;        // inter-token latencies, count-1 of them
+  std::optional<std::int64_t> ttft_ns;  // first token, since exec
+  double tokens_per_s = 0;              // (count-1) / (last - first), the decode rate
+  std::vector<double> latency_ms;       // inter-token latencies, count-1 of them
   std::vector<Stall> stalls;
   // Cost per token over the decode (first token to the end of the run), e.g. "task_clock_ms",
   // "instructions", "cycles": counter deltas divided by the tokens after the first.
@@ -88,16 +87,16 @@ struct TokenStats {
 // Everything measured on one run of the target.
 // A new field must also be added to src/sampling/run_codec.cpp (the `record` data file).
 struct RunResult {
-  int exit_code = 0;              // the target's exit status, or 128+signal
-  std::optional<int> signal;      // the signal that ended it, if any
+  int exit_code = 0;          // the target's exit status, or 128+signal
+  std::optional<int> signal;  // the signal that ended it, if any
   bool core_dumped = false;
-  bool interrupted = false;       // perfprobe got Ctrl-C/SIGTERM during this run
+  bool interrupted = false;  // perfprobe got Ctrl-C/SIGTERM during this run
   std::int64_t wall_ns = 0;
   std::int64_t user_ns = 0;
   std::int64_t sys_ns = 0;
-  std::uint64_t peak_rss_bytes = 0;        // wait4 ru_maxrss: the largest process of the tree
-  std::uint64_t peak_tree_rss_bytes = 0;   // largest sum over the tree seen by the RSS sampler
-  std::uint64_t minor_faults = 0;          // rusage
+  std::uint64_t peak_rss_bytes = 0;       // wait4 ru_maxrss: the largest process of the tree
+  std::uint64_t peak_tree_rss_bytes = 0;  // largest sum over the tree seen by the RSS sampler
+  std::uint64_t minor_faults = 0;         // rusage
   std::uint64_t major_faults = 0;
   std::uint64_t voluntary_ctxt_switches = 0;
   std::uint64_t involuntary_ctxt_switches = 0;

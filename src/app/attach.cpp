@@ -3,14 +3,14 @@
 // the time attached); -o FILE holds the samples for `report`.
 #include "attach_measure.hpp"
 #include "output_files.hpp"
-#include "plan.hpp"
-#include "record_data.hpp"
-#include "sample_source.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/report/views.hpp"
 #include "perfprobe/sampling/data_file.hpp"
 #include "perfprobe/sys/process.hpp"
+#include "plan.hpp"
+#include "record_data.hpp"
+#include "sample_source.hpp"
 
 namespace perfprobe::app {
 

@@ -7,7 +7,6 @@
 
 #include "check_plan.hpp"
 #include "output_files.hpp"
-#include "plan.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/elf/binary_size.hpp"
 #include "perfprobe/error.hpp"
@@ -15,6 +14,7 @@
 #include "perfprobe/gate/files.hpp"
 #include "perfprobe/gate/views.hpp"
 #include "perfprobe/sys/fd.hpp"
+#include "plan.hpp"
 
 namespace perfprobe::app {
 

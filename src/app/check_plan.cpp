@@ -35,7 +35,8 @@ double parse_limit(BudgetKind kind, const Setting& s) {
   return v;
 }
 
-std::optional<Setting> pick(const std::string& flag_text, const char* flag, const gate::CheckConfig& c, const std::string& key) {
+std::optional<Setting> pick(const std::string& flag_text, const char* flag, const gate::CheckConfig& c,
+                            const std::string& key) {
   if (!flag_text.empty()) return Setting{flag_text, flag};
   for (const auto& [k, v] : c.budgets) {
     if (k == key) return Setting{v, "config budgets." + key};
@@ -47,10 +48,12 @@ void add_budgets(const cli::CheckOptions& o, const gate::CheckConfig& c, CheckPl
   const auto add = [&](BudgetKind kind, const std::optional<Setting>& s, const std::string& subject) {
     if (s) plan.budgets.push_back({kind, subject, parse_limit(kind, *s), s->origin});
   };
-  for (const auto& [kind, text, flag] : {std::tuple{BudgetKind::file_size, o.max_size, "--max-size"},
-                                         std::tuple{BudgetKind::stripped_size, o.max_stripped_size, "--max-stripped-size"}}) {
+  for (const auto& [kind, text, flag] :
+       {std::tuple{BudgetKind::file_size, o.max_size, "--max-size"},
+        std::tuple{BudgetKind::stripped_size, o.max_stripped_size, "--max-stripped-size"}}) {
     const auto s = pick(text, flag, c, gate::budget_key(kind));
-    if (s && plan.binaries.empty()) throw UsageError(s->origin + " needs a binary", "add --binary FILE (or \"binary\" in the config)");
+    if (s && plan.binaries.empty())
+      throw UsageError(s->origin + " needs a binary", "add --binary FILE (or \"binary\" in the config)");
     for (const auto& bin : plan.binaries) add(kind, s, bin);
   }
   add(BudgetKind::startup_p95, pick(o.max_startup, "--max-startup", c, "startup_p95"), "");
@@ -67,7 +70,8 @@ void add_budgets(const cli::CheckOptions& o, const gate::CheckConfig& c, CheckPl
     phases.emplace_back(spec.substr(0, eq), Setting{spec.substr(eq + 1), "--max-phase " + spec.substr(0, eq)});
   }
   if (o.max_phase.empty()) {
-    for (const auto& [name, text] : c.phase_budgets) phases.emplace_back(name, Setting{text, "config budgets.phase_p95." + name});
+    for (const auto& [name, text] : c.phase_budgets)
+      phases.emplace_back(name, Setting{text, "config budgets.phase_p95." + name});
   }
   for (const auto& [name, s] : phases) add(BudgetKind::phase_p95, s, name);
 }
@@ -95,7 +99,8 @@ double parse_fraction(const std::string& text, const std::string& what) {
   }
   if (percent) v /= 100;
   if (!percent && v > 1) {
-    throw UsageError("invalid " + what + " '" + text + "': a bare number is a fraction", "write " + text + "% for a percentage");
+    throw UsageError("invalid " + what + " '" + text + "': a bare number is a fraction",
+                     "write " + text + "% for a percentage");
   }
   return v;
 }
@@ -116,18 +121,24 @@ CheckPlan make_check_plan(const cli::CheckOptions& o) {
   if (!baseline.empty()) {
     gate::BaselineSettings b;
     b.path = baseline;
-    if (!o.confidence_text.empty()) b.confidence = parse_fraction(o.confidence_text, "--confidence");
-    else if (c.confidence) b.confidence = *c.confidence;
-    if (!(b.confidence > 0.5 && b.confidence < 1)) throw UsageError("the confidence must lie between 0.5 and 1 (exclusive)", "e.g. 0.99 or 99%");
-    if (!o.tolerance_text.empty()) b.tolerance = parse_fraction(o.tolerance_text, "--tolerance");
-    else if (c.tolerance) b.tolerance = parse_fraction(*c.tolerance, "config tolerance");
+    if (!o.confidence_text.empty())
+      b.confidence = parse_fraction(o.confidence_text, "--confidence");
+    else if (c.confidence)
+      b.confidence = *c.confidence;
+    if (!(b.confidence > 0.5 && b.confidence < 1))
+      throw UsageError("the confidence must lie between 0.5 and 1 (exclusive)", "e.g. 0.99 or 99%");
+    if (!o.tolerance_text.empty())
+      b.tolerance = parse_fraction(o.tolerance_text, "--tolerance");
+    else if (c.tolerance)
+      b.tolerance = parse_fraction(*c.tolerance, "config tolerance");
     plan.baseline = b;
   }
   const bool has_run_budget = std::any_of(plan.budgets.begin(), plan.budgets.end(), [](const gate::Budget& b) {
     return b.kind != BudgetKind::file_size && b.kind != BudgetKind::stripped_size;
   });
   if ((has_run_budget || plan.baseline) && plan.run.command.empty()) {
-    throw UsageError("run budgets and --baseline need a command to run", "add -- CMD [ARGS...] (or \"command\" in the config)");
+    throw UsageError("run budgets and --baseline need a command to run",
+                     "add -- CMD [ARGS...] (or \"command\" in the config)");
   }
   if (plan.budgets.empty() && !plan.baseline) {
     throw UsageError("nothing to check: no budget and no --baseline", "e.g. perfprobe check --max-wall 1s -- CMD");

@@ -12,7 +12,7 @@
 namespace perfprobe::app {
 
 struct CheckPlan {
-  cli::RunOptions run;                 // command, runs, warmup, markers: what build_plan takes
+  cli::RunOptions run;  // command, runs, warmup, markers: what build_plan takes
   std::vector<std::string> binaries;
   std::vector<gate::Budget> budgets;
   std::optional<gate::BaselineSettings> baseline;

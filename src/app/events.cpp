@@ -12,8 +12,9 @@ int events_command(const cli::EventsOptions& options, const Diag& diag) {
   (void)diag;
   const counters::PfmLibrary pfm;
   std::vector<std::string> names = counters::default_events();
-  for (const char* extra : {"cpu-clock", "alignment-faults", "emulation-faults", "ref-cycles", "stalled-cycles-frontend",
-                            "stalled-cycles-backend", "L1-dcache-load-misses", "LLC-load-misses", "dTLB-load-misses"}) {
+  for (const char* extra :
+       {"cpu-clock", "alignment-faults", "emulation-faults", "ref-cycles", "stalled-cycles-frontend",
+        "stalled-cycles-backend", "L1-dcache-load-misses", "LLC-load-misses", "dTLB-load-misses"}) {
     names.emplace_back(extra);
   }
   counters::OpenOptions open;
@@ -42,8 +43,9 @@ int events_command(const cli::EventsOptions& options, const Diag& diag) {
   for (const auto& j : out) {
     std::string name = j["name"];
     name.resize(std::max<std::size_t>(name.size(), 26), ' ');
-    std::cout << name << (j["supported"].get<bool>() ? "yes  " + j["scope"].get<std::string>()
-                                                     : "no   " + j["reason"].get<std::string>())
+    std::cout << name
+              << (j["supported"].get<bool>() ? "yes  " + j["scope"].get<std::string>()
+                                             : "no   " + j["reason"].get<std::string>())
               << "\n";
   }
   return 0;

@@ -36,7 +36,8 @@ markers::OutputPlan output_plan(const std::vector<const MarkerSpec*>& specs, boo
   markers::OutputPlan out;
   out.pty = pty;
   for (const MarkerSpec* s : specs) {
-    if (s->kind == SpecKind::output_regex && std::find(out.regexes.begin(), out.regexes.end(), s->regex) == out.regexes.end()) {
+    if (s->kind == SpecKind::output_regex &&
+        std::find(out.regexes.begin(), out.regexes.end(), s->regex) == out.regexes.end()) {
       out.regexes.push_back(s->regex);
     }
     if (s->kind == SpecKind::output_any || s->kind == SpecKind::first_output) out.chunk_events = true;
@@ -145,7 +146,8 @@ void add_marker_plan(const cli::RunOptions& o, MeasurePlan& plan) {
   const auto specs = all_specs(plan.analysis);
   // The marker API needs no flag: its ring is always offered (a memfd and a 2 ms drain timer).
   plan.sources.emplace_back([] { return make_channel_source(); });
-  const bool output = o.pty || std::any_of(specs.begin(), specs.end(), [](const MarkerSpec* s) { return markers::needs_output(*s); });
+  const bool output =
+      o.pty || std::any_of(specs.begin(), specs.end(), [](const MarkerSpec* s) { return markers::needs_output(*s); });
   if (output) {
     plan.sources.emplace_back([op = output_plan(specs, o.pty)] { return make_output_source(op); });
   }

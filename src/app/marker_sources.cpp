@@ -69,7 +69,9 @@ class OutputSource final : public RunSource {
 class ReadinessSource final : public RunSource {
  public:
   explicit ReadinessSource(markers::MarkerSpec spec) : spec_(std::move(spec)) {}
-  void open(pid_t pid, bool, std::vector<std::string>&) override { probe_ = std::make_unique<markers::ReadinessProbe>(spec_, pid); }
+  void open(pid_t pid, bool, std::vector<std::string>&) override {
+    probe_ = std::make_unique<markers::ReadinessProbe>(spec_, pid);
+  }
   void start(sys::EventLoop& loop, Timeline& timeline) override {
     timer_ = loop.add_timer(std::chrono::milliseconds(1), [this, &loop, &timeline] {
       if (done_ || !probe_->poll()) return;
@@ -95,7 +97,9 @@ class ReadinessSource final : public RunSource {
 class EnvSource final : public RunSource {
  public:
   explicit EnvSource(std::vector<std::string> env) : env_(std::move(env)) {}
-  void prepare_launch(launch::LaunchSpec& spec) override { spec.env_set.insert(spec.env_set.end(), env_.begin(), env_.end()); }
+  void prepare_launch(launch::LaunchSpec& spec) override {
+    spec.env_set.insert(spec.env_set.end(), env_.begin(), env_.end());
+  }
   void open(pid_t, bool, std::vector<std::string>&) override {}
   void start(sys::EventLoop&, Timeline&) override {}
   void finish(Timeline&, RunResult&) override {}
@@ -107,7 +111,9 @@ class EnvSource final : public RunSource {
 }  // namespace
 
 std::unique_ptr<RunSource> make_channel_source() { return std::make_unique<ChannelSource>(); }
-std::unique_ptr<RunSource> make_output_source(const markers::OutputPlan& plan) { return std::make_unique<OutputSource>(plan); }
+std::unique_ptr<RunSource> make_output_source(const markers::OutputPlan& plan) {
+  return std::make_unique<OutputSource>(plan);
+}
 std::unique_ptr<RunSource> make_readiness_source(const markers::MarkerSpec& spec) {
   return std::make_unique<ReadinessSource>(spec);
 }

@@ -57,7 +57,8 @@ bool wants_snapshot(const markers::AnalysisPlan& plan, const Event& e, bool& fir
   for (const auto& p : plan.phases) {
     if (markers::matches(p.begin, e) || markers::matches(p.end, e)) return true;
   }
-  const bool token = plan.tokens ? markers::matches(*plan.tokens, e) : (e.kind == EventKind::token && e.source == "mark");
+  const bool token =
+      plan.tokens ? markers::matches(*plan.tokens, e) : (e.kind == EventKind::token && e.source == "mark");
   if (token && !first_token_seen) {
     first_token_seen = true;
     return true;
@@ -93,7 +94,8 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
   if (!plan.prepare.empty()) run_prepare(plan.prepare, session);
   RunResult r;
   if (session.interrupted) return r;
-  for (auto& failed : memory::evict_from_page_cache(plan.cold_files)) add_unique(session.unavailable, "--cold: " + failed);
+  for (auto& failed : memory::evict_from_page_cache(plan.cold_files))
+    add_unique(session.unavailable, "--cold: " + failed);
 
   std::vector<std::unique_ptr<RunSource>> sources;
   for (const auto& make : plan.sources) sources.push_back(make());

@@ -7,12 +7,12 @@
 #include <vector>
 
 #include "jsonl_stream.hpp"
-#include "source.hpp"
 #include "perfprobe/app/diag.hpp"
 #include "perfprobe/counters/pfm.hpp"
 #include "perfprobe/markers/analysis.hpp"
 #include "perfprobe/model.hpp"
 #include "perfprobe/sys/signals.hpp"
+#include "source.hpp"
 
 namespace perfprobe::app {
 
@@ -27,7 +27,7 @@ struct MeasurePlan {
   markers::AnalysisPlan analysis;
   std::vector<std::string> cold_files;
   std::uint64_t rss_warn_bytes = 0;
-  std::vector<std::string> warnings;        // found while planning (e.g. --unbuffer cannot apply)
+  std::vector<std::string> warnings;  // found while planning (e.g. --unbuffer cannot apply)
 };
 
 // State that outlives one run: signals and the interrupt flag, the JSONL stream.

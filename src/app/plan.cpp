@@ -20,8 +20,7 @@ MeasurePlan build_plan(const cli::RunOptions& o, const counters::PfmLibrary& pfm
   return plan;
 }
 
-report::RunReport measure_runs(const MeasurePlan& plan, const cli::RunOptions& o, Session& session,
-                               const Diag& diag) {
+report::RunReport measure_runs(const MeasurePlan& plan, const cli::RunOptions& o, Session& session, const Diag& diag) {
   report::RunReport rep;
   rep.tool = "perfprobe " PERFPROBE_VERSION;
   rep.command = o.command;

@@ -13,8 +13,8 @@ namespace perfprobe::app {
 
 // Runs `warmup` + `runs` times (stopping at an interruption) and returns the report of the
 // measured runs. Throws LaunchError when the target cannot start.
-[[nodiscard]] report::RunReport measure_runs(const MeasurePlan& plan, const cli::RunOptions& options,
-                                             Session& session, const Diag& diag);
+[[nodiscard]] report::RunReport measure_runs(const MeasurePlan& plan, const cli::RunOptions& options, Session& session,
+                                             const Diag& diag);
 
 // perfprobe's exit code for a set of runs: the first non-zero status of a target, else 0.
 [[nodiscard]] int exit_code_of(const report::RunReport& report);

@@ -4,14 +4,14 @@
 #include <sstream>
 
 #include "output_files.hpp"
-#include "plan.hpp"
-#include "record_data.hpp"
-#include "sample_source.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/report/profile_report.hpp"
 #include "perfprobe/report/views.hpp"
 #include "perfprobe/sampling/data_file.hpp"
 #include "perfprobe/sys/fd.hpp"
+#include "plan.hpp"
+#include "record_data.hpp"
+#include "sample_source.hpp"
 
 namespace perfprobe::app {
 

@@ -6,11 +6,11 @@
 
 #include <string>
 
-#include "sample_source.hpp"
 #include "perfprobe/app/diag.hpp"
 #include "perfprobe/cli/options.hpp"
 #include "perfprobe/report/run_report.hpp"
 #include "perfprobe/sampling/data_file.hpp"
+#include "sample_source.hpp"
 
 namespace perfprobe::app {
 

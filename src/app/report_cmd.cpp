@@ -21,13 +21,14 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
   // Symbolize with the files on this machine (build-ids say when they changed since).
   symbols::Symbolizer symbolizer;
   const ResolvedProfile profile = symbols::resolve(data.profile, symbolizer);
-  report::ProfileReport rep = report::analyse_profile(profile, data.run.phases,
-                                                      report::ProfileOptions{static_cast<std::size_t>(o.top), 20});
+  report::ProfileReport rep =
+      report::analyse_profile(profile, data.run.phases, report::ProfileOptions{static_cast<std::size_t>(o.top), 20});
   rep.command = data.command;
   for (const auto& n : data.notes) rep.warnings.push_back(n);
 
   if (!o.folded_path.empty()) sys::write_file_atomic(o.folded_path, report::to_folded(profile));
-  if (!o.trace_path.empty()) sys::write_file_atomic(o.trace_path, report::to_trace_json(data.run, data.command, &profile));
+  if (!o.trace_path.empty())
+    sys::write_file_atomic(o.trace_path, report::to_trace_json(data.run, data.command, &profile));
   if (o.json) {
     std::cout << report::profile_to_json(rep);
   } else {

@@ -1,8 +1,8 @@
 // `perfprobe run`: plan, warm-up runs, measured runs, then the views (stderr summary, JSON file).
 #include "output_files.hpp"
-#include "plan.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/error.hpp"
+#include "plan.hpp"
 
 namespace perfprobe::app {
 

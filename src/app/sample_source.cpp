@@ -19,7 +19,8 @@ constexpr std::chrono::milliseconds kDrainPeriod{10};
 
 class SampleSource final : public RunSource {
  public:
-  SampleSource(const sampling::SamplerOptions& o, std::shared_ptr<ProfileSink> sink) : options_(o), sink_(std::move(sink)) {}
+  SampleSource(const sampling::SamplerOptions& o, std::shared_ptr<ProfileSink> sink)
+      : options_(o), sink_(std::move(sink)) {}
 
   void open(pid_t pid, bool attached, std::vector<std::string>& unavailable) override {
     (void)unavailable;  // sampling is the point of record: failing to open it ends the command

@@ -10,6 +10,7 @@
 namespace perfprobe::app {
 
 // Throws UsageError when a selector matches no probe of the target or its libraries.
-void add_usdt_plan(const cli::RunOptions& options, const std::vector<const markers::MarkerSpec*>& specs, MeasurePlan& plan);
+void add_usdt_plan(const cli::RunOptions& options, const std::vector<const markers::MarkerSpec*>& specs,
+                   MeasurePlan& plan);
 
 }  // namespace perfprobe::app

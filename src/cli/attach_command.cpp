@@ -8,9 +8,11 @@ namespace perfprobe::cli {
 
 void define_attach(CLI::App& app, Options& options) {
   auto& o = options.attach;
-  CLI::App* sub = app.add_subcommand("attach", "Measure a running process without stopping it: counters, RSS, USDT, samples");
-  sub->footer("Usage: perfprobe attach -p PID [--duration TIME] [--json FILE] [-o FILE]\n"
-              "Until the duration ends, the target exits, or Ctrl-C. The target is never stopped or traced.");
+  CLI::App* sub =
+      app.add_subcommand("attach", "Measure a running process without stopping it: counters, RSS, USDT, samples");
+  sub->footer(
+      "Usage: perfprobe attach -p PID [--duration TIME] [--json FILE] [-o FILE]\n"
+      "Until the duration ends, the target exits, or Ctrl-C. The target is never stopped or traced.");
   sub->add_option("-p,--pid", o.pid, "The process to attach to (its threads and the children it starts)")
       ->required()
       ->check(CLI::Range(1, 1 << 30))
@@ -21,13 +23,16 @@ void define_attach(CLI::App& app, Options& options) {
       ->type_name("FILE");
   define_sampling(*sub, o.sampling);
   define_measure_basics(*sub, o.run);
-  sub->add_option("--usdt", o.run.usdt, "Attach to the SDT probe PROVIDER:NAME (or PROVIDER:*) (needs root); repeatable")
+  sub->add_option("--usdt", o.run.usdt,
+                  "Attach to the SDT probe PROVIDER:NAME (or PROVIDER:*) (needs root); repeatable")
       ->type_name("PROVIDER:NAME")
       ->allow_extra_args(false);
-  sub->add_option("--phase", o.run.phases, "A named phase between two markers, e.g. gen=usdt:llm:gen_begin..usdt:llm:gen_end")
+  sub->add_option("--phase", o.run.phases,
+                  "A named phase between two markers, e.g. gen=usdt:llm:gen_begin..usdt:llm:gen_end")
       ->type_name("NAME=BEGIN..END")
       ->allow_extra_args(false);
-  sub->add_option("--tokens", o.run.tokens, "What one token is, as a marker spec (e.g. usdt:llm:token)")->type_name("SPEC");
+  sub->add_option("--tokens", o.run.tokens, "What one token is, as a marker spec (e.g. usdt:llm:token)")
+      ->type_name("SPEC");
 }
 
 void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions& o) {
@@ -36,7 +41,8 @@ void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions&
   }
   if (!o.duration_text.empty()) {
     o.duration_ns = parse_duration_ns(o.duration_text, "--duration", "s");
-    if (o.duration_ns <= 0) throw UsageError("--duration " + o.duration_text + " must be positive", "e.g. --duration 10s");
+    if (o.duration_ns <= 0)
+      throw UsageError("--duration " + o.duration_text + " must be positive", "e.g. --duration 10s");
   }
   finalize_sampling(sub, o.sampling);
   finalize_measure_basics(o.run);

@@ -13,11 +13,14 @@ void define_budgets(CLI::App* sub, CheckOptions& o) {
   sub->add_option("--max-size", o.max_size, "Budget: file size of each --binary (e.g. 40MiB)")->type_name("SIZE");
   sub->add_option("--max-stripped-size", o.max_stripped_size, "Budget: size after strip of each --binary (e.g. 15MiB)")
       ->type_name("SIZE");
-  sub->add_option("--max-startup", o.max_startup, "Budget: p95 over the runs of exec -> ready (needs --ready)")->type_name("TIME");
+  sub->add_option("--max-startup", o.max_startup, "Budget: p95 over the runs of exec -> ready (needs --ready)")
+      ->type_name("TIME");
   sub->add_option("--max-wall", o.max_wall, "Budget: p95 over the runs of exec -> exit")->type_name("TIME");
   sub->add_option("--max-peak-rss", o.max_peak_rss, "Budget: the largest peak RSS of any run")->type_name("SIZE");
-  sub->add_option("--max-token-p95", o.max_token_p95, "Budget: p95 of the inter-token latency (needs --tokens)")->type_name("TIME");
-  sub->add_option("--min-tokens-per-s", o.min_tokens_per_s, "Budget: the median run's decode rate in tokens/s (needs --tokens)")
+  sub->add_option("--max-token-p95", o.max_token_p95, "Budget: p95 of the inter-token latency (needs --tokens)")
+      ->type_name("TIME");
+  sub->add_option("--min-tokens-per-s", o.min_tokens_per_s,
+                  "Budget: the median run's decode rate in tokens/s (needs --tokens)")
       ->type_name("RATE");
   sub->add_option("--max-phase", o.max_phase, "Budget: p95 duration of phase NAME (needs --phase); repeatable")
       ->type_name("NAME=TIME")
@@ -28,24 +31,33 @@ void define_budgets(CLI::App* sub, CheckOptions& o) {
 
 void define_check(CLI::App& app, Options& options) {
   auto& o = options.check;
-  CLI::App* sub = app.add_subcommand("check", "CI gate: size, startup, memory and token budgets, and a statistical baseline")
-                      ->allow_extras();
-  sub->footer("Usage: perfprobe check [OPTIONS] [--binary FILE]... [-- CMD [ARGS...]]\n"
-              "Exit status: 0 all budgets pass, 1 a budget failed or a regression was found, 2 usage or config error,\n"
-              "3 the target could not run or failed.");
+  CLI::App* sub =
+      app.add_subcommand("check", "CI gate: size, startup, memory and token budgets, and a statistical baseline")
+          ->allow_extras();
+  sub->footer(
+      "Usage: perfprobe check [OPTIONS] [--binary FILE]... [-- CMD [ARGS...]]\n"
+      "Exit status: 0 all budgets pass, 1 a budget failed or a regression was found, 2 usage or config error,\n"
+      "3 the target could not run or failed.");
   sub->add_option("command", o.run.command, "The command to run and its arguments (after --)")->expected(0, -1);
-  sub->add_option("--config", o.config_path, "JSON config with binary, command, runs, warmup, ready, tokens, cold, budgets")
+  sub->add_option("--config", o.config_path,
+                  "JSON config with binary, command, runs, warmup, ready, tokens, cold, budgets")
       ->type_name("FILE");
   define_budgets(sub, o);
   sub->add_option("-r,--runs", o.run.runs, "Measured runs (default 10)")->check(CLI::Range(1, 100000));
-  sub->add_option("-w,--warmup", o.run.warmup, "Warm-up runs before the measured ones (default 1)")->check(CLI::Range(0, 100000));
-  sub->add_option("--baseline", o.baseline_path, "Compare with the JSON of an earlier check or run (Mann-Whitney U test)")
+  sub->add_option("-w,--warmup", o.run.warmup, "Warm-up runs before the measured ones (default 1)")
+      ->check(CLI::Range(0, 100000));
+  sub->add_option("--baseline", o.baseline_path,
+                  "Compare with the JSON of an earlier check or run (Mann-Whitney U test)")
       ->type_name("FILE");
-  sub->add_option("--confidence", o.confidence_text, "Confidence of the baseline test (default 0.99, or 99%)")->type_name("LEVEL");
-  sub->add_option("--tolerance", o.tolerance_text, "Smallest change against the baseline that fails (default 10%)")->type_name("PCT");
-  sub->add_option("--json", o.json_path, "Write the verdict as JSON to FILE (usable as a later --baseline)")->type_name("FILE");
+  sub->add_option("--confidence", o.confidence_text, "Confidence of the baseline test (default 0.99, or 99%)")
+      ->type_name("LEVEL");
+  sub->add_option("--tolerance", o.tolerance_text, "Smallest change against the baseline that fails (default 10%)")
+      ->type_name("PCT");
+  sub->add_option("--json", o.json_path, "Write the verdict as JSON to FILE (usable as a later --baseline)")
+      ->type_name("FILE");
   sub->add_option("--junit", o.junit_path, "Write JUnit XML to FILE: one testcase per budget")->type_name("FILE");
-  sub->add_option("--markdown", o.markdown_path, "Write a Markdown summary to FILE (CI job summary, PR comment)")->type_name("FILE");
+  sub->add_option("--markdown", o.markdown_path, "Write a Markdown summary to FILE (CI job summary, PR comment)")
+      ->type_name("FILE");
   sub->add_option("--prepare", o.run.prepare, "Shell command run before every run")->type_name("CMD");
   define_run_markers(*sub, o.run);
 }

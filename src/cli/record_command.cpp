@@ -20,7 +20,8 @@ void define_sampling(CLI::App& sub, SamplingOptions& s) {
                  "dwarf (8 KiB stack copies unwound with DWARF CFI; for code built without frame pointers)")
       ->check(CLI::IsMember({"fp", "dwarf"}))
       ->type_name("MODE");
-  sub.add_option("--stack-size", s.stack_bytes, "Bytes of user stack copied with each sample (default: 512 fp, 8192 dwarf)")
+  sub.add_option("--stack-size", s.stack_bytes,
+                 "Bytes of user stack copied with each sample (default: 512 fp, 8192 dwarf)")
       ->check(CLI::Range(8U, 65528U))
       ->type_name("BYTES");
   sub.add_option("--mmap-pages", s.mmap_pages,
@@ -48,8 +49,9 @@ void define_record(CLI::App& app, Options& options) {
   auto& o = options.record;
   CLI::App* sub = app.add_subcommand("record", "Run a command and sample where its time goes (then: perfprobe report)")
                       ->allow_extras();
-  sub->footer("Usage: perfprobe record [-o FILE] [OPTIONS] -- CMD [ARGS...]\n"
-              "Markers, phases, tokens, counters and RSS are recorded alongside the samples.");
+  sub->footer(
+      "Usage: perfprobe record [-o FILE] [OPTIONS] -- CMD [ARGS...]\n"
+      "Markers, phases, tokens, counters and RSS are recorded alongside the samples.");
   sub->add_option("command", o.run.command, "The command to run and its arguments (after --)")->expected(0, -1);
   sub->add_option("-o,--output", o.output, "Data file to write (default perfprobe.data; written atomically)")
       ->type_name("FILE");
@@ -61,7 +63,8 @@ void define_record(CLI::App& app, Options& options) {
 void finalize_record(const CLI::App& sub, const Options& options, RecordOptions& o) {
   o.run.command = target_command(sub, options, o.run.command);
   if (o.run.command.empty()) {
-    throw UsageError("`perfprobe record` needs a command to run", "usage: perfprobe record [-o FILE] [OPTIONS] -- CMD [ARGS...]");
+    throw UsageError("`perfprobe record` needs a command to run",
+                     "usage: perfprobe record [-o FILE] [OPTIONS] -- CMD [ARGS...]");
   }
   if (o.output.empty()) throw UsageError("-o needs a file name");
   finalize_sampling(sub, o.sampling);

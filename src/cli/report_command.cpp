@@ -7,20 +7,25 @@ namespace perfprobe::cli {
 void define_report(CLI::App& app, Options& options) {
   auto& o = options.report;
   CLI::App* sub = app.add_subcommand("report", "Show where the time went in a `perfprobe record` data file");
-  sub->footer("Usage: perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE]\n"
-              "The report goes to stdout: top functions (self, total), per phase, per thread, hints.");
-  sub->add_option("file", o.path, "Data file written by record or attach -o (default perfprobe.data)")->type_name("FILE");
+  sub->footer(
+      "Usage: perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE]\n"
+      "The report goes to stdout: top functions (self, total), per phase, per thread, hints.");
+  sub->add_option("file", o.path, "Data file written by record or attach -o (default perfprobe.data)")
+      ->type_name("FILE");
   sub->add_flag("--json", o.json, "Print the report as JSON on stdout");
   sub->add_option("--folded", o.folded_path, "Write folded stacks to FILE (flamegraph.pl, inferno, speedscope)")
       ->type_name("FILE");
   sub->add_option("--trace", o.trace_path,
                   "Write a Chrome trace-event JSON to FILE (ui.perfetto.dev): phases, markers, RSS, counters, samples")
       ->type_name("FILE");
-  sub->add_option("--top", o.top, "Functions listed per section (default 20)")->check(CLI::Range(1, 100000))->type_name("N");
+  sub->add_option("--top", o.top, "Functions listed per section (default 20)")
+      ->check(CLI::Range(1, 100000))
+      ->type_name("N");
 }
 
 void finalize_report(const Options& options) {
-  if (options.has_separator) throw UsageError("`perfprobe report` takes no command after `--`", "usage: perfprobe report [FILE]");
+  if (options.has_separator)
+    throw UsageError("`perfprobe report` takes no command after `--`", "usage: perfprobe report [FILE]");
 }
 
 }  // namespace perfprobe::cli

@@ -5,7 +5,6 @@
 
 namespace perfprobe::cli {
 
-
 std::vector<std::string> split_comma_list(const std::vector<std::string>& specs, const std::string& option) {
   std::vector<std::string> names;
   for (const auto& spec : specs) {
@@ -13,7 +12,8 @@ std::vector<std::string> split_comma_list(const std::vector<std::string>& specs,
     for (;;) {
       const auto comma = spec.find(',', start);
       std::string name = spec.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
-      if (name.empty()) throw UsageError("empty name in '" + option + " " + spec + "'", "separate names with single commas");
+      if (name.empty())
+        throw UsageError("empty name in '" + option + " " + spec + "'", "separate names with single commas");
       names.push_back(std::move(name));
       if (comma == std::string::npos) break;
       start = comma + 1;
@@ -45,7 +45,8 @@ std::vector<std::string> target_command(const CLI::App& sub, const Options& opti
 
 // The options every run-shaped command (run, record, attach) shares, spelled the same everywhere.
 void define_measure_basics(CLI::App& sub, RunOptions& o) {
-  sub.add_option("-e,--event", o.events, "Events to count, comma-separated or repeated (perf names or libpfm4 names; "
+  sub.add_option("-e,--event", o.events,
+                 "Events to count, comma-separated or repeated (perf names or libpfm4 names; "
                  "default: cycles,instructions,cache-references,cache-misses,branches,branch-misses,"
                  "task-clock,page-faults,major-faults,minor-faults,context-switches,cpu-migrations)")
       ->allow_extra_args(false)
@@ -54,8 +55,10 @@ void define_measure_basics(CLI::App& sub, RunOptions& o) {
   sub.add_option("-i,--interval", o.interval_text, "RSS sampling interval (e.g. 100ms; 0 disables the timeline)")
       ->default_str("100ms")
       ->type_name("TIME");
-  sub.add_option("--json", o.json_path, "Write the report as JSON to FILE (the run schema; atomically)")->type_name("FILE");
-  sub.add_option("--jsonl", o.jsonl_path, "Stream events as JSON lines to FILE while the target runs")->type_name("FILE");
+  sub.add_option("--json", o.json_path, "Write the report as JSON to FILE (the run schema; atomically)")
+      ->type_name("FILE");
+  sub.add_option("--jsonl", o.jsonl_path, "Stream events as JSON lines to FILE while the target runs")
+      ->type_name("FILE");
   sub.add_option("--trace", o.trace_path, "Write the timeline as Chrome trace-event JSON (ui.perfetto.dev) to FILE")
       ->type_name("FILE");
   sub.add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr");
@@ -64,7 +67,8 @@ void define_measure_basics(CLI::App& sub, RunOptions& o) {
 void finalize_measure_basics(RunOptions& o) {
   o.interval_ns = parse_duration_ns(o.interval_text, "--interval");
   if (o.interval_ns != 0 && o.interval_ns < 1'000'000) {
-    throw UsageError("--interval " + o.interval_text + " is too short", "use at least 1ms (or 0 to disable RSS sampling)");
+    throw UsageError("--interval " + o.interval_text + " is too short",
+                     "use at least 1ms (or 0 to disable RSS sampling)");
   }
   o.events = split_comma_list(o.events, "-e");
   if (o.no_counters && !o.events.empty()) throw UsageError("--no-counters and -e/--event contradict each other");
@@ -72,15 +76,17 @@ void finalize_measure_basics(RunOptions& o) {
 
 void define_run(CLI::App& app, Options& options) {
   auto& o = options.run;
-  CLI::App* sub = app.add_subcommand("run", "Run a command and measure it: counters, time, RSS")
-                      ->allow_extras();
-  sub->footer("Usage: perfprobe run [OPTIONS] -- CMD [ARGS...]\nThe target's stdin, stdout and stderr pass through untouched; the report goes to stderr.");
+  CLI::App* sub = app.add_subcommand("run", "Run a command and measure it: counters, time, RSS")->allow_extras();
+  sub->footer(
+      "Usage: perfprobe run [OPTIONS] -- CMD [ARGS...]\nThe target's stdin, stdout and stderr pass through untouched; "
+      "the report goes to stderr.");
   sub->add_option("command", o.command, "The command to run and its arguments (after --)")->expected(0, -1);
   define_measure_basics(*sub, o);
   sub->add_option("-r,--runs", o.runs, "Number of measured runs (default 1)")->check(CLI::Range(1, 100000));
   sub->add_option("-w,--warmup", o.warmup, "Warm-up runs before the measured ones (not reported)")
       ->check(CLI::Range(0, 100000));
-  sub->add_option("--prepare", o.prepare, "Shell command run before every run (e.g. to clear caches)")->type_name("CMD");
+  sub->add_option("--prepare", o.prepare, "Shell command run before every run (e.g. to clear caches)")
+      ->type_name("CMD");
   define_run_markers(*sub, o);
 }
 

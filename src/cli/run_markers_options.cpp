@@ -25,11 +25,14 @@ void define_run_markers(CLI::App& sub, RunOptions& o) {
       ->type_name("SPEC");
   sub.add_flag("--unbuffer", o.unbuffer, "Make the target's C stdio unbuffered, as stdbuf -o0 does");
   sub.add_flag("--pty", o.pty, "Run the target with its stdout on a pseudo-terminal (terminal line buffering)");
-  sub.add_flag("--cold", o.cold, "Evict the target binary, its libraries and --cold-file files from the page cache before each run");
-  sub.add_option("--cold-file", o.cold_files, "A file to evict before each run with --cold (e.g. model weights); repeatable")
+  sub.add_flag("--cold", o.cold,
+               "Evict the target binary, its libraries and --cold-file files from the page cache before each run");
+  sub.add_option("--cold-file", o.cold_files,
+                 "A file to evict before each run with --cold (e.g. model weights); repeatable")
       ->type_name("PATH")
       ->allow_extra_args(false);
-  sub.add_option("--rss-warn", o.rss_warn_text, "Warn on stderr and in the event stream when RSS crosses SIZE (e.g. 2GiB)")
+  sub.add_option("--rss-warn", o.rss_warn_text,
+                 "Warn on stderr and in the event stream when RSS crosses SIZE (e.g. 2GiB)")
       ->type_name("SIZE");
 }
 

@@ -6,9 +6,12 @@ namespace perfprobe::cli {
 
 void define_size(CLI::App& app, Options& options) {
   auto& o = options.size;
-  CLI::App* sub = app.add_subcommand("size", "What an ELF file is made of: sections, segments, strip, symbols, libraries");
-  sub->footer("Usage: perfprobe size [OPTIONS] FILE...\n       perfprobe size NEW --diff OLD   (OLD: a binary or `size --json` output)\n"
-              "Exit status: 0 ok, 2 bad input (missing, not ELF, truncated).");
+  CLI::App* sub =
+      app.add_subcommand("size", "What an ELF file is made of: sections, segments, strip, symbols, libraries");
+  sub->footer(
+      "Usage: perfprobe size [OPTIONS] FILE...\n       perfprobe size NEW --diff OLD   (OLD: a binary or `size --json` "
+      "output)\n"
+      "Exit status: 0 ok, 2 bad input (missing, not ELF, truncated).");
   sub->add_option("files", o.files, "ELF files: executables, shared libraries, objects")->type_name("FILE");
   sub->add_option("--diff", o.diff_path, "Show what grew against OLD: a binary or the JSON of `perfprobe size --json`")
       ->type_name("OLD");
@@ -22,7 +25,8 @@ void define_size(CLI::App& app, Options& options) {
 
 void finalize_size(const Options& options) {
   const auto& o = options.size;
-  if (options.has_separator) throw UsageError("`perfprobe size` takes no `--`", "usage: perfprobe size [OPTIONS] FILE...");
+  if (options.has_separator)
+    throw UsageError("`perfprobe size` takes no `--`", "usage: perfprobe size [OPTIONS] FILE...");
   if (o.files.empty()) throw UsageError("`perfprobe size` needs a file", "usage: perfprobe size [OPTIONS] FILE...");
   if (o.json && o.csv) throw UsageError("--json and --csv contradict each other", "choose one output format");
   if (!o.diff_path.empty() && o.files.size() != 1) {

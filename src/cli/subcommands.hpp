@@ -39,7 +39,8 @@ void define_measure_basics(CLI::App& sub, RunOptions& run);  // -e --no-counters
 void finalize_measure_basics(RunOptions& run);
 
 // "a,b" "c" -> a, b, c; an empty element is a UsageError naming the option.
-[[nodiscard]] std::vector<std::string> split_comma_list(const std::vector<std::string>& specs, const std::string& option);
+[[nodiscard]] std::vector<std::string> split_comma_list(const std::vector<std::string>& specs,
+                                                        const std::string& option);
 
 // The target command: the words after "--", or (without "--") the first positional word and
 // everything CLI11 left after it.

@@ -29,7 +29,8 @@ NumberAndUnit split(std::string_view text, std::string_view what) {
   if (end == begin || s.empty() || !std::isfinite(value)) {
     throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': expected a number with a unit");
   }
-  if (value < 0) throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': must not be negative");
+  if (value < 0)
+    throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': must not be negative");
   std::string unit(end);
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   return {value, unit};
@@ -41,11 +42,16 @@ std::int64_t parse_duration_ns(std::string_view text, std::string_view what, std
   auto [value, unit] = split(text, what);
   if (unit.empty()) unit = std::string(default_unit);
   double factor = 0;
-  if (unit == "ns") factor = 1;
-  else if (unit == "us" || unit == "µs") factor = 1e3;
-  else if (unit == "ms") factor = 1e6;
-  else if (unit == "s") factor = 1e9;
-  else if (unit == "m" || unit == "min") factor = 60e9;
+  if (unit == "ns")
+    factor = 1;
+  else if (unit == "us" || unit == "µs")
+    factor = 1e3;
+  else if (unit == "ms")
+    factor = 1e6;
+  else if (unit == "s")
+    factor = 1e9;
+  else if (unit == "m" || unit == "min")
+    factor = 60e9;
   else {
     throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': unknown unit '" + unit + "'",
                      "use ns, us, ms, s or min, e.g. 100ms or 1.5s");
@@ -56,15 +62,24 @@ std::int64_t parse_duration_ns(std::string_view text, std::string_view what, std
 std::uint64_t parse_size_bytes(std::string_view text, std::string_view what) {
   auto [value, unit] = split(text, what);
   double factor = 0;
-  if (unit.empty() || unit == "B") factor = 1;
-  else if (unit == "K" || unit == "KB" || unit == "kB") factor = 1e3;
-  else if (unit == "KiB") factor = 1024.0;
-  else if (unit == "M" || unit == "MB") factor = 1e6;
-  else if (unit == "MiB") factor = 1024.0 * 1024;
-  else if (unit == "G" || unit == "GB") factor = 1e9;
-  else if (unit == "GiB") factor = 1024.0 * 1024 * 1024;
-  else if (unit == "T" || unit == "TB") factor = 1e12;
-  else if (unit == "TiB") factor = 1024.0 * 1024 * 1024 * 1024;
+  if (unit.empty() || unit == "B")
+    factor = 1;
+  else if (unit == "K" || unit == "KB" || unit == "kB")
+    factor = 1e3;
+  else if (unit == "KiB")
+    factor = 1024.0;
+  else if (unit == "M" || unit == "MB")
+    factor = 1e6;
+  else if (unit == "MiB")
+    factor = 1024.0 * 1024;
+  else if (unit == "G" || unit == "GB")
+    factor = 1e9;
+  else if (unit == "GiB")
+    factor = 1024.0 * 1024 * 1024;
+  else if (unit == "T" || unit == "TB")
+    factor = 1e12;
+  else if (unit == "TiB")
+    factor = 1024.0 * 1024 * 1024 * 1024;
   else {
     throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': unknown unit '" + unit + "'",
                      "use B, KB, KiB, MB, MiB, GB or GiB, e.g. 15MiB");

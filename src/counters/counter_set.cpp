@@ -105,7 +105,8 @@ std::string explain_open_error(int err, bool exclude_kernel) {
     case EPERM:
       return std::string("permission denied (") + std::strerror(err) + "): kernel.perf_event_paranoid is " +
              std::to_string(sys::perf_event_paranoid()) +
-             (exclude_kernel ? "; grant CAP_PERFMON or lower it" : "; kernel counting needs CAP_PERFMON or paranoid <= 1");
+             (exclude_kernel ? "; grant CAP_PERFMON or lower it"
+                             : "; kernel counting needs CAP_PERFMON or paranoid <= 1");
     case EINVAL:
       return "the kernel rejected the encoding (EINVAL): the event or one of its modifiers is not valid here";
     case EMFILE:

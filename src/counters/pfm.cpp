@@ -54,9 +54,8 @@ EventSpec PfmLibrary::encode(std::string_view name) const {
 }
 
 std::vector<std::string> default_events() {
-  return {"cycles",       "instructions", "cache-references", "cache-misses",     "branches",
-          "branch-misses", "task-clock",  "page-faults",      "major-faults",     "minor-faults",
-          "context-switches", "cpu-migrations"};
+  return {"cycles",     "instructions", "cache-references", "cache-misses", "branches",         "branch-misses",
+          "task-clock", "page-faults",  "major-faults",     "minor-faults", "context-switches", "cpu-migrations"};
 }
 
 }  // namespace perfprobe::counters

@@ -77,7 +77,8 @@ LibrarySearch system_library_search(const std::string& ld_library_path_env, cons
   // LD_LIBRARY_PATH: ':' or ';' separated; an empty element means the current directory.
   for (;;) {
     const auto sep = ld_library_path_env.find_first_of(":;", start);
-    const std::string dir = ld_library_path_env.substr(start, sep == std::string::npos ? std::string::npos : sep - start);
+    const std::string dir =
+        ld_library_path_env.substr(start, sep == std::string::npos ? std::string::npos : sep - start);
     if (!ld_library_path_env.empty()) s.ld_library_path.push_back(dir.empty() ? "." : dir);
     if (sep == std::string::npos) break;
     start = sep + 1;
@@ -86,11 +87,12 @@ LibrarySearch system_library_search(const std::string& ld_library_path_env, cons
   // The loader's built-in directories (Debian's multiarch ones first), searched after the cache.
   for (const char* dir : {
 #if defined(__x86_64__)
-           "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
+         "/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu",
 #elif defined(__aarch64__)
            "/lib/aarch64-linux-gnu", "/usr/lib/aarch64-linux-gnu",
 #endif
-           "/lib64", "/usr/lib64", "/lib", "/usr/lib"}) {
+             "/lib64", "/usr/lib64", "/lib", "/usr/lib"
+       }) {
     s.system_dirs.emplace_back(dir);
   }
   std::set<std::string> seen;

@@ -46,7 +46,8 @@ void read_dynamic(const ElfFile& file, const ElfLayout& layout, BinarySize& out)
     for (std::size_t i = 0; i < count; ++i) {
       GElf_Dyn dyn{};
       if (gelf_getdyn(data, static_cast<int>(i), &dyn) == nullptr || dyn.d_tag == DT_NULL) break;
-      if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RUNPATH && dyn.d_tag != DT_RPATH && dyn.d_tag != DT_SONAME) continue;
+      if (dyn.d_tag != DT_NEEDED && dyn.d_tag != DT_RUNPATH && dyn.d_tag != DT_RPATH && dyn.d_tag != DT_SONAME)
+        continue;
       const char* str = elf_strptr(file.get(), s.sh_link, dyn.d_un.d_val);
       if (str == nullptr) throw_corrupt(file, "a dynamic entry names a string outside its string table");
       if (dyn.d_tag == DT_NEEDED) out.needed.emplace_back(str);

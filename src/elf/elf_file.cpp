@@ -66,7 +66,8 @@ void ElfFile::check_kind() const {
     case ELF_K_ELF:
       return;
     case ELF_K_AR:
-      throw UsageError("'" + path_ + "' is an ar archive, not an ELF file", "give an executable, shared library or object");
+      throw UsageError("'" + path_ + "' is an ar archive, not an ELF file",
+                       "give an executable, shared library or object");
     default:
       throw UsageError("'" + path_ + "' is not an ELF file", "give an executable, shared library or object");
   }

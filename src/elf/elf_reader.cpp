@@ -22,70 +22,127 @@ bool fits(std::uint64_t offset, std::uint64_t length, std::uint64_t limit) {
 
 std::string machine_name(std::uint16_t m) {
   switch (m) {
-    case EM_X86_64: return "x86-64";
-    case EM_386: return "i386";
-    case EM_AARCH64: return "AArch64";
-    case EM_ARM: return "ARM";
-    case EM_PPC: return "PowerPC";
-    case EM_PPC64: return "PowerPC64";
-    case EM_S390: return "IBM S/390";
-    case EM_MIPS: return "MIPS";
-    case EM_RISCV: return "RISC-V";
-    case EM_SPARCV9: return "SPARC v9";
-    case EM_LOONGARCH: return "LoongArch";
-    default: return "machine " + std::to_string(m);
+    case EM_X86_64:
+      return "x86-64";
+    case EM_386:
+      return "i386";
+    case EM_AARCH64:
+      return "AArch64";
+    case EM_ARM:
+      return "ARM";
+    case EM_PPC:
+      return "PowerPC";
+    case EM_PPC64:
+      return "PowerPC64";
+    case EM_S390:
+      return "IBM S/390";
+    case EM_MIPS:
+      return "MIPS";
+    case EM_RISCV:
+      return "RISC-V";
+    case EM_SPARCV9:
+      return "SPARC v9";
+    case EM_LOONGARCH:
+      return "LoongArch";
+    default:
+      return "machine " + std::to_string(m);
   }
 }
 
 std::string type_name(std::uint16_t t) {
   switch (t) {
-    case ET_REL: return "REL";
-    case ET_EXEC: return "EXEC";
-    case ET_DYN: return "DYN";
-    case ET_CORE: return "CORE";
-    default: return "type " + std::to_string(t);
+    case ET_REL:
+      return "REL";
+    case ET_EXEC:
+      return "EXEC";
+    case ET_DYN:
+      return "DYN";
+    case ET_CORE:
+      return "CORE";
+    default:
+      return "type " + std::to_string(t);
   }
 }
 
 std::string section_type_name(std::uint32_t t) {
   switch (t) {
-    case SHT_NULL: return "NULL";
-    case SHT_PROGBITS: return "PROGBITS";
-    case SHT_SYMTAB: return "SYMTAB";
-    case SHT_STRTAB: return "STRTAB";
-    case SHT_RELA: return "RELA";
-    case SHT_HASH: return "HASH";
-    case SHT_DYNAMIC: return "DYNAMIC";
-    case SHT_NOTE: return "NOTE";
-    case SHT_NOBITS: return "NOBITS";
-    case SHT_REL: return "REL";
-    case SHT_DYNSYM: return "DYNSYM";
-    case SHT_INIT_ARRAY: return "INIT_ARRAY";
-    case SHT_FINI_ARRAY: return "FINI_ARRAY";
-    case SHT_GROUP: return "GROUP";
-    case SHT_SYMTAB_SHNDX: return "SYMTAB_SHNDX";
-    case SHT_GNU_HASH: return "GNU_HASH";
-    case SHT_GNU_verdef: return "VERDEF";
-    case SHT_GNU_verneed: return "VERNEED";
-    case SHT_GNU_versym: return "VERSYM";
-    default: return "0x" + [t] { char b[16]; std::snprintf(b, sizeof b, "%x", t); return std::string(b); }();
+    case SHT_NULL:
+      return "NULL";
+    case SHT_PROGBITS:
+      return "PROGBITS";
+    case SHT_SYMTAB:
+      return "SYMTAB";
+    case SHT_STRTAB:
+      return "STRTAB";
+    case SHT_RELA:
+      return "RELA";
+    case SHT_HASH:
+      return "HASH";
+    case SHT_DYNAMIC:
+      return "DYNAMIC";
+    case SHT_NOTE:
+      return "NOTE";
+    case SHT_NOBITS:
+      return "NOBITS";
+    case SHT_REL:
+      return "REL";
+    case SHT_DYNSYM:
+      return "DYNSYM";
+    case SHT_INIT_ARRAY:
+      return "INIT_ARRAY";
+    case SHT_FINI_ARRAY:
+      return "FINI_ARRAY";
+    case SHT_GROUP:
+      return "GROUP";
+    case SHT_SYMTAB_SHNDX:
+      return "SYMTAB_SHNDX";
+    case SHT_GNU_HASH:
+      return "GNU_HASH";
+    case SHT_GNU_verdef:
+      return "VERDEF";
+    case SHT_GNU_verneed:
+      return "VERNEED";
+    case SHT_GNU_versym:
+      return "VERSYM";
+    default:
+      return "0x" + [t] {
+        char b[16];
+        std::snprintf(b, sizeof b, "%x", t);
+        return std::string(b);
+      }();
   }
 }
 
 std::string segment_type_name(std::uint32_t t) {
   switch (t) {
-    case PT_NULL: return "NULL";
-    case PT_LOAD: return "LOAD";
-    case PT_DYNAMIC: return "DYNAMIC";
-    case PT_INTERP: return "INTERP";
-    case PT_NOTE: return "NOTE";
-    case PT_PHDR: return "PHDR";
-    case PT_TLS: return "TLS";
-    case PT_GNU_EH_FRAME: return "GNU_EH_FRAME";
-    case PT_GNU_STACK: return "GNU_STACK";
-    case PT_GNU_RELRO: return "GNU_RELRO";
-    case PT_GNU_PROPERTY: return "GNU_PROPERTY";
-    default: return "0x" + [t] { char b[16]; std::snprintf(b, sizeof b, "%x", t); return std::string(b); }();
+    case PT_NULL:
+      return "NULL";
+    case PT_LOAD:
+      return "LOAD";
+    case PT_DYNAMIC:
+      return "DYNAMIC";
+    case PT_INTERP:
+      return "INTERP";
+    case PT_NOTE:
+      return "NOTE";
+    case PT_PHDR:
+      return "PHDR";
+    case PT_TLS:
+      return "TLS";
+    case PT_GNU_EH_FRAME:
+      return "GNU_EH_FRAME";
+    case PT_GNU_STACK:
+      return "GNU_STACK";
+    case PT_GNU_RELRO:
+      return "GNU_RELRO";
+    case PT_GNU_PROPERTY:
+      return "GNU_PROPERTY";
+    default:
+      return "0x" + [t] {
+        char b[16];
+        std::snprintf(b, sizeof b, "%x", t);
+        return std::string(b);
+      }();
   }
 }
 
@@ -114,7 +171,8 @@ void read_segments(const ElfFile& file, const GElf_Ehdr& eh, ElfLayout& layout, 
   layout.phdr_end = eh.e_phoff + phnum * entsize;
   for (std::size_t i = 0; i < phnum; ++i) {
     GElf_Phdr ph{};
-    if (gelf_getphdr(file.get(), static_cast<int>(i), &ph) == nullptr) throw_corrupt(file, "program header " + std::to_string(i));
+    if (gelf_getphdr(file.get(), static_cast<int>(i), &ph) == nullptr)
+      throw_corrupt(file, "program header " + std::to_string(i));
     if (!fits(ph.p_offset, ph.p_filesz, file.size())) {
       throw_corrupt(file, "segment " + std::to_string(i) + " lies past its end");
     }
@@ -136,7 +194,8 @@ void read_sections(const ElfFile& file, const GElf_Ehdr& eh, ElfLayout& layout) 
     throw_corrupt(file, "the section headers lie past its end");
   }
   if (shnum == 0) return;
-  if (!fits(eh.e_shoff, shnum * layout.shentsize, file.size())) throw_corrupt(file, "the section headers lie past its end");
+  if (!fits(eh.e_shoff, shnum * layout.shentsize, file.size()))
+    throw_corrupt(file, "the section headers lie past its end");
   if (elf_getshdrstrndx(file.get(), &shstrndx) != 0) throw_corrupt(file, "section name table: " + libelf_error());
   for (std::size_t i = 0; i < shnum; ++i) {
     Elf_Scn* scn = elf_getscn(file.get(), i);

@@ -27,7 +27,7 @@ struct ElfLayout {
   std::uint16_t e_type = 0;
   std::uint16_t machine = 0;
   std::uint64_t ehdr_bytes = 0;
-  std::uint64_t phdr_end = 0;      // end of the program header table in the file (0 when none)
+  std::uint64_t phdr_end = 0;  // end of the program header table in the file (0 when none)
   std::uint64_t shentsize = 0;
   std::vector<RawSection> sections;  // index = section number
   std::vector<GElf_Phdr> phdrs;

@@ -24,7 +24,7 @@ namespace {
 
 struct Loaded {
   std::string path;
-  BinarySize info;                // headers and dynamic section only
+  BinarySize info;                 // headers and dynamic section only
   std::vector<std::string> rpath;  // expanded; empty when the object has DT_RUNPATH
   const Loaded* loader = nullptr;
 };
@@ -38,7 +38,8 @@ std::string dir_of(const std::string& path) {
 }
 
 void replace_all(std::string& s, const std::string& from, const std::string& to) {
-  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size())) s.replace(pos, from.size(), to);
+  for (auto pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
+    s.replace(pos, from.size(), to);
 }
 
 std::vector<std::string> expand(const std::vector<std::string>& dirs, const std::string& object_path) {

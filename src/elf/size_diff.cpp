@@ -13,7 +13,8 @@ std::uint64_t magnitude(std::int64_t v) { return static_cast<std::uint64_t>(v < 
 
 void sort_by_change(std::vector<DiffRow>& rows) {
   std::stable_sort(rows.begin(), rows.end(), [](const DiffRow& a, const DiffRow& b) {
-    if (magnitude(a.file_delta()) != magnitude(b.file_delta())) return magnitude(a.file_delta()) > magnitude(b.file_delta());
+    if (magnitude(a.file_delta()) != magnitude(b.file_delta()))
+      return magnitude(a.file_delta()) > magnitude(b.file_delta());
     return magnitude(a.vm_delta()) > magnitude(b.vm_delta());
   });
 }

@@ -35,7 +35,8 @@ void mark_removable(const ElfLayout& layout, BinarySize& out) {
     const RawSection& raw = layout.sections[i];
     if (i == 0 || raw.size.alloc) continue;
     bool remove = raw.sh_type == SHT_SYMTAB || raw.sh_type == SHT_SYMTAB_SHNDX || is_debug_name(raw.size.name);
-    if (remove && raw.sh_type == SHT_SYMTAB && raw.sh_link < sections.size() && !layout.sections[raw.sh_link].size.alloc) {
+    if (remove && raw.sh_type == SHT_SYMTAB && raw.sh_link < sections.size() &&
+        !layout.sections[raw.sh_link].size.alloc) {
       sections[raw.sh_link].strip_removable = true;  // .strtab
     }
     sections[i].strip_removable = sections[i].strip_removable || remove;

@@ -17,17 +17,23 @@ namespace {
 std::string demangle(const std::string& mangled) {
   if (mangled.rfind("_Z", 0) != 0) return mangled;
   int status = 0;
-  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status), std::free);
+  std::unique_ptr<char, void (*)(void*)> out(abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status),
+                                             std::free);
   return status == 0 && out ? std::string(out.get()) : mangled;
 }
 
 const char* kind_of(unsigned type) {
   switch (type) {
-    case STT_FUNC: return "func";
-    case STT_OBJECT: return "object";
-    case STT_TLS: return "tls";
-    case STT_GNU_IFUNC: return "ifunc";
-    default: return nullptr;
+    case STT_FUNC:
+      return "func";
+    case STT_OBJECT:
+      return "object";
+    case STT_TLS:
+      return "tls";
+    case STT_GNU_IFUNC:
+      return "ifunc";
+    default:
+      return nullptr;
   }
 }
 

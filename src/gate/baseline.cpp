@@ -22,8 +22,8 @@ double best_p(std::size_t n1, std::size_t n2) {
   return 1 / c;
 }
 
-RegressionResult compare_metric(const std::string& metric, const std::vector<double>& base, const std::vector<double>& cur,
-                                const BaselineSettings& settings) {
+RegressionResult compare_metric(const std::string& metric, const std::vector<double>& base,
+                                const std::vector<double>& cur, const BaselineSettings& settings) {
   RegressionResult r;
   r.metric = metric;
   r.higher_is_worse = !higher_is_better(metric);

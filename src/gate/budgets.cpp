@@ -9,14 +9,22 @@ namespace perfprobe::gate {
 
 std::string budget_key(BudgetKind kind) {
   switch (kind) {
-    case BudgetKind::file_size: return "file_size";
-    case BudgetKind::stripped_size: return "stripped_size";
-    case BudgetKind::startup_p95: return "startup_p95";
-    case BudgetKind::wall_p95: return "wall_p95";
-    case BudgetKind::peak_rss: return "peak_rss";
-    case BudgetKind::token_latency_p95: return "token_latency_p95";
-    case BudgetKind::tokens_per_s_min: return "tokens_per_s_min";
-    case BudgetKind::phase_p95: return "phase_p95";
+    case BudgetKind::file_size:
+      return "file_size";
+    case BudgetKind::stripped_size:
+      return "stripped_size";
+    case BudgetKind::startup_p95:
+      return "startup_p95";
+    case BudgetKind::wall_p95:
+      return "wall_p95";
+    case BudgetKind::peak_rss:
+      return "peak_rss";
+    case BudgetKind::token_latency_p95:
+      return "token_latency_p95";
+    case BudgetKind::tokens_per_s_min:
+      return "tokens_per_s_min";
+    case BudgetKind::phase_p95:
+      return "phase_p95";
   }
   return "?";
 }
@@ -25,9 +33,12 @@ std::string budget_unit(BudgetKind kind) {
   switch (kind) {
     case BudgetKind::file_size:
     case BudgetKind::stripped_size:
-    case BudgetKind::peak_rss: return "bytes";
-    case BudgetKind::tokens_per_s_min: return "tokens/s";
-    default: return "ns";
+    case BudgetKind::peak_rss:
+      return "bytes";
+    case BudgetKind::tokens_per_s_min:
+      return "tokens/s";
+    default:
+      return "ns";
   }
 }
 
@@ -47,7 +58,8 @@ std::optional<double> measure(const Budget& b, const std::vector<RunResult>& run
     case BudgetKind::file_size:
     case BudgetKind::stripped_size:
       for (const auto& bin : binaries) {
-        if (bin.path == b.subject) return static_cast<double>(b.kind == BudgetKind::file_size ? bin.file_bytes : bin.stripped_bytes);
+        if (bin.path == b.subject)
+          return static_cast<double>(b.kind == BudgetKind::file_size ? bin.file_bytes : bin.stripped_bytes);
       }
       note = "binary not measured";
       return std::nullopt;
@@ -108,7 +120,8 @@ Samples samples_of(const std::vector<RunResult>& runs) {
     if (r.startup_ns) s["startup_ms"].push_back(ns_to_ms(*r.startup_ns));
     if (r.tokens && r.tokens->count >= 2) {
       s["tokens_per_s"].push_back(r.tokens->tokens_per_s);
-      if (!r.tokens->latency_ms.empty()) s["token_latency_p95_ms"].push_back(stats::percentile(r.tokens->latency_ms, 95));
+      if (!r.tokens->latency_ms.empty())
+        s["token_latency_p95_ms"].push_back(stats::percentile(r.tokens->latency_ms, 95));
     }
     for (const auto& p : r.phases) s["phase_ms." + p.name].push_back(ns_to_ms(p.end_ns - p.start_ns));
   }

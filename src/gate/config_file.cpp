@@ -14,10 +14,10 @@ using nlohmann::json;
 
 namespace {
 
-const std::set<std::string> kTopKeys{"binary", "command", "runs", "warmup", "ready", "tokens", "cold",
-                                     "budgets", "baseline", "confidence", "tolerance"};
-const std::set<std::string> kBudgetKeys{"file_size", "stripped_size", "startup_p95", "wall_p95", "peak_rss",
-                                        "token_latency_p95", "tokens_per_s_min", "phase_p95"};
+const std::set<std::string> kTopKeys{"binary", "command", "runs",     "warmup",     "ready",    "tokens",
+                                     "cold",   "budgets", "baseline", "confidence", "tolerance"};
+const std::set<std::string> kBudgetKeys{"file_size", "stripped_size",     "startup_p95",      "wall_p95",
+                                        "peak_rss",  "token_latency_p95", "tokens_per_s_min", "phase_p95"};
 
 [[noreturn]] void bad(const std::string& name, const std::string& key, const std::string& why) {
   throw UsageError("config '" + name + "': " + key + " " + why, "see docs/check.md for the config file keys");
@@ -63,7 +63,8 @@ void read_budgets(const json& b, const std::string& name, CheckConfig& c) {
     if (kBudgetKeys.count(key) == 0) bad(name, "budgets." + key, "is not a budget; known: " + join(kBudgetKeys));
     if (key == "phase_p95") {
       if (!v.is_object()) bad(name, "budgets.phase_p95", "must be an object of phase name -> time");
-      for (const auto& [phase, t] : v.items()) c.phase_budgets.emplace_back(phase, value_text(t, name, "budgets.phase_p95." + phase, "ms"));
+      for (const auto& [phase, t] : v.items())
+        c.phase_budgets.emplace_back(phase, value_text(t, name, "budgets.phase_p95." + phase, "ms"));
       continue;
     }
     c.budgets.emplace_back(key, value_text(v, name, "budgets." + key, number_unit(key)));
@@ -106,7 +107,8 @@ CheckConfig parse_check_config(const std::string& text, const std::string& name)
   try {
     doc = json::parse(text);
   } catch (const json::parse_error& e) {
-    throw UsageError("config '" + name + "' is not valid JSON: " + std::string(e.what()), "see docs/check.md for an example");
+    throw UsageError("config '" + name + "' is not valid JSON: " + std::string(e.what()),
+                     "see docs/check.md for an example");
   }
   if (!doc.is_object()) bad(name, "the document", "must be a JSON object");
   for (const auto& [key, v] : doc.items()) {

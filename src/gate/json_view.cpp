@@ -45,8 +45,13 @@ json regression_json(const RegressionResult& r) {
 }  // namespace
 
 std::string to_json_text(const Verdict& v) {
-  json doc{{"schema_version", report::kSchemaVersion}, {"tool", v.tool}, {"passed", v.passed()},
-           {"command", v.command}, {"runs", v.runs}, {"warmup_runs", v.warmup}, {"cold", v.cold}};
+  json doc{{"schema_version", report::kSchemaVersion},
+           {"tool", v.tool},
+           {"passed", v.passed()},
+           {"command", v.command},
+           {"runs", v.runs},
+           {"warmup_runs", v.warmup},
+           {"cold", v.cold}};
   json budgets = json::array();
   for (const auto& b : v.budgets) budgets.push_back(budget_json(b));
   doc["budgets"] = std::move(budgets);

@@ -15,11 +15,21 @@ std::string xml(const std::string& s) {
   for (const char ch : s) {
     const auto c = static_cast<unsigned char>(ch);
     switch (ch) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
       default:
         if (c >= 0x20 || ch == '\n' || ch == '\t') out += ch;
     }
@@ -39,9 +49,10 @@ std::vector<Case> cases_of(const Verdict& v) {
   std::vector<Case> cases;
   for (const auto& b : v.budgets) {
     const auto kind = b.budget.kind;
-    std::string detail = budget_name(b.budget) + (is_maximum(kind) ? " <= " : " >= ") + format_budget_value(kind, b.budget.limit) +
-                         ": measured " + (b.measured ? format_budget_value(kind, *b.measured) : "nothing") +
-                         (b.measured ? ", margin " + format_margin(kind, b.margin) : "") + (b.note.empty() ? "" : " (" + b.note + ")");
+    std::string detail =
+        budget_name(b.budget) + (is_maximum(kind) ? " <= " : " >= ") + format_budget_value(kind, b.budget.limit) +
+        ": measured " + (b.measured ? format_budget_value(kind, *b.measured) : "nothing") +
+        (b.measured ? ", margin " + format_margin(kind, b.margin) : "") + (b.note.empty() ? "" : " (" + b.note + ")");
     cases.push_back({"perfprobe.check.budget", budget_name(b.budget), !b.passed, detail, detail});
   }
   for (const auto& r : v.regressions) {
@@ -62,14 +73,16 @@ std::string to_junit_xml(const Verdict& v) {
   for (const auto& c : cases) failures += c.failed ? 1 : 0;
   std::ostringstream out;
   out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-  out << "<testsuites name=\"perfprobe check\" tests=\"" << cases.size() << "\" failures=\"" << failures << "\" errors=\"0\">\n";
+  out << "<testsuites name=\"perfprobe check\" tests=\"" << cases.size() << "\" failures=\"" << failures
+      << "\" errors=\"0\">\n";
   out << "  <testsuite name=\"perfprobe check\" tests=\"" << cases.size() << "\" failures=\"" << failures
       << "\" errors=\"0\" skipped=\"0\">\n";
   for (const auto& c : cases) {
     out << "    <testcase classname=\"" << xml(c.classname) << "\" name=\"" << xml(c.name) << "\" time=\"0\">\n";
     if (c.failed) {
-      out << "      <failure message=\"" << xml(c.message) << "\" type=\"" << (c.classname.find("baseline") != std::string::npos ? "regression" : "budget")
-          << "\">" << xml(c.detail) << "</failure>\n";
+      out << "      <failure message=\"" << xml(c.message) << "\" type=\""
+          << (c.classname.find("baseline") != std::string::npos ? "regression" : "budget") << "\">" << xml(c.detail)
+          << "</failure>\n";
     } else {
       out << "      <system-out>" << xml(c.detail) << "</system-out>\n";
     }

@@ -22,7 +22,7 @@ std::vector<double> u_counts(std::size_t m, std::size_t n) {
   p[0] = 1;
   for (std::size_t i = 1; i <= m; ++i) {
     for (std::size_t k = p.size(); k-- > n + i;) p[k] -= p[k - (n + i)];  // * (1 - q^(n+i))
-    for (std::size_t k = i; k < p.size(); ++k) p[k] += p[k - i];           // / (1 - q^i)
+    for (std::size_t k = i; k < p.size(); ++k) p[k] += p[k - i];          // / (1 - q^i)
   }
   return p;
 }

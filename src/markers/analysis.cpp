@@ -104,7 +104,8 @@ void per_token_costs(const std::vector<const Event*>& events, RunResult& run, To
   }
   if (t.per_token.count("cpu_ms") == 0 && t.count > 0) {
     // No task-clock: rusage CPU time of the whole run, spread over all tokens (an upper bound).
-    t.per_token["cpu_ms_whole_run"] = static_cast<double>(run.user_ns + run.sys_ns) / 1e6 / static_cast<double>(t.count);
+    t.per_token["cpu_ms_whole_run"] =
+        static_cast<double>(run.user_ns + run.sys_ns) / 1e6 / static_cast<double>(t.count);
   }
 }
 
@@ -135,7 +136,8 @@ TokenStats token_stats(const std::vector<std::int64_t>& arrivals, double stall_f
   if (t.latency_ms.size() >= 3) {
     const double median = stats::percentile(t.latency_ms, 50);
     for (std::size_t i = 0; i < t.latency_ms.size(); ++i) {
-      if (median > 0 && t.latency_ms[i] > stall_factor * median) t.stalls.push_back(Stall{i + 1, arrivals[i + 1], t.latency_ms[i]});
+      if (median > 0 && t.latency_ms[i] > stall_factor * median)
+        t.stalls.push_back(Stall{i + 1, arrivals[i + 1], t.latency_ms[i]});
     }
   }
   return t;
@@ -154,7 +156,8 @@ void analyze(const AnalysisPlan& plan, RunResult& run) {
   }
   api_phases(events, run);
   for (const auto& spec : plan.phases) explicit_phases(spec, events, run);
-  std::stable_sort(run.phases.begin(), run.phases.end(), [](const auto& a, const auto& b) { return a.start_ns < b.start_ns; });
+  std::stable_sort(run.phases.begin(), run.phases.end(),
+                   [](const auto& a, const auto& b) { return a.start_ns < b.start_ns; });
   if (!tokens.empty() || plan.tokens) {
     TokenStats t = token_stats(tokens, plan.stall_factor);
     per_token_costs(events, run, t);

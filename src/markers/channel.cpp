@@ -12,11 +12,16 @@ perfprobe_ring* ring_of(const sys::Mapping& m) { return static_cast<perfprobe_ri
 
 EventKind kind_of(std::uint32_t kind) {
   switch (kind) {
-    case PERFPROBE_KIND_READY: return EventKind::ready;
-    case PERFPROBE_KIND_PHASE_BEGIN: return EventKind::phase_begin;
-    case PERFPROBE_KIND_PHASE_END: return EventKind::phase_end;
-    case PERFPROBE_KIND_TOKEN: return EventKind::token;
-    default: return EventKind::marker;
+    case PERFPROBE_KIND_READY:
+      return EventKind::ready;
+    case PERFPROBE_KIND_PHASE_BEGIN:
+      return EventKind::phase_begin;
+    case PERFPROBE_KIND_PHASE_END:
+      return EventKind::phase_end;
+    case PERFPROBE_KIND_TOKEN:
+      return EventKind::token;
+    default:
+      return EventKind::marker;
   }
 }
 

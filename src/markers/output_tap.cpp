@@ -27,7 +27,8 @@ std::size_t StreamMatcher::feed(std::string_view chunk) {
   while (pos <= buffer_.size()) {
     auto flags = complete_line ? std::regex_constants::match_default : std::regex_constants::match_not_eol;
     if (pos > 0) flags |= std::regex_constants::match_prev_avail;
-    if (!std::regex_search(buffer_.cbegin() + static_cast<std::ptrdiff_t>(pos), buffer_.cend(), m, regex_, flags)) break;
+    if (!std::regex_search(buffer_.cbegin() + static_cast<std::ptrdiff_t>(pos), buffer_.cend(), m, regex_, flags))
+      break;
     ++count;
     const auto end = pos + static_cast<std::size_t>(m.position(0) + m.length(0));
     pos = m.length(0) == 0 ? end + 1 : end;
@@ -102,7 +103,10 @@ bool OutputTap::read_some(int fd, std::int64_t now_ns, std::vector<Event>& event
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno == EAGAIN) return true;
     // 0 = end of file; EIO = every slave end of the pty is closed.
-    if (fd == out_.get()) out_.reset(); else err_.reset();
+    if (fd == out_.get())
+      out_.reset();
+    else
+      err_.reset();
     return false;
   }
 }

@@ -10,11 +10,12 @@
 namespace perfprobe::markers {
 
 int perf_register(const std::string& n) {
-  static const char* const kLegacy[][5] = {{"rax", "eax", "ax", "al", nullptr}, {"rbx", "ebx", "bx", "bl", nullptr},
-                                          {"rcx", "ecx", "cx", "cl", nullptr},  {"rdx", "edx", "dx", "dl", nullptr},
-                                          {"rsi", "esi", "si", "sil", nullptr}, {"rdi", "edi", "di", "dil", nullptr},
-                                          {"rbp", "ebp", "bp", "bpl", nullptr}, {"rsp", "esp", "sp", "spl", nullptr},
-                                          {"rip", "eip", nullptr, nullptr, nullptr}};
+  static const char* const kLegacy[][5] = {
+      {"rax", "eax", "ax", "al", nullptr},      {"rbx", "ebx", "bx", "bl", nullptr},
+      {"rcx", "ecx", "cx", "cl", nullptr},      {"rdx", "edx", "dx", "dl", nullptr},
+      {"rsi", "esi", "si", "sil", nullptr},     {"rdi", "edi", "di", "dil", nullptr},
+      {"rbp", "ebp", "bp", "bpl", nullptr},     {"rsp", "esp", "sp", "spl", nullptr},
+      {"rip", "eip", nullptr, nullptr, nullptr}};
   for (int r = 0; r < 9; ++r) {
     for (int i = 0; i < 5 && kLegacy[r][i] != nullptr; ++i) {
       if (n == kLegacy[r][i]) return r;
@@ -24,7 +25,8 @@ int perf_register(const std::string& n) {
     char* end = nullptr;
     const long k = std::strtol(n.c_str() + 1, &end, 10);
     const std::string suffix(end);
-    if (k >= 8 && k <= 15 && (suffix.empty() || suffix == "d" || suffix == "w" || suffix == "b")) return static_cast<int>(16 + k - 8);
+    if (k >= 8 && k <= 15 && (suffix.empty() || suffix == "d" || suffix == "w" || suffix == "b"))
+      return static_cast<int>(16 + k - 8);
   }
   return -1;
 }
@@ -47,13 +49,15 @@ SdtArg parse_one(const std::string& token) {
     char* end = nullptr;
     a.value = std::strtoll(op.c_str() + 1, &end, 0);
     a.kind = *end == 0 ? SdtArg::Kind::imm : SdtArg::Kind::unsupported;
-  } else if (const auto lp = op.find("(%"); lp != std::string::npos && op.back() == ')' && op.find(',') == std::string::npos) {
+  } else if (const auto lp = op.find("(%");
+             lp != std::string::npos && op.back() == ')' && op.find(',') == std::string::npos) {
     const std::string disp = op.substr(0, lp);
     char* end = nullptr;
     a.value = disp.empty() ? 0 : std::strtoll(disp.c_str(), &end, 0);
     a.reg = perf_register(op.substr(lp + 2, op.size() - lp - 3));
     const bool disp_ok = disp.empty() || *end == 0;
-    a.kind = disp_ok && a.reg >= 0 && a.reg != 8 ? SdtArg::Kind::mem : SdtArg::Kind::unsupported;  // %rip-relative needs memory
+    a.kind = disp_ok && a.reg >= 0 && a.reg != 8 ? SdtArg::Kind::mem
+                                                 : SdtArg::Kind::unsupported;  // %rip-relative needs memory
   }
   return a;
 }
@@ -97,7 +101,8 @@ std::optional<std::int64_t> decode_sdt_arg(const SdtArg& a, const std::vector<st
       const auto sp = reg_value(7, regs);
       if (!base || !sp) return std::nullopt;
       const std::uint64_t addr = *base + static_cast<std::uint64_t>(a.value);
-      if (addr < *sp || addr - *sp + static_cast<std::uint64_t>(a.size) > stack.size()) return std::nullopt;  // not in the copy
+      if (addr < *sp || addr - *sp + static_cast<std::uint64_t>(a.size) > stack.size())
+        return std::nullopt;  // not in the copy
       std::uint64_t raw = 0;
       std::memcpy(&raw, stack.data() + (addr - *sp), static_cast<std::size_t>(a.size));
       return truncate(raw, a.size, a.is_signed);

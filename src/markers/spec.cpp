@@ -10,7 +10,8 @@ namespace perfprobe::markers {
 
 namespace {
 
-const char* const kSpecHelp = "use usdt:PROVIDER:NAME, mark:NAME, output:REGEX, output, first-output, listen[:PORT] or file:PATH";
+const char* const kSpecHelp =
+    "use usdt:PROVIDER:NAME, mark:NAME, output:REGEX, output, first-output, listen[:PORT] or file:PATH";
 
 bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
 
@@ -29,7 +30,8 @@ UsdtSelector parse_usdt_selector(const std::string& text) {
   const auto colon = text.find(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == text.size() ||
       text.find(':', colon + 1) != std::string::npos) {
-    throw UsageError("--usdt '" + text + "' is not PROVIDER:NAME", "e.g. --usdt llm:token or --usdt llm:* (see `perfprobe probes FILE`)");
+    throw UsageError("--usdt '" + text + "' is not PROVIDER:NAME",
+                     "e.g. --usdt llm:token or --usdt llm:* (see `perfprobe probes FILE`)");
   }
   return UsdtSelector{text.substr(0, colon), text.substr(colon + 1)};
 }
@@ -61,7 +63,8 @@ MarkerSpec parse_spec(const std::string& text, const std::string& option) {
       const char* e = text.data() + text.size();
       const auto [p, ec] = std::from_chars(b, e, s.port);
       if (ec != std::errc() || p != e || s.port < 1 || s.port > 65535) {
-        throw UsageError(option + " '" + text + "': the port must be a number from 1 to 65535", "e.g. listen:8080, or listen for any port");
+        throw UsageError(option + " '" + text + "': the port must be a number from 1 to 65535",
+                         "e.g. listen:8080, or listen for any port");
       }
     }
   } else if (starts_with(text, "file:") && text.size() > 5) {
@@ -77,7 +80,8 @@ PhaseSpec parse_phase(const std::string& text) {
   const auto eq = text.find('=');
   const auto dots = text.find("..", eq == std::string::npos ? 0 : eq);
   if (eq == std::string::npos || eq == 0 || dots == std::string::npos || dots == eq + 1 || dots + 2 == text.size()) {
-    throw UsageError("--phase '" + text + "' is not NAME=BEGIN..END", "e.g. --phase load=mark:load_start..usdt:llm:load_done");
+    throw UsageError("--phase '" + text + "' is not NAME=BEGIN..END",
+                     "e.g. --phase load=mark:load_start..usdt:llm:load_done");
   }
   PhaseSpec p;
   p.name = text.substr(0, eq);
@@ -113,7 +117,8 @@ std::string marker_key(const Event& e) {
 }
 
 bool needs_output(const MarkerSpec& spec) {
-  return spec.kind == SpecKind::output_regex || spec.kind == SpecKind::output_any || spec.kind == SpecKind::first_output;
+  return spec.kind == SpecKind::output_regex || spec.kind == SpecKind::output_any ||
+         spec.kind == SpecKind::first_output;
 }
 
 }  // namespace perfprobe::markers

@@ -15,7 +15,7 @@ namespace perfprobe::markers {
 
 namespace {
 
-constexpr std::size_t kProbePages = 256;   // 1 MiB per CPU: ~3000 hits with a 2 KiB stack copy
+constexpr std::size_t kProbePages = 256;  // 1 MiB per CPU: ~3000 hits with a 2 KiB stack copy
 constexpr std::size_t kForkPages = 16;
 constexpr std::uint32_t kStackBytes = 2048;  // enough for -N(%rbp)/N(%rsp) operands of the probing frame
 
@@ -44,7 +44,8 @@ UsdtSession::UsdtSession(const std::vector<elf::SdtProbe>& probes, pid_t root) {
     args_.push_back(parse_sdt_args(p.args));
     for (const auto& a : args_.back()) need_stack_ = need_stack_ || a.kind == SdtArg::Kind::mem;
   }
-  if (sys::uprobe_pmu_type() < 0) throw Error("usdt: this kernel has no uprobe PMU (/sys/bus/event_source/devices/uprobe)");
+  if (sys::uprobe_pmu_type() < 0)
+    throw Error("usdt: this kernel has no uprobe PMU (/sys/bus/event_source/devices/uprobe)");
   for (int cpu = 0; cpu < sys::online_cpus(); ++cpu) open_cpu(cpu, root, probes);
 }
 
@@ -74,7 +75,8 @@ void UsdtSession::open_cpu(int cpu, pid_t root, const std::vector<elf::SdtProbe>
       probe_ring.map = sys::map_perf_ring(fd.get(), kProbePages);
       probe_ring.fd = std::move(fd);
     } else {
-      if (const int e = sys::perf_set_output(fd.get(), probe_ring.fd.get()); e != 0) throw Error(open_error(e, "a shared ring"));
+      if (const int e = sys::perf_set_output(fd.get(), probe_ring.fd.get()); e != 0)
+        throw Error(open_error(e, "a shared ring"));
       members_.push_back(std::move(fd));
     }
   }

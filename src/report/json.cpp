@@ -1,8 +1,8 @@
 // The JSON document and JSONL stream of run/attach (schema_version 1, documented in docs/json-schema.md).
 // The only code that knows these key names.
+#include <string.h>
 #include <cstring>
 #include <nlohmann/json.hpp>
-#include <string.h>
 
 #include "perfprobe/report/derived.hpp"
 #include "perfprobe/report/views.hpp"
@@ -26,12 +26,13 @@ std::string signal_name(int sig) {
 }
 
 json summary_json(const stats::Summary& s) {
-  return json{{"n", s.n},           {"mean", s.mean},     {"stddev", s.stddev}, {"min", s.min}, {"max", s.max},
-              {"median", s.median}, {"p90", s.p90},       {"p95", s.p95},       {"p99", s.p99}};
+  return json{{"n", s.n},           {"mean", s.mean}, {"stddev", s.stddev}, {"min", s.min}, {"max", s.max},
+              {"median", s.median}, {"p90", s.p90},   {"p95", s.p95},       {"p99", s.p99}};
 }
 
 json counter_json(const CounterReading& c) {
-  if (!c.supported) return json{{"supported", false}, {"reason", c.reason}, {"kind", c.hardware ? "hardware" : "software"}};
+  if (!c.supported)
+    return json{{"supported", false}, {"reason", c.reason}, {"kind", c.hardware ? "hardware" : "software"}};
   json j{{"supported", true},
          {"value", c.value},
          {"raw", c.raw},
@@ -47,8 +48,8 @@ json counter_json(const CounterReading& c) {
 }
 
 json rss_json(const RssSample& s) {
-  return json{{"t_ms", ms(s.t_ns)},           {"rss_bytes", s.rss_bytes},     {"anon_bytes", s.anon_bytes},
-              {"file_bytes", s.file_bytes},   {"shmem_bytes", s.shmem_bytes}, {"processes", s.processes}};
+  return json{{"t_ms", ms(s.t_ns)},         {"rss_bytes", s.rss_bytes},     {"anon_bytes", s.anon_bytes},
+              {"file_bytes", s.file_bytes}, {"shmem_bytes", s.shmem_bytes}, {"processes", s.processes}};
 }
 
 // Issue #3's contract: startup, phases, tokens, marker counts.
@@ -66,11 +67,15 @@ json phase_json(const PhaseResult& p) {
 }
 
 json tokens_json(const TokenStats& t) {
-  json j{{"count", t.count}, {"ttft_ms", t.ttft_ns ? json(ms(*t.ttft_ns)) : json(nullptr)}, {"tokens_per_s", t.tokens_per_s}};
+  json j{{"count", t.count},
+         {"ttft_ms", t.ttft_ns ? json(ms(*t.ttft_ns)) : json(nullptr)},
+         {"tokens_per_s", t.tokens_per_s}};
   const auto s = stats::summarize(t.latency_ms);
-  j["latency_ms"] = json{{"n", s.n}, {"mean", s.mean}, {"p50", s.median}, {"p90", s.p90}, {"p99", s.p99}, {"max", s.max}};
+  j["latency_ms"] =
+      json{{"n", s.n}, {"mean", s.mean}, {"p50", s.median}, {"p90", s.p90}, {"p99", s.p99}, {"max", s.max}};
   json stalls = json::array();
-  for (const auto& st : t.stalls) stalls.push_back(json{{"index", st.index}, {"t_ms", ms(st.t_ns)}, {"latency_ms", st.latency_ms}});
+  for (const auto& st : t.stalls)
+    stalls.push_back(json{{"index", st.index}, {"t_ms", ms(st.t_ns)}, {"latency_ms", st.latency_ms}});
   j["stalls"] = std::move(stalls);
   json per_token = json::object();
   for (const auto& [k, v] : t.per_token) per_token[k] = v;
@@ -145,8 +150,8 @@ std::string to_json_text(const RunReport& report) {
 }
 
 std::string jsonl_event(const Event& e) {
-  static constexpr const char* kKinds[] = {"marker", "token", "output", "rss", "counters",
-                                           "phase_begin", "phase_end", "ready", "warning"};
+  static constexpr const char* kKinds[] = {"marker",      "token",     "output", "rss",    "counters",
+                                           "phase_begin", "phase_end", "ready",  "warning"};
   const auto kind = kKinds[static_cast<int>(e.kind)];
   json j{{"event", kind}, {"t_ms", ms(e.t_ns)}};
   if (!e.name.empty()) j["name"] = e.name;
@@ -163,9 +168,10 @@ std::string jsonl_event(const Event& e) {
   return j.dump();
 }
 
-std::string jsonl_run_start(int run_index, bool warmup, const std::vector<std::string>& command, std::int64_t t_mono_ns) {
-  return json{{"event", "run_start"}, {"run", run_index}, {"warmup", warmup}, {"command", command},
-              {"t_mono_ns", t_mono_ns}, {"schema_version", kSchemaVersion}}
+std::string jsonl_run_start(int run_index, bool warmup, const std::vector<std::string>& command,
+                            std::int64_t t_mono_ns) {
+  return json{{"event", "run_start"}, {"run", run_index},       {"warmup", warmup},
+              {"command", command},   {"t_mono_ns", t_mono_ns}, {"schema_version", kSchemaVersion}}
       .dump();
 }
 

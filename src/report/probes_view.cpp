@@ -11,8 +11,14 @@ namespace perfprobe::report {
 std::string probes_json(const std::vector<elf::SdtProbe>& probes) {
   nlohmann::json list = nlohmann::json::array();
   for (const auto& p : probes) {
-    list.push_back({{"provider", p.provider}, {"name", p.name}, {"address", p.address}, {"offset", p.offset},
-                    {"semaphore", p.semaphore}, {"semaphore_offset", p.semaphore_offset}, {"args", p.args}, {"file", p.path}});
+    list.push_back({{"provider", p.provider},
+                    {"name", p.name},
+                    {"address", p.address},
+                    {"offset", p.offset},
+                    {"semaphore", p.semaphore},
+                    {"semaphore_offset", p.semaphore_offset},
+                    {"args", p.args},
+                    {"file", p.path}});
   }
   return nlohmann::json{{"schema_version", kSchemaVersion}, {"probes", std::move(list)}}.dump(2) + "\n";
 }
@@ -29,7 +35,8 @@ std::string probes_text(const std::vector<elf::SdtProbe>& probes) {
       return std::string(b);
     }() : "-";
     std::snprintf(line, sizeof line, "%-28s 0x%-16llx %-18s %-28s %s\n", (p.provider + ":" + p.name).c_str(),
-                  static_cast<unsigned long long>(p.address), sem.c_str(), p.args.empty() ? "-" : p.args.c_str(), p.path.c_str());
+                  static_cast<unsigned long long>(p.address), sem.c_str(), p.args.empty() ? "-" : p.args.c_str(),
+                  p.path.c_str());
     out += line;
   }
   if (probes.empty()) out += "(no SDT probes)\n";

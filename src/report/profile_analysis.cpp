@@ -57,8 +57,8 @@ std::vector<FunctionStat> top_functions(const ResolvedProfile& p, const std::vec
     st.name = key.first;
     st.module = key.second;
     const auto& lines = acc.self_by_frame.empty() ? acc.total_by_frame : acc.self_by_frame;
-    const auto hottest = std::max_element(lines.begin(), lines.end(),
-                                          [](const auto& a, const auto& b) { return a.second < b.second; });
+    const auto hottest =
+        std::max_element(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
     if (hottest != lines.end()) {
       const auto& f = p.frames[hottest->first];
       st.file = f.file;
@@ -84,13 +84,13 @@ void add_hints(ProfileReport& r, const ProfileOptions& o) {
   for (const auto& f : r.functions) {
     if (f.self_pct <= o.hint_pct) continue;
     std::string where = f.file.empty() ? basename(f.module) : basename(f.file) + ":" + std::to_string(f.line);
-    r.hints.push_back(f.name + " takes " + fmt_pct(f.self_pct) + " of the samples by itself (hottest line " +
-                      where + "): optimise it first");
+    r.hints.push_back(f.name + " takes " + fmt_pct(f.self_pct) + " of the samples by itself (hottest line " + where +
+                      "): optimise it first");
   }
   for (const auto& ph : r.phases) {
     if (ph.pct <= o.hint_pct || ph.functions.empty()) continue;
-    r.hints.push_back("phase '" + ph.name + "' holds " + fmt_pct(ph.pct) + " of the samples; during " + ph.name +
-                      " " + fmt_pct(ph.functions.front().self_pct) + " in " + ph.functions.front().name);
+    r.hints.push_back("phase '" + ph.name + "' holds " + fmt_pct(ph.pct) + " of the samples; during " + ph.name + " " +
+                      fmt_pct(ph.functions.front().self_pct) + " in " + ph.functions.front().name);
   }
   if (r.lost > 0) {
     r.warnings.push_back(std::to_string(r.lost) + " samples lost in " + std::to_string(r.lost_records) +
@@ -101,7 +101,8 @@ void add_hints(ProfileReport& r, const ProfileOptions& o) {
                          " times (kernel.perf_event_max_sample_rate): lower -F");
   }
   for (const auto& m : r.modules) {
-    if (m.build_id_mismatch) r.warnings.push_back(m.path + " changed since it was recorded (build-id differs): its symbols may be wrong");
+    if (m.build_id_mismatch)
+      r.warnings.push_back(m.path + " changed since it was recorded (build-id differs): its symbols may be wrong");
     if (m.samples > 0 && !m.has_symbols && m.path.starts_with("/")) {
       r.warnings.push_back(m.path + " has no symbols: install its debug package (-dbg/-dbgsym) for names");
     }
@@ -136,7 +137,8 @@ ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseR
     for (const auto* s : all) {
       if (s->t_ns >= ph.start_ns && s->t_ns < ph.end_ns) in.push_back(s);
     }
-    r.phases.push_back({ph.name, ph.start_ns, ph.end_ns, in.size(), pct(in.size(), all.size()), top_functions(p, in, o.top)});
+    r.phases.push_back(
+        {ph.name, ph.start_ns, ph.end_ns, in.size(), pct(in.size(), all.size()), top_functions(p, in, o.top)});
   }
   std::map<pid_t, std::vector<const ResolvedSample*>> by_tid;
   for (const auto* s : all) by_tid[s->tid].push_back(s);

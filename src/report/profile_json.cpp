@@ -60,15 +60,23 @@ std::string profile_to_json(const ProfileReport& r) {
   doc["phases"] = std::move(phases);
   json threads = json::array();
   for (const auto& t : r.threads) {
-    threads.push_back({{"tid", t.tid}, {"pid", t.pid}, {"name", t.name}, {"samples", t.samples}, {"pct", t.pct},
+    threads.push_back({{"tid", t.tid},
+                       {"pid", t.pid},
+                       {"name", t.name},
+                       {"samples", t.samples},
+                       {"pct", t.pct},
                        {"functions", functions_json(t.functions)}});
   }
   doc["threads"] = std::move(threads);
   json modules = json::array();
   for (const auto& m : r.modules) {
-    modules.push_back({{"path", m.path}, {"build_id", m.build_id}, {"has_symbols", m.has_symbols},
-                       {"has_debuginfo", m.has_debuginfo}, {"debug_file", m.debug_file},
-                       {"build_id_mismatch", m.build_id_mismatch}, {"samples", m.samples}});
+    modules.push_back({{"path", m.path},
+                       {"build_id", m.build_id},
+                       {"has_symbols", m.has_symbols},
+                       {"has_debuginfo", m.has_debuginfo},
+                       {"debug_file", m.debug_file},
+                       {"build_id_mismatch", m.build_id_mismatch},
+                       {"samples", m.samples}});
   }
   doc["modules"] = std::move(modules);
   doc["hints"] = r.hints;

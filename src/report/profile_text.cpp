@@ -28,7 +28,8 @@ void write_functions(std::ostream& out, const std::vector<FunctionStat>& fns, st
 
 std::string sampling_line(const ProfileReport& r) {
   std::string s = std::to_string(r.samples) + " samples of " + r.event;
-  s += r.period != 0 ? " every " + std::to_string(r.period) + " events" : " at " + std::to_string(r.frequency_hz) + " Hz";
+  s += r.period != 0 ? " every " + std::to_string(r.period) + " events"
+                     : " at " + std::to_string(r.frequency_hz) + " Hz";
   s += ", " + r.call_graph + " call graph, " + std::to_string(r.lost) + " lost";
   if (r.throttled > 0) s += ", throttled " + std::to_string(r.throttled) + "x";
   char buf[48];

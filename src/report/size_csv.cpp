@@ -21,24 +21,28 @@ void write_size_csv(std::ostream& out, const std::vector<elf::BinarySize>& files
   out << "file,kind,name,file_bytes,vm_bytes,detail\n";
   for (const auto& b : files) {
     const std::string f = field(b.path);
-    out << f << ",file," << f << "," << b.file_bytes << "," << b.vm_bytes << "," << b.elf_class << " " << b.endian << " " << field(b.machine) << "\n";
+    out << f << ",file," << f << "," << b.file_bytes << "," << b.vm_bytes << "," << b.elf_class << " " << b.endian
+        << " " << field(b.machine) << "\n";
     out << f << ",stripped," << f << "," << b.stripped_bytes << ",0,\n";
     for (const auto& s : b.sections) {
       if (s.name.empty()) continue;
       out << f << ",section," << field(s.name) << "," << s.file_bytes << "," << s.vm_bytes << ","
           << (s.strip_removable ? "strip_removable" : "") << "\n";
     }
-    for (const auto& s : b.segments) out << f << ",segment," << s.type << "," << s.file_bytes << "," << s.vm_bytes << "," << s.flags << "\n";
-    for (const auto& s : b.symbols) out << f << ",symbol," << field(s.name) << "," << s.bytes << ",0," << s.kind << "\n";
-    for (const auto& l : b.libraries) out << f << ",library," << field(l.needed) << "," << l.file_bytes << ",0," << field(l.path) << "\n";
+    for (const auto& s : b.segments)
+      out << f << ",segment," << s.type << "," << s.file_bytes << "," << s.vm_bytes << "," << s.flags << "\n";
+    for (const auto& s : b.symbols)
+      out << f << ",symbol," << field(s.name) << "," << s.bytes << ",0," << s.kind << "\n";
+    for (const auto& l : b.libraries)
+      out << f << ",library," << field(l.needed) << "," << l.file_bytes << ",0," << field(l.path) << "\n";
   }
 }
 
 void write_size_diff_csv(std::ostream& out, const elf::SizeDiff& d) {
   out << "kind,name,old_file_bytes,new_file_bytes,file_delta_bytes,old_vm_bytes,new_vm_bytes,vm_delta_bytes\n";
   const auto row = [&out](const char* kind, const elf::DiffRow& r) {
-    out << kind << "," << field(r.name) << "," << r.old_file_bytes << "," << r.new_file_bytes << "," << r.file_delta() << ","
-        << r.old_vm_bytes << "," << r.new_vm_bytes << "," << r.vm_delta() << "\n";
+    out << kind << "," << field(r.name) << "," << r.old_file_bytes << "," << r.new_file_bytes << "," << r.file_delta()
+        << "," << r.old_vm_bytes << "," << r.new_vm_bytes << "," << r.vm_delta() << "\n";
   };
   row("total", d.total);
   row("stripped", d.stripped);

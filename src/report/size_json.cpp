@@ -13,28 +13,46 @@ using nlohmann::json;
 namespace {
 
 json file_json(const elf::BinarySize& b) {
-  json j{{"path", b.path},         {"elf_class", b.elf_class},   {"endian", b.endian},
-         {"type", b.type},         {"machine", b.machine},       {"file_bytes", b.file_bytes},
-         {"stripped_bytes", b.stripped_bytes}, {"strip_removable_bytes", b.strip_removable_bytes},
-         {"debug_bytes", b.debug_bytes}, {"symtab_bytes", b.symtab_bytes}, {"vm_bytes", b.vm_bytes}};
+  json j{{"path", b.path},
+         {"elf_class", b.elf_class},
+         {"endian", b.endian},
+         {"type", b.type},
+         {"machine", b.machine},
+         {"file_bytes", b.file_bytes},
+         {"stripped_bytes", b.stripped_bytes},
+         {"strip_removable_bytes", b.strip_removable_bytes},
+         {"debug_bytes", b.debug_bytes},
+         {"symtab_bytes", b.symtab_bytes},
+         {"vm_bytes", b.vm_bytes}};
   json sections = json::array();
   for (const auto& s : b.sections) {
-    sections.push_back({{"name", s.name}, {"type", s.type}, {"offset", s.offset}, {"address", s.address},
-                        {"file_bytes", s.file_bytes}, {"vm_bytes", s.vm_bytes}, {"align", s.align},
-                        {"alloc", s.alloc}, {"strip_removable", s.strip_removable}});
+    sections.push_back({{"name", s.name},
+                        {"type", s.type},
+                        {"offset", s.offset},
+                        {"address", s.address},
+                        {"file_bytes", s.file_bytes},
+                        {"vm_bytes", s.vm_bytes},
+                        {"align", s.align},
+                        {"alloc", s.alloc},
+                        {"strip_removable", s.strip_removable}});
   }
   j["sections"] = std::move(sections);
   json segments = json::array();
   for (const auto& s : b.segments) {
-    segments.push_back({{"type", s.type}, {"flags", s.flags}, {"offset", s.offset}, {"vaddr", s.vaddr},
-                        {"file_bytes", s.file_bytes}, {"vm_bytes", s.vm_bytes}});
+    segments.push_back({{"type", s.type},
+                        {"flags", s.flags},
+                        {"offset", s.offset},
+                        {"vaddr", s.vaddr},
+                        {"file_bytes", s.file_bytes},
+                        {"vm_bytes", s.vm_bytes}});
   }
   j["segments"] = std::move(segments);
   j["symbol_table"] = b.symbol_table;
   j["symbol_count"] = b.symbol_count;
   json symbols = json::array();
   for (const auto& s : b.symbols) {
-    symbols.push_back({{"name", s.name}, {"mangled", s.mangled}, {"kind", s.kind}, {"section", s.section}, {"bytes", s.bytes}});
+    symbols.push_back(
+        {{"name", s.name}, {"mangled", s.mangled}, {"kind", s.kind}, {"section", s.section}, {"bytes", s.bytes}});
   }
   j["symbols"] = std::move(symbols);
   j["needed"] = b.needed;
@@ -45,8 +63,12 @@ json file_json(const elf::BinarySize& b) {
   if (b.libraries_resolved) {
     json libs = json::array();
     for (const auto& l : b.libraries) {
-      libs.push_back({{"needed", l.needed}, {"path", l.path}, {"found", !l.path.empty()}, {"found_via", l.found_via},
-                      {"needed_by", l.needed_by}, {"file_bytes", l.file_bytes}});
+      libs.push_back({{"needed", l.needed},
+                      {"path", l.path},
+                      {"found", !l.path.empty()},
+                      {"found_via", l.found_via},
+                      {"needed_by", l.needed_by},
+                      {"file_bytes", l.file_bytes}});
     }
     j["libraries"] = std::move(libs);
     j["closure_bytes"] = b.closure_bytes;
@@ -56,9 +78,15 @@ json file_json(const elf::BinarySize& b) {
 
 json row_json(const elf::DiffRow& r) {
   return json{{"name", r.name},
-              {"old_file_bytes", r.old_file_bytes}, {"new_file_bytes", r.new_file_bytes}, {"file_delta_bytes", r.file_delta()},
-              {"old_vm_bytes", r.old_vm_bytes},     {"new_vm_bytes", r.new_vm_bytes},     {"vm_delta_bytes", r.vm_delta()},
-              {"status", r.added ? "added" : r.removed ? "removed" : "changed"}};
+              {"old_file_bytes", r.old_file_bytes},
+              {"new_file_bytes", r.new_file_bytes},
+              {"file_delta_bytes", r.file_delta()},
+              {"old_vm_bytes", r.old_vm_bytes},
+              {"new_vm_bytes", r.new_vm_bytes},
+              {"vm_delta_bytes", r.vm_delta()},
+              {"status", r.added     ? "added"
+                         : r.removed ? "removed"
+                                     : "changed"}};
 }
 
 elf::BinarySize file_from_json(const json& j) {
@@ -88,7 +116,9 @@ elf::BinarySize file_from_json(const json& j) {
   return b;
 }
 
-std::string base_name(const std::string& p) { return p.substr(p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1); }
+std::string base_name(const std::string& p) {
+  return p.substr(p.rfind('/') == std::string::npos ? 0 : p.rfind('/') + 1);
+}
 
 }  // namespace
 
@@ -101,7 +131,10 @@ std::string size_to_json_text(const std::vector<elf::BinarySize>& files) {
 }
 
 std::string size_diff_to_json_text(const elf::SizeDiff& d) {
-  json diff{{"old", d.old_path}, {"new", d.new_path}, {"file", row_json(d.total)}, {"stripped", row_json(d.stripped)},
+  json diff{{"old", d.old_path},
+            {"new", d.new_path},
+            {"file", row_json(d.total)},
+            {"stripped", row_json(d.stripped)},
             {"symbols_complete", d.symbols_complete}};
   json sections = json::array();
   for (const auto& r : d.sections) sections.push_back(row_json(r));

@@ -23,7 +23,8 @@ std::string rpad(const std::string& s, std::size_t width) {
 
 std::string pct(std::uint64_t part, std::uint64_t whole) {
   char b[32];
-  std::snprintf(b, sizeof b, "%.1f%%", whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+  std::snprintf(b, sizeof b, "%.1f%%",
+                whole == 0 ? 0.0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole));
   return b;
 }
 
@@ -61,18 +62,20 @@ void write_sections(std::ostream& out, const elf::BinarySize& b) {
     std::string more = std::to_string(rows.size() - kSectionRows);  // no "(" + ...: gcc 12 -Wrestrict, PR 105329
     more.insert(more.begin(), '(');
     more.append(" more)");
-    out << "  " << pad(more, 26)
-        << rpad(format_bytes(static_cast<double>(rest_file)), 11) << rpad(format_bytes(static_cast<double>(rest_vm)), 11) << "\n";
+    out << "  " << pad(more, 26) << rpad(format_bytes(static_cast<double>(rest_file)), 11)
+        << rpad(format_bytes(static_cast<double>(rest_vm)), 11) << "\n";
   }
 }
 
 void write_segments(std::ostream& out, const elf::BinarySize& b) {
   if (b.segments.empty()) return;
-  out << "  " << pad("segment", 16) << pad("flags", 6) << rpad("offset", 12) << rpad("file", 11) << rpad("memory", 11) << "\n";
+  out << "  " << pad("segment", 16) << pad("flags", 6) << rpad("offset", 12) << rpad("file", 11) << rpad("memory", 11)
+      << "\n";
   for (const auto& s : b.segments) {
     char off[32];
     std::snprintf(off, sizeof off, "0x%llx", static_cast<unsigned long long>(s.offset));
-    out << "  " << pad(s.type, 16) << pad(s.flags, 6) << rpad(off, 12) << rpad(format_bytes(static_cast<double>(s.file_bytes)), 11)
+    out << "  " << pad(s.type, 16) << pad(s.flags, 6) << rpad(off, 12)
+        << rpad(format_bytes(static_cast<double>(s.file_bytes)), 11)
         << rpad(format_bytes(static_cast<double>(s.vm_bytes)), 11) << "\n";
   }
 }
@@ -90,8 +93,8 @@ void write_libraries(std::ostream& out, const elf::BinarySize& b) {
   if (!b.libraries_resolved || b.libraries.empty()) return;
   out << "  shared libraries (closure with the file: " << format_bytes(static_cast<double>(b.closure_bytes)) << ")\n";
   for (const auto& l : b.libraries) {
-    out << "  " << rpad(l.path.empty() ? "-" : format_bytes(static_cast<double>(l.file_bytes)), 10) << "  " << pad(l.needed, 28)
-        << (l.path.empty() ? "NOT FOUND (needed by " + l.needed_by + ")" : l.path) << "\n";
+    out << "  " << rpad(l.path.empty() ? "-" : format_bytes(static_cast<double>(l.file_bytes)), 10) << "  "
+        << pad(l.needed, 28) << (l.path.empty() ? "NOT FOUND (needed by " + l.needed_by + ")" : l.path) << "\n";
   }
 }
 
@@ -101,12 +104,14 @@ void write_size_text(std::ostream& out, const std::vector<elf::BinarySize>& file
   for (std::size_t i = 0; i < files.size(); ++i) {
     const auto& b = files[i];
     if (i > 0) out << "\n";
-    out << bold(b.path, color) << ": " << b.elf_class << " " << b.endian << "-endian " << b.machine << " " << b.type << "\n";
-    out << "  file size      " << rpad(format_bytes(static_cast<double>(b.file_bytes)), 11) << "  (" << b.file_bytes << " bytes)\n";
-    out << "  after strip    " << rpad(format_bytes(static_cast<double>(b.stripped_bytes)), 11) << "  (" << b.stripped_bytes
-        << " bytes; strip removes " << format_bytes(static_cast<double>(b.strip_removable_bytes)) << ": debug info "
-        << format_bytes(static_cast<double>(b.debug_bytes)) << ", symbol table " << format_bytes(static_cast<double>(b.symtab_bytes))
-        << ")\n";
+    out << bold(b.path, color) << ": " << b.elf_class << " " << b.endian << "-endian " << b.machine << " " << b.type
+        << "\n";
+    out << "  file size      " << rpad(format_bytes(static_cast<double>(b.file_bytes)), 11) << "  (" << b.file_bytes
+        << " bytes)\n";
+    out << "  after strip    " << rpad(format_bytes(static_cast<double>(b.stripped_bytes)), 11) << "  ("
+        << b.stripped_bytes << " bytes; strip removes " << format_bytes(static_cast<double>(b.strip_removable_bytes))
+        << ": debug info " << format_bytes(static_cast<double>(b.debug_bytes)) << ", symbol table "
+        << format_bytes(static_cast<double>(b.symtab_bytes)) << ")\n";
     out << "  loaded (VM)    " << rpad(format_bytes(static_cast<double>(b.vm_bytes)), 11) << "\n\n";
     write_sections(out, b);
     out << "\n";
@@ -122,8 +127,12 @@ void write_size_diff_text(std::ostream& out, const elf::SizeDiff& d, bool color)
   const auto line = [&out](const elf::DiffRow& r, std::size_t width) {
     out << "  " << rpad(signed_bytes(r.file_delta()), 11) << rpad(signed_bytes(r.vm_delta()), 11) << "  "
         << pad(r.name.size() > width ? r.name.substr(0, width - 3) + "..." : r.name, width)
-        << format_bytes(static_cast<double>(r.old_file_bytes)) << " -> " << format_bytes(static_cast<double>(r.new_file_bytes))
-        << (r.added ? "  (added)" : r.removed ? "  (removed)" : "") << "\n";
+        << format_bytes(static_cast<double>(r.old_file_bytes)) << " -> "
+        << format_bytes(static_cast<double>(r.new_file_bytes))
+        << (r.added     ? "  (added)"
+            : r.removed ? "  (removed)"
+                        : "")
+        << "\n";
   };
   out << bold(d.new_path, color) << " against " << d.old_path << "\n";
   out << "  " << rpad("file", 11) << rpad("memory", 11) << "\n";

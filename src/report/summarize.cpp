@@ -41,9 +41,12 @@ void add_marker_summaries(const std::vector<RunResult>& runs, MetricSummaries& o
 MetricSummaries summarize_runs(const std::vector<RunResult>& runs) {
   MetricSummaries out;
   if (runs.empty()) return out;
-  out.metrics["wall_ms"] = stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.wall_ns) / 1e6; }));
-  out.metrics["user_ms"] = stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.user_ns) / 1e6; }));
-  out.metrics["sys_ms"] = stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.sys_ns) / 1e6; }));
+  out.metrics["wall_ms"] =
+      stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.wall_ns) / 1e6; }));
+  out.metrics["user_ms"] =
+      stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.user_ns) / 1e6; }));
+  out.metrics["sys_ms"] =
+      stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.sys_ns) / 1e6; }));
   out.metrics["peak_rss_bytes"] =
       stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.peak_rss_bytes); }));
   out.metrics["peak_tree_rss_bytes"] =

@@ -1,9 +1,9 @@
 // The human summary of run/attach on stderr: aligned columns, scaled units, ± stddev over runs.
+#include <string.h>
 #include <algorithm>
 #include <cmath>
-#include <map>
 #include <cstdio>
-#include <string.h>
+#include <map>
 
 #include "perfprobe/report/derived.hpp"
 #include "perfprobe/report/views.hpp"
@@ -38,8 +38,8 @@ struct Style {
 std::string metric_line(const stats::Summary& s, std::string (*f)(double), double factor) {
   std::string out = f(s.mean * factor);
   if (s.n > 1) {
-    out = pad(out, 12) + " ± " + pad(f(s.stddev * factor), 11) + "  (" + f(s.min * factor) + " … " +
-          f(s.max * factor) + ")";
+    out = pad(out, 12) + " ± " + pad(f(s.stddev * factor), 11) + "  (" + f(s.min * factor) + " … " + f(s.max * factor) +
+          ")";
   }
   return out;
 }
@@ -115,7 +115,8 @@ void write_markers(std::ostream& out, const RunReport& report, const MetricSumma
   }
   if (last.tokens) {
     const auto& t = *last.tokens;
-    out << st.bold("  tokens") << "   " << t.count << (t.stalls.empty() ? "" : ", " + std::to_string(t.stalls.size()) + " stalls") << "\n";
+    out << st.bold("  tokens") << "   " << t.count
+        << (t.stalls.empty() ? "" : ", " + std::to_string(t.stalls.size()) + " stalls") << "\n";
     line("time to first token", "ttft_ms", 1e6, +ms_fmt);
     const auto per_s = [](double v) { return fmt("%.1f/s", v); };
     line("tokens per second", "tokens_per_s", 1, +per_s);
@@ -126,20 +127,24 @@ void write_markers(std::ostream& out, const RunReport& report, const MetricSumma
           << format_duration_ns(s.max * 1e6) << "\n";
     }
     const auto cpu = t.per_token.find("cpu_ms");
-    if (cpu != t.per_token.end()) out << "    " << pad("CPU per token", 20) << " " << format_duration_ns(cpu->second * 1e6) << "\n";
+    if (cpu != t.per_token.end())
+      out << "    " << pad("CPU per token", 20) << " " << format_duration_ns(cpu->second * 1e6) << "\n";
   }
   if (!last.marker_counts.empty()) {
     std::string list;
-    for (const auto& [name, count] : last.marker_counts) list += (list.empty() ? "" : ", ") + name + " " + std::to_string(count);
+    for (const auto& [name, count] : last.marker_counts)
+      list += (list.empty() ? "" : ", ") + name + " " + std::to_string(count);
     out << "    " << pad("markers", 20) << " " << list << "\n";
   }
-  if (last.markers_dropped > 0) out << st.yellow("perfprobe: warning: ") << last.markers_dropped << " marks dropped: the marker ring was full\n";
+  if (last.markers_dropped > 0)
+    out << st.yellow("perfprobe: warning: ") << last.markers_dropped << " marks dropped: the marker ring was full\n";
 }
 
 std::string exit_description(const RunResult& r) {
   if (r.signal) {
     const char* abbrev = sigabbrev_np(*r.signal);
-    std::string s = "killed by SIG" + std::string(abbrev != nullptr ? abbrev : "?") + " (" + std::to_string(r.exit_code) + ")";
+    std::string s =
+        "killed by SIG" + std::string(abbrev != nullptr ? abbrev : "?") + " (" + std::to_string(r.exit_code) + ")";
     if (r.core_dumped) s += ", core dumped";
     return s;
   }
@@ -201,8 +206,8 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
   if (!last.rss.empty()) {
     out << "    " << pad("peak tree RSS", 20) << " "
         << metric_line(sums.metrics.at("peak_tree_rss_bytes"), +bytes_fmt, 1) << "  "
-        << st.dim(std::to_string(last.rss.size()) + " samples every " + fmt("%.0f ms", report.interval_ms) +
-                  ", " + fmt("%.0f µs", last.rss_sample_cost_us) + " each")
+        << st.dim(std::to_string(last.rss.size()) + " samples every " + fmt("%.0f ms", report.interval_ms) + ", " +
+                  fmt("%.0f µs", last.rss_sample_cost_us) + " each")
         << "\n";
   }
   write_markers(out, report, sums, st);

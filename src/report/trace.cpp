@@ -25,17 +25,21 @@ json meta(const char* what, int pid, int tid, const std::string& name) {
 }
 
 json instant(const std::string& name, const char* cat, std::int64_t t_ns, int pid, int tid, json args) {
-  return json{{"ph", "i"}, {"s", "t"}, {"name", name}, {"cat", cat}, {"ts", us(t_ns)},
-              {"pid", pid}, {"tid", tid}, {"args", std::move(args)}};
+  return json{{"ph", "i"},      {"s", "t"},   {"name", name}, {"cat", cat},
+              {"ts", us(t_ns)}, {"pid", pid}, {"tid", tid},   {"args", std::move(args)}};
 }
 
 int track_of(EventKind k) {
   switch (k) {
-    case EventKind::token: return kTokenTrack;
-    case EventKind::output: return kOutputTrack;
+    case EventKind::token:
+      return kTokenTrack;
+    case EventKind::output:
+      return kOutputTrack;
     case EventKind::phase_begin:
-    case EventKind::phase_end: return kPhaseTrack;
-    default: return kMarkerTrack;
+    case EventKind::phase_end:
+      return kPhaseTrack;
+    default:
+      return kMarkerTrack;
   }
 }
 
@@ -45,8 +49,13 @@ void add_timeline(json& ev, const RunResult& run, int pid) {
     for (const auto& c : ph.counters) {
       if (c.supported) args[c.name] = c.value;
     }
-    ev.push_back({{"ph", "X"}, {"name", ph.name}, {"cat", "phase"}, {"ts", us(ph.start_ns)},
-                  {"dur", us(std::max<std::int64_t>(ph.end_ns - ph.start_ns, 0))}, {"pid", pid}, {"tid", kPhaseTrack},
+    ev.push_back({{"ph", "X"},
+                  {"name", ph.name},
+                  {"cat", "phase"},
+                  {"ts", us(ph.start_ns)},
+                  {"dur", us(std::max<std::int64_t>(ph.end_ns - ph.start_ns, 0))},
+                  {"pid", pid},
+                  {"tid", kPhaseTrack},
                   {"args", std::move(args)}});
   }
   if (run.startup_ns) ev.push_back(instant("ready", "marker", *run.startup_ns, pid, kMarkerTrack, json::object()));
@@ -63,14 +72,18 @@ void add_timeline(json& ev, const RunResult& run, int pid) {
     if (!e.args.empty()) args["args"] = e.args;
     if (!e.text.empty()) args["text"] = e.text;
     const std::string name = e.name.empty() ? (e.kind == EventKind::token ? "token" : "event") : e.name;
-    ev.push_back(instant(name, e.kind == EventKind::token ? "token" : "marker", e.t_ns, pid, track_of(e.kind),
-                         std::move(args)));
+    ev.push_back(
+        instant(name, e.kind == EventKind::token ? "token" : "marker", e.t_ns, pid, track_of(e.kind), std::move(args)));
   }
   for (const auto& s : run.rss) {
-    ev.push_back({{"ph", "C"}, {"name", "rss_mib"}, {"ts", us(s.t_ns)}, {"pid", pid},
-                  {"args", {{"anon", static_cast<double>(s.anon_bytes) / 1048576.0},
-                            {"file", static_cast<double>(s.file_bytes) / 1048576.0},
-                            {"shmem", static_cast<double>(s.shmem_bytes) / 1048576.0}}}});
+    ev.push_back({{"ph", "C"},
+                  {"name", "rss_mib"},
+                  {"ts", us(s.t_ns)},
+                  {"pid", pid},
+                  {"args",
+                   {{"anon", static_cast<double>(s.anon_bytes) / 1048576.0},
+                    {"file", static_cast<double>(s.file_bytes) / 1048576.0},
+                    {"shmem", static_cast<double>(s.shmem_bytes) / 1048576.0}}}});
   }
   ev.push_back(meta("thread_name", pid, kPhaseTrack, "phases"));
   ev.push_back(meta("thread_name", pid, kMarkerTrack, "markers"));
@@ -83,8 +96,10 @@ void add_samples(json& ev, const ResolvedProfile& p, int pid) {
   for (const auto& s : p.samples) {
     if (s.stack.empty()) continue;
     std::string stack;
-    for (auto it = s.stack.rbegin(); it != s.stack.rend(); ++it) stack += (stack.empty() ? "" : ";") + p.frames[*it].function;
-    ev.push_back(instant(p.frames[s.stack.front()].function, "sample", s.t_ns, pid, s.tid, {{"stack", stack}, {"pid", s.pid}}));
+    for (auto it = s.stack.rbegin(); it != s.stack.rend(); ++it)
+      stack += (stack.empty() ? "" : ";") + p.frames[*it].function;
+    ev.push_back(
+        instant(p.frames[s.stack.front()].function, "sample", s.t_ns, pid, s.tid, {{"stack", stack}, {"pid", s.pid}}));
     if (!named[s.tid]) {
       named[s.tid] = true;
       const auto n = p.thread_names.find(s.tid);
@@ -102,7 +117,8 @@ std::string join(const std::vector<std::string>& words) {
 
 }  // namespace
 
-std::string to_trace_json(const RunResult& run, const std::vector<std::string>& command, const ResolvedProfile* profile) {
+std::string to_trace_json(const RunResult& run, const std::vector<std::string>& command,
+                          const ResolvedProfile* profile) {
   json ev = json::array();
   const int pid = profile != nullptr && !profile->samples.empty() ? profile->samples.front().pid : 1;
   ev.push_back(meta("process_name", pid, 0, join(command)));

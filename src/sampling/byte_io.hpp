@@ -13,7 +13,7 @@ namespace perfprobe::sampling {
 class ByteWriter {
  public:
   template <typename T>
-    requires std::is_arithmetic_v<T>
+  requires std::is_arithmetic_v<T>
   void put(T v) {
     char b[sizeof(T)];
     std::memcpy(b, &v, sizeof(T));  // x86_64 and aarch64 are little-endian, as the format says
@@ -42,8 +42,7 @@ class ByteReader {
  public:
   explicit ByteReader(std::string_view in) : in_(in) {}
   template <typename T>
-    requires std::is_arithmetic_v<T>
-  T get() {
+  requires std::is_arithmetic_v<T> T get() {
     T v{};
     if (!need(sizeof(T))) return v;
     std::memcpy(&v, in_.data() + pos_, sizeof(T));

@@ -223,7 +223,9 @@ RecordData decode_data(std::string_view bytes, const std::string& path) {
   return d;
 }
 
-void write_data_file(const std::string& path, const RecordData& data) { sys::write_file_atomic(path, encode_data(data)); }
+void write_data_file(const std::string& path, const RecordData& data) {
+  sys::write_file_atomic(path, encode_data(data));
+}
 
 RecordData read_data_file(const std::string& path) {
   std::string bytes;

@@ -69,7 +69,7 @@ perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_
 struct Sampler::State {
   SamplingConfig config;
   RecordLayout layout;
-  std::vector<sys::Fd> fds;   // every event; the first of each CPU owns that CPU's ring
+  std::vector<sys::Fd> fds;  // every event; the first of each CPU owns that CPU's ring
   std::vector<Ring> rings;
   std::vector<std::string> notes;
   std::uint64_t malformed = 0;
@@ -122,7 +122,6 @@ int open_all(perf_event_attr attr, const std::vector<pid_t>& tids, int cpus, std
   return fds.empty() ? ESRCH : 0;
 }
 
-
 // One ring per CPU, owned by the first event opened on that CPU. EPERM means the
 // perf_event_mlock_kb budget is spent: halve the ring until it fits (KERNEL-FACTS item 2).
 std::uint32_t map_rings(const std::vector<sys::Fd>& fds, const std::vector<int>& first_of_cpu, std::uint32_t asked,
@@ -144,7 +143,7 @@ std::uint32_t map_rings(const std::vector<sys::Fd>& fds, const std::vector<int>&
   }
   if (pages < asked) {
     notes.push_back("sample rings shrunk to " + std::to_string(pages) +
-                       " pages per CPU to fit kernel.perf_event_mlock_kb");
+                    " pages per CPU to fit kernel.perf_event_mlock_kb");
   }
   return pages;
 }
@@ -164,7 +163,7 @@ void share_rings(const std::vector<sys::Fd>& fds, const std::vector<int>& first_
 Sampler::Sampler(const SamplerOptions& o, const std::vector<pid_t>& tids, bool enable_on_exec)
     : state_(std::make_unique<State>()) {
   auto& st = *state_;
-  const std::uint32_t stack = o.stack_bytes != 0 ? o.stack_bytes
+  const std::uint32_t stack = o.stack_bytes != 0                 ? o.stack_bytes
                               : o.call_graph == CallGraph::dwarf ? kDwarfStackBytes
                                                                  : kFpStackBytes;
   const int cpus = sys::online_cpus();

@@ -57,8 +57,6 @@ std::vector<std::size_t> outliers(const std::vector<double>& values, double limi
   return result;
 }
 
-double coefficient_of_variation(const Summary& s) {
-  return s.mean == 0 ? 0 : s.stddev / std::fabs(s.mean);
-}
+double coefficient_of_variation(const Summary& s) { return s.mean == 0 ? 0 : s.stddev / std::fabs(s.mean); }
 
 }  // namespace perfprobe::stats

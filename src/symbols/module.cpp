@@ -104,7 +104,8 @@ int open_debuglink(Dwfl_Module* mod, const char* file_name, const char* debuglin
   const std::string dir = path.substr(0, path.rfind('/') + 1);
   GElf_Addr bias = 0;
   Elf* main_elf = dwfl_module_getelf(mod, &bias);
-  for (const std::string& candidate : {dir + debuglink, dir + ".debug/" + debuglink, "/usr/lib/debug" + dir + debuglink}) {
+  for (const std::string& candidate :
+       {dir + debuglink, dir + ".debug/" + debuglink, "/usr/lib/debug" + dir + debuglink}) {
     if (candidate == path) continue;
     const int fd = ::open(candidate.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
@@ -130,8 +131,8 @@ int find_debuginfo(Dwfl_Module* mod, void** userdata, const char* modname, Dwarf
     return dwfl_standard_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
                                         debuginfo_file_name);
   }
-  const int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file,
-                                              debuglink_crc, debuginfo_file_name);
+  const int fd = dwfl_build_id_find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc,
+                                              debuginfo_file_name);
   return fd >= 0 ? fd : open_debuglink(mod, file_name, debuglink_file, debuginfo_file_name);
 }
 

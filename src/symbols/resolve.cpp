@@ -115,7 +115,8 @@ ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym) {
   for (const auto& t : p.tasks) {
     if (t.kind == sampling::TaskEvent::Kind::comm) out.thread_names[t.tid] = t.comm;
     if (t.kind == sampling::TaskEvent::Kind::fork && !out.thread_names.contains(t.tid)) {
-      if (const auto it = out.thread_names.find(t.ptid); it != out.thread_names.end()) out.thread_names[t.tid] = it->second;
+      if (const auto it = out.thread_names.find(t.ptid); it != out.thread_names.end())
+        out.thread_names[t.tid] = it->second;
     }
   }
   Resolver resolver(p, sym, out);

@@ -40,11 +40,12 @@ bool memory_read(Dwfl*, Dwarf_Addr addr, Dwarf_Word* result, void* arg) {
 bool set_initial_registers(Dwfl_Thread* thread, void* arg) {
   const auto* s = static_cast<Current*>(arg)->sample;
   const Dwarf_Word regs[2] = {s->bp, s->sp};
-  return dwfl_thread_state_registers(thread, kDwarfRbp, 2, regs) && (dwfl_thread_state_register_pc(thread, s->ip), true);
+  return dwfl_thread_state_registers(thread, kDwarfRbp, 2, regs) &&
+         (dwfl_thread_state_register_pc(thread, s->ip), true);
 }
 
-const Dwfl_Thread_Callbacks kCallbacks = {next_thread, get_thread, memory_read, set_initial_registers, nullptr,
-                                          nullptr};
+const Dwfl_Thread_Callbacks kCallbacks = {next_thread,           get_thread, memory_read,
+                                          set_initial_registers, nullptr,    nullptr};
 
 int collect(Dwfl_Frame* frame, void* arg) {
   auto* pcs = static_cast<std::vector<std::uint64_t>*>(arg);
@@ -55,7 +56,6 @@ int collect(Dwfl_Frame* frame, void* arg) {
   return DWARF_CB_OK;
 }
 
-
 }  // namespace
 
 struct Unwinder::State {
@@ -64,7 +64,8 @@ struct Unwinder::State {
   bool attached = false;
 };
 
-Unwinder::Unwinder(const std::vector<const sampling::Mapping*>& maps, Symbolizer& symbolizer) : state_(std::make_unique<State>()) {
+Unwinder::Unwinder(const std::vector<const sampling::Mapping*>& maps, Symbolizer& symbolizer)
+    : state_(std::make_unique<State>()) {
   state_->dwfl.reset(dwfl_begin(offline_callbacks()));
   if (!state_->dwfl) return;
   dwfl_report_begin(state_->dwfl.get());

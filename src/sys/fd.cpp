@@ -15,9 +15,7 @@ namespace perfprobe::sys {
 
 void throw_errno(std::string_view what) { throw_errno(what, errno); }
 
-void throw_errno(std::string_view what, int err) {
-  throw Error(std::string(what) + ": " + std::strerror(err));
-}
+void throw_errno(std::string_view what, int err) { throw Error(std::string(what) + ": " + std::strerror(err)); }
 
 void Fd::reset(int raw) noexcept {
   if (raw_ >= 0) ::close(raw_);

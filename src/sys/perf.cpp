@@ -10,8 +10,7 @@
 
 namespace perfprobe::sys {
 
-Fd perf_open(perf_event_attr& attr, pid_t pid, int cpu, int group_fd, unsigned long flags,
-             int& errno_out) noexcept {
+Fd perf_open(perf_event_attr& attr, pid_t pid, int cpu, int group_fd, unsigned long flags, int& errno_out) noexcept {
   const long fd = ::syscall(SYS_perf_event_open, &attr, pid, cpu, group_fd, flags | PERF_FLAG_FD_CLOEXEC);
   errno_out = fd < 0 ? errno : 0;
   return Fd(fd < 0 ? -1 : static_cast<int>(fd));

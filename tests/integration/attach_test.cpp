@@ -57,13 +57,14 @@ class Target {
 // Samples the target's /proc state every 5 ms while alive; records every state seen.
 class StateWatcher {
  public:
-  explicit StateWatcher(const Target& t) : thread_([this, &t] {
-    while (!stop_) {
-      const char s = t.state();
-      if (s != '?') seen_ += s;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-  }) {}
+  explicit StateWatcher(const Target& t)
+      : thread_([this, &t] {
+          while (!stop_) {
+            const char s = t.state();
+            if (s != '?') seen_ += s;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+          }
+        }) {}
   std::string stop() {
     stop_ = true;
     thread_.join();
@@ -119,8 +120,8 @@ TEST(Attach, CtrlCEndsTheAttachNotTheTarget) {
   harness::TempDir dir;
   harness::RunOptions opt;
   opt.signal_after_ms = 500;
-  const auto r = harness::run({perfprobe(), "attach", "-p", std::to_string(target.pid()), "-q", "--json",
-                               dir.file("a.json")}, opt);
+  const auto r = harness::run(
+      {perfprobe(), "attach", "-p", std::to_string(target.pid()), "-q", "--json", dir.file("a.json")}, opt);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(target.try_wait(), -1);
   const json j = harness::read_json(dir.file("a.json"));

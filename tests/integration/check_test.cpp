@@ -43,7 +43,8 @@ TEST(CheckCli, SizeBudgetsPassAndFail) {
 }
 
 TEST(CheckCli, RunBudgetsPassAndFail) {
-  const auto base = std::vector<std::string>{"-r", "3", "-w", "0", "--ready", "output:^ready", "--tokens", "output:^tok"};
+  const auto base =
+      std::vector<std::string>{"-r", "3", "-w", "0", "--ready", "output:^ready", "--tokens", "output:^tok"};
   const auto target = cat({"--"}, llm_like("0.05"));
   const auto pass = check(cat(cat(base, {"--max-startup", "2s", "--max-wall", "5s", "--max-peak-rss", "1GiB",
                                          "--max-token-p95", "1s", "--min-tokens-per-s", "1"}),
@@ -73,9 +74,9 @@ TEST(CheckCli, UsageAndConfigErrorsExit2) {
   const auto unit = check({"--binary", fixture("spin"), "--max-size", "15 MeB"});
   EXPECT_EQ(unit.exit_code, 2);
   EXPECT_NE(unit.err.find("--max-size"), std::string::npos) << unit.err;
-  EXPECT_EQ(check({"--max-size", "1MiB"}).exit_code, 2);           // no --binary
-  EXPECT_EQ(check({"--max-wall", "1s"}).exit_code, 2);             // no command
-  EXPECT_EQ(check({"--", "true"}).exit_code, 2);                   // nothing to check
+  EXPECT_EQ(check({"--max-size", "1MiB"}).exit_code, 2);  // no --binary
+  EXPECT_EQ(check({"--max-wall", "1s"}).exit_code, 2);    // no command
+  EXPECT_EQ(check({"--", "true"}).exit_code, 2);          // nothing to check
   EXPECT_EQ(check({"--max-phase", "load", "--", "true"}).exit_code, 2);
   EXPECT_EQ(check({"--binary", dir.file("nope"), "--max-size", "1MiB"}).exit_code, 2);
   EXPECT_EQ(check({"--config", dir.file("nope.json")}).exit_code, 2);
@@ -113,8 +114,12 @@ TEST(CheckCli, ConfigFileWithTheIssuesKeysAndFlagsOverIt) {
            {"tokens", "output:^tok"},
            {"cold", false},
            {"budgets",
-            {{"stripped_size", "15MiB"}, {"file_size", "40MiB"}, {"startup_p95", "2s"}, {"peak_rss", "1GiB"},
-             {"token_latency_p95", "1s"}, {"tokens_per_s_min", 1}}}};
+            {{"stripped_size", "15MiB"},
+             {"file_size", "40MiB"},
+             {"startup_p95", "2s"},
+             {"peak_rss", "1GiB"},
+             {"token_latency_p95", "1s"},
+             {"tokens_per_s_min", 1}}}};
   std::ofstream(dir.file("c.json")) << cfg.dump();
   const auto r = check({"--config", dir.file("c.json"), "--json", dir.file("out.json")});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
@@ -126,7 +131,8 @@ TEST(CheckCli, ConfigFileWithTheIssuesKeysAndFlagsOverIt) {
     EXPECT_EQ(b["origin"].get<std::string>().rfind("config budgets.", 0), 0U);
   }
   // A flag beats the config's value for the same budget, and --runs beats "runs".
-  const auto strict = check({"--config", dir.file("c.json"), "--max-startup", "1ms", "-r", "2", "--json", dir.file("o2.json")});
+  const auto strict =
+      check({"--config", dir.file("c.json"), "--max-startup", "1ms", "-r", "2", "--json", dir.file("o2.json")});
   EXPECT_EQ(strict.exit_code, 1);
   const json o2 = harness::read_json(dir.file("o2.json"));
   EXPECT_EQ(o2["runs"], 2);
@@ -143,8 +149,8 @@ TEST(CheckCli, ConfigFileWithTheIssuesKeysAndFlagsOverIt) {
 
 TEST(CheckCli, WritesValidJunitAndMarkdown) {
   harness::TempDir dir;
-  const auto r = check({"--binary", fixture("spin"), "--max-size", "1KiB", "--max-stripped-size", "10MiB", "--max-wall", "5s", "-r",
-                        "2", "--junit", dir.file("j.xml"), "--markdown", dir.file("s.md"), "--", "true"});
+  const auto r = check({"--binary", fixture("spin"), "--max-size", "1KiB", "--max-stripped-size", "10MiB", "--max-wall",
+                        "5s", "-r", "2", "--junit", dir.file("j.xml"), "--markdown", dir.file("s.md"), "--", "true"});
   EXPECT_EQ(r.exit_code, 1);
   // Parse it with a real XML parser and check the JUnit shape: one testcase per budget.
   const auto py = run({"python3", "-c",
@@ -167,13 +173,15 @@ TEST(CheckCli, BaselineSameProgramIsNoAlarmAndThirtyPercentSlowerStartIs) {
   harness::TempDir dir;
   // A 20% tolerance: other tests load the machine unevenly between the baseline and the later
   // checks, which shifts wall time systematically; a 30% slower start still clears it.
-  const std::vector<std::string> opts{"-r", "8", "-w", "1", "--ready", "output:^ready", "--max-wall", "10s", "--tolerance", "20%"};
+  const std::vector<std::string> opts{"-r",         "8",   "-w",          "1",  "--ready", "output:^ready",
+                                      "--max-wall", "10s", "--tolerance", "20%"};
   const auto base = check(cat(cat(opts, {"--json", dir.file("base.json"), "--"}), llm_like("0.1")));
   ASSERT_EQ(base.exit_code, 0) << base.out << base.err;
   const json b = harness::read_json(dir.file("base.json"));
   EXPECT_EQ(b["samples"]["startup_ms"].size(), 8U);
 
-  const auto same = check(cat(cat(opts, {"--baseline", dir.file("base.json"), "--json", dir.file("same.json"), "--"}), llm_like("0.1")));
+  const auto same = check(
+      cat(cat(opts, {"--baseline", dir.file("base.json"), "--json", dir.file("same.json"), "--"}), llm_like("0.1")));
   EXPECT_EQ(same.exit_code, 0) << same.out;
   const json s = harness::read_json(dir.file("same.json"));
   bool compared_startup = false;
@@ -183,7 +191,8 @@ TEST(CheckCli, BaselineSameProgramIsNoAlarmAndThirtyPercentSlowerStartIs) {
   }
   EXPECT_TRUE(compared_startup);
 
-  const auto slow = check(cat(cat(opts, {"--baseline", dir.file("base.json"), "--json", dir.file("slow.json"), "--"}), llm_like("0.13")));
+  const auto slow = check(
+      cat(cat(opts, {"--baseline", dir.file("base.json"), "--json", dir.file("slow.json"), "--"}), llm_like("0.13")));
   EXPECT_EQ(slow.exit_code, 1) << slow.out;
   EXPECT_NE(slow.out.find("REGRESSION"), std::string::npos) << slow.out;
   const json w = harness::read_json(dir.file("slow.json"));
@@ -206,6 +215,7 @@ TEST(CheckCli, BaselineFromARunJson) {
   const auto same = check({"-r", "5", "--tolerance", "30%", "--baseline", dir.file("run.json"), "--", "sleep", "0.02"});
   EXPECT_EQ(same.exit_code, 0) << same.out;
   EXPECT_NE(same.out.find("wall_ms"), std::string::npos) << same.out;
-  const auto slower = check({"-r", "5", "--tolerance", "30%", "--baseline", dir.file("run.json"), "--", "sleep", "0.04"});
+  const auto slower =
+      check({"-r", "5", "--tolerance", "30%", "--baseline", dir.file("run.json"), "--", "sleep", "0.04"});
   EXPECT_EQ(slower.exit_code, 1) << slower.out;
 }

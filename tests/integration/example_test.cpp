@@ -11,8 +11,9 @@ using nlohmann::json;
 
 TEST(Example, ToyLlmReportsStartupLoadPhaseAndTokens) {
   harness::TempDir dir;
-  const auto r = harness::run({perfprobe(), "run", "--json", dir.file("r.json"), "--", harness::example("llm/toy_llm"),
-                               "--tokens", "12", "--weights", dir.file("w.bin"), "--weights-mb", "32", "--kv-mb", "16"});
+  const auto r =
+      harness::run({perfprobe(), "run", "--json", dir.file("r.json"), "--", harness::example("llm/toy_llm"), "--tokens",
+                    "12", "--weights", dir.file("w.bin"), "--weights-mb", "32", "--kv-mb", "16"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), ' '), 11) << r.out;  // 12 words passed through
   EXPECT_NE(r.err.find("time to first token"), std::string::npos) << r.err;

@@ -29,12 +29,12 @@ inline std::string fixture(const std::string& name) { return std::string(PERFPRO
 inline std::string example(const std::string& path) { return std::string(PERFPROBE_EXAMPLE_DIR) + "/" + path; }
 
 struct RunOptions {
-  std::string input;                  // fed to stdin, then closed
+  std::string input;  // fed to stdin, then closed
   int timeout_s = 60;
-  int signal_after_ms = -1;           // send `signal` to the child after this long
+  int signal_after_ms = -1;  // send `signal` to the child after this long
   int signal = SIGINT;
-  std::vector<std::string> env;       // extra NAME=value
-  std::vector<std::string> prefix;    // e.g. {"setpriv", "--reuid=...", ...}
+  std::vector<std::string> env;     // extra NAME=value
+  std::vector<std::string> prefix;  // e.g. {"setpriv", "--reuid=...", ...}
 };
 
 // Runs argv[0] with argv; stdout and stderr captured separately and completely.
@@ -91,7 +91,8 @@ inline Result run(const std::vector<std::string>& argv_in, const RunOptions& opt
         in[1] = -1;
       }
     }
-    const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
+    const auto elapsed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
     if (!signalled && opt.signal_after_ms >= 0 && elapsed >= opt.signal_after_ms) {
       kill(pid, opt.signal);
       signalled = true;

@@ -74,11 +74,13 @@ TEST(MarkerApi, JsonlHasOneEventPerMarkWithArgs) {
 }
 
 TEST(MarkerApi, WorksForAnUnprivilegedUser) {
-  if (!harness::is_root() || std::system("id nobody >/dev/null 2>&1") != 0) GTEST_SKIP() << "needs root to switch to nobody";
+  if (!harness::is_root() || std::system("id nobody >/dev/null 2>&1") != 0)
+    GTEST_SKIP() << "needs root to switch to nobody";
   harness::TempDir dir;
   harness::RunOptions opt;
   opt.prefix = {"setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"};
-  const auto r = run({perfprobe(), "run", "-q", "--json", dir.file("r.json"), "--", fixture("marker_timing"), "5"}, opt);
+  const auto r =
+      run({perfprobe(), "run", "-q", "--json", dir.file("r.json"), "--", fixture("marker_timing"), "5"}, opt);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = harness::read_json(dir.file("r.json"));
   EXPECT_EQ(j["runs"][0]["tokens"]["count"], 5);
@@ -87,7 +89,8 @@ TEST(MarkerApi, WorksForAnUnprivilegedUser) {
 
 TEST(OutputSpecs, RegexReadyAndChunkTokensPassOutputThroughByteExact) {
   harness::Result r;
-  const json j = run_json({"--ready", "output:^ready$", "--tokens", "output", "--", fixture("marker_timing"), "10"}, &r);
+  const json j =
+      run_json({"--ready", "output:^ready$", "--tokens", "output", "--", fixture("marker_timing"), "10"}, &r);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   std::string expected;
   for (int i = 0; i < 10; ++i) expected += "tok\n";
@@ -102,7 +105,8 @@ TEST(OutputSpecs, RegexReadyAndChunkTokensPassOutputThroughByteExact) {
 }
 
 TEST(OutputSpecs, PhaseBetweenOutputMarkersAndRegexTokens) {
-  const json j = run_json({"--phase", "decode=output:ready..mark:done", "--tokens", "output:tok", "--", fixture("marker_timing"), "6"});
+  const json j = run_json(
+      {"--phase", "decode=output:ready..mark:done", "--tokens", "output:tok", "--", fixture("marker_timing"), "6"});
   const json& run0 = j["runs"][0];
   bool found = false;
   for (const auto& p : run0["phases"]) {
@@ -127,7 +131,8 @@ TEST(OutputSpecs, UnbufferMakesStdioTokensArriveOneByOne) {
   EXPECT_EQ(j["runs"][0]["tokens"]["count"], 1);
   harness::Result r;
   j = run_json({"--unbuffer", "--tokens", "output", "--", fixture("print_noflush"), "5"}, &r);
-  if (r.err.find("ASan runtime does not come first") != std::string::npos) GTEST_SKIP() << "sanitized fixture: no LD_PRELOAD";
+  if (r.err.find("ASan runtime does not come first") != std::string::npos)
+    GTEST_SKIP() << "sanitized fixture: no LD_PRELOAD";
   EXPECT_EQ(j["runs"][0]["tokens"]["count"], 5) << j["runs"][0].dump();
   // --pty gives line buffering: the same tokens with newlines arrive one by one.
   j = run_json({"--pty", "--tokens", "output", "--", fixture("print_noflush"), "5", "nl"});
@@ -139,8 +144,9 @@ TEST(Readiness, FileAndListen) {
   const std::string flag = dir.file("flag");
   json j = run_json({"--ready", "file:" + flag, "--", "sh", "-c", "sleep 0.1; touch " + flag + "; sleep 0.05"});
   EXPECT_NEAR(j["runs"][0]["startup_ms"].get<double>(), 105.0, 25.0);
-  j = run_json({"--ready", "listen", "--", "python3", "-c",
-                "import socket,time\ntime.sleep(0.1)\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\ntime.sleep(0.1)"});
+  j = run_json(
+      {"--ready", "listen", "--", "python3", "-c",
+       "import socket,time\ntime.sleep(0.1)\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\ntime.sleep(0.1)"});
   ASSERT_TRUE(j["runs"][0].contains("startup_ms")) << j.dump();
   // listen() comes after a 100 ms sleep and before another one: startup falls between them.
   EXPECT_GT(j["runs"][0]["startup_ms"].get<double>(), 95.0);
@@ -194,7 +200,8 @@ TEST(Usdt, CountsEveryHitOfThreadsAndChildrenDecodesArgsAndSemaphores) {
   if (!harness::is_root()) GTEST_SKIP() << "uprobes need root";
   harness::TempDir dir;
   harness::Result r;
-  const json j = run_json({"--usdt", "test:*", "--usdt", "testlib:call", "--", fixture("sdt_target"), "50"}, &r, dir.file("e.jsonl"));
+  const json j = run_json({"--usdt", "test:*", "--usdt", "testlib:call", "--", fixture("sdt_target"), "50"}, &r,
+                          dir.file("e.jsonl"));
   ASSERT_EQ(r.exit_code, 0) << r.err;  // threads and fork still work: uprobes are not inherited
   EXPECT_EQ(r.out, "done\n");
   const json& m = j["runs"][0]["markers"];
@@ -219,7 +226,8 @@ TEST(Usdt, CountsEveryHitOfThreadsAndChildrenDecodesArgsAndSemaphores) {
 
 TEST(Usdt, MarkerApiNotesAreUsdtProbesToo) {
   if (!harness::is_root()) GTEST_SKIP() << "uprobes need root";
-  const json j = run_json({"--usdt", "perfprobe:token", "--tokens", "usdt:perfprobe:token", "--", fixture("marker_timing"), "7"});
+  const json j =
+      run_json({"--usdt", "perfprobe:token", "--tokens", "usdt:perfprobe:token", "--", fixture("marker_timing"), "7"});
   EXPECT_EQ(j["runs"][0]["markers"]["perfprobe:token"]["count"], 7);
   EXPECT_EQ(j["runs"][0]["tokens"]["count"], 7);
 }
@@ -245,7 +253,9 @@ TEST(MarkerCli, ColdEvictsTheModelFileBeforeTheRun) {
   if (!harness::is_root()) GTEST_SKIP() << "residency checks (mincore) are only truthful for root";
   harness::TempDir dir;
   const std::string model = dir.file("model.bin");
-  ASSERT_EQ(std::system(("head -c 33554432 /dev/urandom > " + model + " && sync && cat " + model + " > /dev/null").c_str()), 0);
+  ASSERT_EQ(
+      std::system(("head -c 33554432 /dev/urandom > " + model + " && sync && cat " + model + " > /dev/null").c_str()),
+      0);
   // The target reports how much of the file is in the page cache when it starts.
   const std::string probe = "fincore --bytes --noheadings --output RES " + model;
   auto r = run({perfprobe(), "run", "-q", "--", "sh", "-c", probe});

@@ -90,7 +90,8 @@ TEST(Record, HotFunctionInASharedLibrary) {
   EXPECT_GE(function(r, "main")["total_pct"].get<double>(), 97.0);
   bool build_id = false;
   for (const auto& m : r["modules"]) {
-    if (m["path"].get<std::string>().ends_with("libhot_lib_impl.so")) build_id = m["build_id"].get<std::string>().size() == 40;
+    if (m["path"].get<std::string>().ends_with("libhot_lib_impl.so"))
+      build_id = m["build_id"].get<std::string>().size() == 40;
   }
   EXPECT_TRUE(build_id) << r["modules"].dump(1);
 }
@@ -139,14 +140,16 @@ TEST(Record, PhasesFromTheMarkerApiAttributeSamples) {
     EXPECT_GT(ph["samples"].get<int>(), 50) << "150 ms and 300 ms of CPU at ~1 kHz";
   }
   bool phase_hint = false;
-  for (const auto& h : r["hints"]) phase_hint = phase_hint || h.get<std::string>().find("during decode") != std::string::npos;
+  for (const auto& h : r["hints"])
+    phase_hint = phase_hint || h.get<std::string>().find("during decode") != std::string::npos;
   EXPECT_TRUE(phase_hint) << r["hints"].dump();
 }
 
 TEST(Record, LostSamplesWithATinyRingAreCountedAndShown) {
   harness::TempDir dir;
-  const json r = record_and_report(dir, {"--mmap-pages", "1", "-F", "20000", "--call-graph", "dwarf", "--stack-size", "16384"},
-                                   {fixture("hot_split"), "400"});
+  const json r =
+      record_and_report(dir, {"--mmap-pages", "1", "-F", "20000", "--call-graph", "dwarf", "--stack-size", "16384"},
+                        {fixture("hot_split"), "400"});
   EXPECT_GT(r["lost"].get<int>(), 0);
   EXPECT_GT(r["lost_records"].get<int>(), 0);
   EXPECT_FALSE(r["warnings"].empty());
@@ -156,7 +159,8 @@ TEST(Record, LostSamplesWithATinyRingAreCountedAndShown) {
 
 TEST(Record, DataFileIsVersionedAtomicAndCheckedOnRead) {
   harness::TempDir dir;
-  const auto rec = harness::run({perfprobe(), "record", "-q", "-o", dir.file("x.data"), "--", fixture("exit_with"), "3"});
+  const auto rec =
+      harness::run({perfprobe(), "record", "-q", "-o", dir.file("x.data"), "--", fixture("exit_with"), "3"});
   EXPECT_EQ(rec.exit_code, 3) << "record passes the target's status through";
   EXPECT_EQ(harness::read_text(dir.file("x.data")).substr(0, 8), "PPRECORD");
   for (const auto& e : std::filesystem::directory_iterator(dir.path())) {
@@ -176,8 +180,8 @@ TEST(Record, DataFileIsVersionedAtomicAndCheckedOnRead) {
 TEST(Record, FoldedAndTraceExports) {
   harness::TempDir dir;
   (void)record_and_report(dir, {}, {fixture("hot_split"), "300"});
-  const auto r = harness::run({perfprobe(), "report", "--folded", dir.file("f.txt"), "--trace", dir.file("t.json"),
-                               dir.file("p.data")});
+  const auto r = harness::run(
+      {perfprobe(), "report", "--folded", dir.file("f.txt"), "--trace", dir.file("t.json"), dir.file("p.data")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const std::string folded = harness::read_text(dir.file("f.txt"));
   EXPECT_NE(folded.find(";main;work;heavy "), std::string::npos) << folded;
@@ -189,8 +193,8 @@ TEST(Record, FoldedAndTraceExports) {
 
 TEST(Record, RunTraceWritesTheTimelineWithoutSamples) {
   harness::TempDir dir;
-  const auto r = harness::run({perfprobe(), "run", "-q", "-i", "20ms", "--trace", dir.file("t.json"), "--",
-                               fixture("phased_hot")});
+  const auto r = harness::run(
+      {perfprobe(), "run", "-q", "-i", "20ms", "--trace", dir.file("t.json"), "--", fixture("phased_hot")});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json trace = harness::read_json(dir.file("t.json"));
   int slices = 0, counters = 0, samples = 0;
@@ -224,8 +228,12 @@ TEST(Record, WorksForAnUnprivilegedUser) {
   const passwd* pw = getpwnam("perfprobe-test");
   if (pw == nullptr) GTEST_SKIP() << "no perfprobe-test user (scripts/test.sh creates it)";
   harness::RunOptions opt;
-  opt.prefix = {"setpriv", "--reuid=" + std::to_string(pw->pw_uid), "--regid=" + std::to_string(pw->pw_gid),
-                "--clear-groups", "--inh-caps=-all", "--"};
+  opt.prefix = {"setpriv",
+                "--reuid=" + std::to_string(pw->pw_uid),
+                "--regid=" + std::to_string(pw->pw_gid),
+                "--clear-groups",
+                "--inh-caps=-all",
+                "--"};
   harness::TempDir dir;
   // A ring far over the unprivileged mlock budget shrinks instead of failing.
   const json r = record_and_report(dir, {"--mmap-pages", "4096"}, {fixture("hot_split"), "400"}, opt);

@@ -75,7 +75,8 @@ TEST(RunCli, JsonFollowsTheContract) {
   EXPECT_EQ(j["command"][0], fixture("spin"));
   ASSERT_EQ(j["runs"].size(), 2U);
   for (const auto& r : j["runs"]) {
-    for (const char* key : {"exit_code", "signal", "interrupted", "wall_ms", "user_ms", "sys_ms", "peak_rss_bytes", "counters"}) {
+    for (const char* key :
+         {"exit_code", "signal", "interrupted", "wall_ms", "user_ms", "sys_ms", "peak_rss_bytes", "counters"}) {
       EXPECT_TRUE(r.contains(key)) << key;
     }
     EXPECT_TRUE(r["signal"].is_null());
@@ -86,7 +87,8 @@ TEST(RunCli, JsonFollowsTheContract) {
   for (const char* key : {"wall_ms", "user_ms", "sys_ms", "peak_rss_bytes"}) {
     const auto& s = j["summary"][key];
     EXPECT_EQ(s["n"], 2) << key;
-    for (const char* stat : {"mean", "stddev", "min", "max", "median", "p90", "p99"}) EXPECT_TRUE(s.contains(stat)) << stat;
+    for (const char* stat : {"mean", "stddev", "min", "max", "median", "p90", "p99"})
+      EXPECT_TRUE(s.contains(stat)) << stat;
   }
   EXPECT_TRUE(j["summary"]["counters"].contains("task-clock"));
 }
@@ -188,9 +190,9 @@ TEST(RunCli, CtrlCIsForwardedAndTheReportIsMarkedInterrupted) {
   harness::RunOptions opt;
   opt.signal_after_ms = 300;
   opt.signal = SIGINT;
-  const auto r = run({perfprobe(), "run", "-q", "--json", dir.file("r.json"), "--jsonl", dir.file("r.jsonl"), "--",
-                      "sleep", "30"},
-                     opt);
+  const auto r =
+      run({perfprobe(), "run", "-q", "--json", dir.file("r.json"), "--jsonl", dir.file("r.jsonl"), "--", "sleep", "30"},
+          opt);
   EXPECT_EQ(r.exit_code, 130) << r.err;
   const json j = harness::read_json(dir.file("r.json"));
   EXPECT_TRUE(j["interrupted"].get<bool>());
@@ -251,7 +253,8 @@ TEST(RunCli, JsonlStreamsRssSamplesBetweenStartAndEnd) {
 
 TEST(RunCli, UnwritableJsonPathFailsBeforeRunning) {
   harness::TempDir dir;
-  const auto r = run({perfprobe(), "run", "--json", "/nonexistent-dir/x.json", "--", "sh", "-c", "touch " + dir.file("ran")});
+  const auto r =
+      run({perfprobe(), "run", "--json", "/nonexistent-dir/x.json", "--", "sh", "-c", "touch " + dir.file("ran")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(access(dir.file("ran").c_str(), F_OK), 0);
 }
@@ -291,8 +294,8 @@ TEST(RunCli, ManyThreadsStillStartAndAreCounted) {
 
 TEST(RunCli, AGigabyteOfOutputPassesThroughAndTheReportStaysRight) {
   harness::TempDir dir;
-  const std::string cmd = perfprobe() + " run -q --json " + dir.file("r.json") +
-                          " -- dd if=/dev/zero bs=1M count=1024 status=none | wc -c";
+  const std::string cmd =
+      perfprobe() + " run -q --json " + dir.file("r.json") + " -- dd if=/dev/zero bs=1M count=1024 status=none | wc -c";
   const auto r = harness::run({"sh", "-c", cmd});
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_EQ(r.out, "1073741824\n");
@@ -303,8 +306,7 @@ TEST(RunCli, AGigabyteOfOutputPassesThroughAndTheReportStaysRight) {
 
 TEST(RunCli, TargetKilledFromOutsideIsReportedWithItsSignal) {
   harness::TempDir dir;
-  const std::string cmd = perfprobe() + " run -q --json " + dir.file("r.json") +
-                          " -- sh -c 'sleep 0.2; kill -KILL $$'";
+  const std::string cmd = perfprobe() + " run -q --json " + dir.file("r.json") + " -- sh -c 'sleep 0.2; kill -KILL $$'";
   const auto r = harness::run({"sh", "-c", cmd});
   EXPECT_EQ(r.exit_code, 137);
   const json j = harness::read_json(dir.file("r.json"));

@@ -45,8 +45,10 @@ std::string real(const std::string& p) {
 // Builds a small shared library and a program using it, with -g, in `dir`.
 void build_program(const harness::TempDir& dir) {
   std::ofstream(dir.file("b.c")) << "int b_value(void) { return 42; }\n";
-  std::ofstream(dir.file("a.c")) << "int b_value(void);\nstatic char table[20000] = {1};\nint a_value(int i) { return table[i] + b_value(); }\n";
-  std::ofstream(dir.file("main.c")) << "#include <stdio.h>\nint a_value(int);\nint main(void) { printf(\"%d\\n\", a_value(0)); return 0; }\n";
+  std::ofstream(dir.file("a.c"))
+      << "int b_value(void);\nstatic char table[20000] = {1};\nint a_value(int i) { return table[i] + b_value(); }\n";
+  std::ofstream(dir.file("main.c"))
+      << "#include <stdio.h>\nint a_value(int);\nint main(void) { printf(\"%d\\n\", a_value(0)); return 0; }\n";
   ASSERT_TRUE(sh("mkdir -p " + dir.file("lib/sub") + " && cd " + dir.path() +
                  " && gcc -g -shared -fPIC b.c -o lib/sub/libb.so"
                  " && gcc -g -shared -fPIC a.c -o lib/liba.so -Llib/sub -lb -Wl,--enable-new-dtags,-rpath,'$ORIGIN/sub'"
@@ -58,8 +60,8 @@ void build_program(const harness::TempDir& dir) {
 TEST(SizeCli, StrippedSizeIsWithinOnePercentOfGnuStrip) {
   harness::TempDir dir;
   build_program(dir);
-  std::vector<std::string> files{perfprobe(), fixture("spin"), dir.file("prog"), dir.file("lib/liba.so"), "/usr/bin/ls",
-                                 "/bin/sh"};
+  std::vector<std::string> files{perfprobe(),   fixture("spin"), dir.file("prog"), dir.file("lib/liba.so"),
+                                 "/usr/bin/ls", "/bin/sh"};
   for (const char* lib : {"/lib/x86_64-linux-gnu/libc.so.6", "/usr/lib/x86_64-linux-gnu/libstdc++.so.6"}) {
     if (file_size(lib) > 0) files.emplace_back(lib);
   }
@@ -122,8 +124,10 @@ TEST(SizeCli, LibraryClosureMatchesLdd) {
       std::istringstream w(line);
       std::string first, arrow, path;
       w >> first >> arrow >> path;
-      if (arrow == "=>") theirs.insert(real(path));
-      else if (first.front() == '/') theirs.insert(real(first));  // the interpreter
+      if (arrow == "=>")
+        theirs.insert(real(path));
+      else if (first.front() == '/')
+        theirs.insert(real(first));  // the interpreter
     }
     EXPECT_EQ(ours, theirs) << f;
   }
@@ -152,7 +156,8 @@ TEST(SizeCli, DiffShowsGrowthBySectionAndSymbolAgainstABinaryOrItsJson) {
     ASSERT_TRUE(syms.count("extra"));
     EXPECT_EQ(syms["extra"]["status"], "added");
     bool data_grew = false;
-    for (const auto& s : d["sections"]) data_grew = data_grew || (s["name"] == ".data" && s["file_delta_bytes"].get<int>() >= 4000);
+    for (const auto& s : d["sections"])
+      data_grew = data_grew || (s["name"] == ".data" && s["file_delta_bytes"].get<int>() >= 4000);
     EXPECT_TRUE(data_grew) << d["sections"].dump();
     EXPECT_GT(d["file"]["file_delta_bytes"].get<int>(), 0);
   }
@@ -176,9 +181,9 @@ TEST(SizeCli, TableByDefaultJsonAndCsvOnRequest) {
   const auto j = size_json({fixture("spin"), fixture("exit_with")});
   EXPECT_EQ(j["schema_version"], 1);
   EXPECT_EQ(j["files"].size(), 2U);
-  for (const char* k : {"path", "elf_class", "endian", "type", "machine", "file_bytes", "stripped_bytes", "strip_removable_bytes",
-                        "debug_bytes", "symtab_bytes", "vm_bytes", "sections", "segments", "symbols", "needed", "libraries",
-                        "closure_bytes"}) {
+  for (const char* k : {"path", "elf_class", "endian", "type", "machine", "file_bytes", "stripped_bytes",
+                        "strip_removable_bytes", "debug_bytes", "symtab_bytes", "vm_bytes", "sections", "segments",
+                        "symbols", "needed", "libraries", "closure_bytes"}) {
     EXPECT_TRUE(j["files"][0].contains(k)) << k;
   }
   EXPECT_EQ(run({perfprobe(), "size", "--json", "--csv", fixture("spin")}).exit_code, 2);

@@ -15,8 +15,12 @@ std::vector<std::string> as_unprivileged_user() {
   const passwd* pw = getpwnam("perfprobe-test");
   if (pw == nullptr) pw = getpwnam("nobody");
   if (pw == nullptr) return {};
-  return {"setpriv", "--reuid=" + std::to_string(pw->pw_uid), "--regid=" + std::to_string(pw->pw_gid),
-          "--clear-groups", "--inh-caps=-all", "--"};
+  return {"setpriv",
+          "--reuid=" + std::to_string(pw->pw_uid),
+          "--regid=" + std::to_string(pw->pw_gid),
+          "--clear-groups",
+          "--inh-caps=-all",
+          "--"};
 }
 
 }  // namespace
@@ -27,9 +31,10 @@ TEST(Unprivileged, CountsUserSpaceAndExplainsWhatItCannotCount) {
   opt.prefix = as_unprivileged_user();
   ASSERT_FALSE(opt.prefix.empty());
   harness::TempDir dir;
-  const auto r = harness::run({perfprobe(), "run", "-q", "--json", dir.file("u.json"), "-e",
-                               "task-clock,page-faults,context-switches,cpu-migrations,cycles", "--", fixture("spin"), "50"},
-                              opt);
+  const auto r =
+      harness::run({perfprobe(), "run", "-q", "--json", dir.file("u.json"), "-e",
+                    "task-clock,page-faults,context-switches,cpu-migrations,cycles", "--", fixture("spin"), "50"},
+                   opt);
   ASSERT_EQ(r.exit_code, 0) << r.err;
   const json j = harness::read_json(dir.file("u.json"));
   const auto& c = j["runs"][0]["counters"];

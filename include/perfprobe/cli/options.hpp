@@ -14,28 +14,28 @@ enum class ColorMode { automatic, always, never };
 // `perfprobe run [options] -- CMD [ARGS...]`
 struct RunOptions {
   std::vector<std::string> command;
-  std::vector<std::string> events;   // names after splitting commas; empty = default set
-  bool no_counters = false;          // --no-counters: wall/rusage/RSS only
+  std::vector<std::string> events;  // names after splitting commas; empty = default set
+  bool no_counters = false;         // --no-counters: wall/rusage/RSS only
   int runs = 1;
   int warmup = 0;
-  std::string prepare;               // shell command run before every run
+  std::string prepare;  // shell command run before every run
   std::string interval_text = "100ms";
   std::int64_t interval_ns = 100'000'000;  // RSS sampling interval; 0 disables the timeline
-  std::string json_path;             // --json FILE
-  std::string jsonl_path;            // --jsonl FILE
-  bool quiet = false;                // no human summary
+  std::string json_path;                   // --json FILE
+  std::string jsonl_path;                  // --jsonl FILE
+  bool quiet = false;                      // no human summary
   // Markers, phases and tokens (issue #3). Specs are checked when the plan is built.
-  std::vector<std::string> usdt;     // --usdt PROVIDER:NAME or PROVIDER:* (repeatable)
-  std::string ready;                 // --ready SPEC
-  std::vector<std::string> phases;   // --phase NAME=BEGIN..END (repeatable)
-  std::string tokens;                // --tokens SPEC
-  bool unbuffer = false;             // --unbuffer: the target's C stdio unbuffered (stdbuf -o0)
-  bool pty = false;                  // --pty: the target's stdout on a pseudo-terminal
-  bool cold = false;                 // --cold: evict binary, libraries, --cold-file from the page cache
+  std::vector<std::string> usdt;        // --usdt PROVIDER:NAME or PROVIDER:* (repeatable)
+  std::string ready;                    // --ready SPEC
+  std::vector<std::string> phases;      // --phase NAME=BEGIN..END (repeatable)
+  std::string tokens;                   // --tokens SPEC
+  bool unbuffer = false;                // --unbuffer: the target's C stdio unbuffered (stdbuf -o0)
+  bool pty = false;                     // --pty: the target's stdout on a pseudo-terminal
+  bool cold = false;                    // --cold: evict binary, libraries, --cold-file from the page cache
   std::vector<std::string> cold_files;  // --cold-file PATH (repeatable)
-  std::string rss_warn_text;         // --rss-warn SIZE
-  std::uint64_t rss_warn_bytes = 0;  // 0 = no warning
-  std::string trace_path;            // --trace FILE: Chrome trace-event JSON of the timeline (issue #5)
+  std::string rss_warn_text;            // --rss-warn SIZE
+  std::uint64_t rss_warn_bytes = 0;     // 0 = no warning
+  std::string trace_path;               // --trace FILE: Chrome trace-event JSON of the timeline (issue #5)
 };
 
 // Sampling of `record` and `attach -o` (issue #5).
@@ -67,10 +67,10 @@ struct ReportOptions {
 struct AttachOptions {
   int pid = 0;
   std::string duration_text;
-  std::int64_t duration_ns = 0;      // 0: until Ctrl-C or the target exits
-  RunOptions run;                    // events, interval, --json, --jsonl, --usdt, --quiet
+  std::int64_t duration_ns = 0;  // 0: until Ctrl-C or the target exits
+  RunOptions run;                // events, interval, --json, --jsonl, --usdt, --quiet
   SamplingOptions sampling;
-  std::string output;                // -o FILE: samples for `report`; empty = no sampling
+  std::string output;  // -o FILE: samples for `report`; empty = no sampling
 };
 
 // `perfprobe events [--all]`
@@ -82,35 +82,35 @@ struct EventsOptions {
 // `perfprobe size FILE... [--diff OLD] [--json|--csv]`
 struct SizeOptions {
   std::vector<std::string> files;
-  std::string diff_path;             // --diff OLD: a binary or the JSON of an earlier `size --json`
-  bool json = false;                 // --json: JSON on stdout
-  bool csv = false;                  // --csv: CSV on stdout
-  int top = 20;                      // --top N largest symbols (0 = all)
-  bool no_libs = false;              // --no-libs: skip the shared-library closure
+  std::string diff_path;  // --diff OLD: a binary or the JSON of an earlier `size --json`
+  bool json = false;      // --json: JSON on stdout
+  bool csv = false;       // --csv: CSV on stdout
+  int top = 20;           // --top N largest symbols (0 = all)
+  bool no_libs = false;   // --no-libs: skip the shared-library closure
 };
 
 // `perfprobe check [BUDGETS] [--config FILE] [--baseline FILE] [-- CMD [ARGS...]]`. Budget values stay
 // text until the config file is merged in (app/), so an error names the flag or key it came from.
 struct CheckOptions {
-  RunOptions run;                    // the target and its markers: run the same way as `run`
-  bool runs_given = false;           // -r/--runs, -w/--warmup given on the command line (they beat the config)
+  RunOptions run;           // the target and its markers: run the same way as `run`
+  bool runs_given = false;  // -r/--runs, -w/--warmup given on the command line (they beat the config)
   bool warmup_given = false;
-  std::string config_path;           // --config FILE
-  std::vector<std::string> binaries; // --binary FILE (repeatable)
-  std::string max_size;              // --max-size SIZE (each --binary)
-  std::string max_stripped_size;     // --max-stripped-size SIZE (each --binary)
-  std::string max_startup;           // --max-startup TIME (p95)
-  std::string max_wall;              // --max-wall TIME (p95)
-  std::string max_peak_rss;          // --max-peak-rss SIZE
-  std::string max_token_p95;         // --max-token-p95 TIME
-  std::string min_tokens_per_s;      // --min-tokens-per-s RATE
+  std::string config_path;             // --config FILE
+  std::vector<std::string> binaries;   // --binary FILE (repeatable)
+  std::string max_size;                // --max-size SIZE (each --binary)
+  std::string max_stripped_size;       // --max-stripped-size SIZE (each --binary)
+  std::string max_startup;             // --max-startup TIME (p95)
+  std::string max_wall;                // --max-wall TIME (p95)
+  std::string max_peak_rss;            // --max-peak-rss SIZE
+  std::string max_token_p95;           // --max-token-p95 TIME
+  std::string min_tokens_per_s;        // --min-tokens-per-s RATE
   std::vector<std::string> max_phase;  // --max-phase NAME=TIME (repeatable)
-  std::string baseline_path;         // --baseline FILE
-  std::string confidence_text;       // --confidence 0.99 (or 99%)
-  std::string tolerance_text;        // --tolerance 10%
-  std::string json_path;             // --json FILE
-  std::string junit_path;            // --junit FILE
-  std::string markdown_path;         // --markdown FILE
+  std::string baseline_path;           // --baseline FILE
+  std::string confidence_text;         // --confidence 0.99 (or 99%)
+  std::string tolerance_text;          // --tolerance 10%
+  std::string json_path;               // --json FILE
+  std::string junit_path;              // --junit FILE
+  std::string markdown_path;           // --markdown FILE
 };
 
 // `perfprobe probes FILE [--json]` or `perfprobe probes -p PID [--json]`
@@ -123,8 +123,8 @@ struct ProbesOptions {
 struct Options {
   Command command = Command::none;
   ColorMode color = ColorMode::automatic;
-  bool has_separator = false;        // argv had "--"
-  std::vector<std::string> target;   // the words after "--"
+  bool has_separator = false;       // argv had "--"
+  std::vector<std::string> target;  // the words after "--"
   RunOptions run;
   EventsOptions events;
   ProbesOptions probes;

@@ -12,9 +12,9 @@
 namespace perfprobe::counters {
 
 struct EventSpec {
-  std::string name;          // as the user spelled it
-  std::string canonical;     // libpfm4's fully qualified name
-  perf_event_attr attr{};    // type/config/config1/... filled in; flags are the caller's
+  std::string name;                       // as the user spelled it
+  std::string canonical;                  // libpfm4's fully qualified name
+  perf_event_attr attr{};                 // type/config/config1/... filled in; flags are the caller's
   bool explicit_privilege_level = false;  // the name carried :u/:k/:h, so keep libpfm's exclude bits
 };
 

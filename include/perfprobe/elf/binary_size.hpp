@@ -11,7 +11,7 @@ namespace perfprobe::elf {
 
 struct SectionSize {
   std::string name;
-  std::string type;            // "PROGBITS", "NOBITS", "SYMTAB", ... (readelf's spelling)
+  std::string type;  // "PROGBITS", "NOBITS", "SYMTAB", ... (readelf's spelling)
   std::uint64_t offset = 0;
   std::uint64_t address = 0;
   std::uint64_t file_bytes = 0;  // bytes in the file (0 for NOBITS)
@@ -53,24 +53,24 @@ struct BinarySize {
   std::string type;       // "EXEC", "DYN", "REL", "CORE"
   std::string machine;    // e.g. "x86-64", "PowerPC64", or "machine 1234"
   std::uint64_t file_bytes = 0;
-  std::uint64_t stripped_bytes = 0;        // predicted size after `strip` (--strip-all)
+  std::uint64_t stripped_bytes = 0;         // predicted size after `strip` (--strip-all)
   std::uint64_t strip_removable_bytes = 0;  // sum of the sections strip removes
-  std::uint64_t debug_bytes = 0;           // .debug_*, .zdebug_*, .stab, .line, .gdb_index
-  std::uint64_t symtab_bytes = 0;          // .symtab + its string table
-  std::uint64_t vm_bytes = 0;              // sum of PT_LOAD memory sizes
-  std::vector<SectionSize> sections;       // in section-header order
-  std::vector<SegmentSize> segments;       // in program-header order
-  std::vector<SymbolSize> symbols;         // largest first; all of them or the top N asked for
-  std::uint64_t symbol_count = 0;          // sized symbols in the table (before the top-N cut)
-  std::string symbol_table;                // ".symtab", ".dynsym" or "" (none)
-  std::vector<std::string> needed;         // DT_NEEDED of this file, in order
-  std::vector<std::string> runpath;        // DT_RUNPATH (split at ':'), unexpanded
-  std::vector<std::string> rpath;          // DT_RPATH (split at ':'), unexpanded
+  std::uint64_t debug_bytes = 0;            // .debug_*, .zdebug_*, .stab, .line, .gdb_index
+  std::uint64_t symtab_bytes = 0;           // .symtab + its string table
+  std::uint64_t vm_bytes = 0;               // sum of PT_LOAD memory sizes
+  std::vector<SectionSize> sections;        // in section-header order
+  std::vector<SegmentSize> segments;        // in program-header order
+  std::vector<SymbolSize> symbols;          // largest first; all of them or the top N asked for
+  std::uint64_t symbol_count = 0;           // sized symbols in the table (before the top-N cut)
+  std::string symbol_table;                 // ".symtab", ".dynsym" or "" (none)
+  std::vector<std::string> needed;          // DT_NEEDED of this file, in order
+  std::vector<std::string> runpath;         // DT_RUNPATH (split at ':'), unexpanded
+  std::vector<std::string> rpath;           // DT_RPATH (split at ':'), unexpanded
   std::string soname;
-  std::string interpreter;                 // PT_INTERP
-  bool libraries_resolved = false;         // `libraries` was filled (not asked for with --no-libs)
-  std::vector<LibrarySize> libraries;      // the closure, breadth-first like ldd
-  std::uint64_t closure_bytes = 0;         // file_bytes + the found libraries' sizes
+  std::string interpreter;             // PT_INTERP
+  bool libraries_resolved = false;     // `libraries` was filled (not asked for with --no-libs)
+  std::vector<LibrarySize> libraries;  // the closure, breadth-first like ldd
+  std::uint64_t closure_bytes = 0;     // file_bytes + the found libraries' sizes
 };
 
 // Where the loader looks for libraries, besides what the objects themselves say.

@@ -29,8 +29,8 @@ struct DiffRow {
 struct SizeDiff {
   std::string old_path;
   std::string new_path;
-  DiffRow total;     // file size (vm: sum of PT_LOAD)
-  DiffRow stripped;  // size after strip
+  DiffRow total;                  // file size (vm: sum of PT_LOAD)
+  DiffRow stripped;               // size after strip
   std::vector<DiffRow> sections;  // changed ones only, largest |file delta| (then |vm delta|) first
   std::vector<DiffRow> symbols;   // changed ones only (size, keyed by mangled name), largest |delta| first
   bool symbols_complete = true;   // false when either side only had its top-N symbols

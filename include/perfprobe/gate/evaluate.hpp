@@ -14,7 +14,8 @@ namespace perfprobe::gate {
 [[nodiscard]] Samples samples_of(const std::vector<RunResult>& runs);
 
 // Checks each budget: run budgets against `runs`, size budgets against the binary of the same path.
-[[nodiscard]] std::vector<BudgetResult> check_budgets(const std::vector<Budget>& budgets, const std::vector<RunResult>& runs,
+[[nodiscard]] std::vector<BudgetResult> check_budgets(const std::vector<Budget>& budgets,
+                                                      const std::vector<RunResult>& runs,
                                                       const std::vector<elf::BinarySize>& binaries);
 
 // Mann-Whitney U test, one-sided: the p-value of "current tends to be larger than baseline".

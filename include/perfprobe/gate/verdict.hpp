@@ -39,8 +39,8 @@ struct BudgetResult {
   Budget budget;
   std::optional<double> measured;  // absent when nothing measured it (e.g. no ready marker)
   bool passed = false;
-  double margin = 0;               // room left in the budget's unit; negative when over
-  std::string note;                // why it is absent, or how it was computed
+  double margin = 0;  // room left in the budget's unit; negative when over
+  std::string note;   // why it is absent, or how it was computed
 };
 
 // Per-run values of each metric, keyed "wall_ms", "startup_ms", "peak_rss_bytes", "tokens_per_s",
@@ -48,18 +48,18 @@ struct BudgetResult {
 using Samples = std::map<std::string, std::vector<double>>;
 
 struct RegressionResult {
-  std::string metric;               // a Samples key
+  std::string metric;  // a Samples key
   bool higher_is_worse = true;
   std::size_t baseline_n = 0;
   std::size_t current_n = 0;
   double baseline_median = 0;
   double current_median = 0;
-  double change = 0;                // current/baseline - 1 in the worse direction (0.3 = 30% worse)
-  double p_value = 1;               // one-sided, H1: current is worse
-  std::string method;               // "exact" or "normal approximation"
-  bool significant = false;         // p_value < 1 - confidence
-  bool regressed = false;           // significant and change > tolerance
-  std::string note;                 // e.g. "too few runs to reach 99% confidence"
+  double change = 0;         // current/baseline - 1 in the worse direction (0.3 = 30% worse)
+  double p_value = 1;        // one-sided, H1: current is worse
+  std::string method;        // "exact" or "normal approximation"
+  bool significant = false;  // p_value < 1 - confidence
+  bool regressed = false;    // significant and change > tolerance
+  std::string note;          // e.g. "too few runs to reach 99% confidence"
 };
 
 struct BaselineSettings {
@@ -70,14 +70,14 @@ struct BaselineSettings {
 
 struct Verdict {
   std::string tool;
-  std::vector<std::string> command;   // empty when only binaries were checked
-  std::size_t runs = 0;               // measured runs
+  std::vector<std::string> command;  // empty when only binaries were checked
+  std::size_t runs = 0;              // measured runs
   int warmup = 0;
   bool cold = false;
   std::vector<BudgetResult> budgets;
   std::optional<BaselineSettings> baseline;
   std::vector<RegressionResult> regressions;  // one per metric compared
-  Samples samples;                    // this check's per-run values (a later --baseline reads them)
+  Samples samples;                            // this check's per-run values (a later --baseline reads them)
   std::vector<std::string> warnings;
 
   [[nodiscard]] bool passed() const {

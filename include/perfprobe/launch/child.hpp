@@ -15,17 +15,17 @@
 namespace perfprobe::launch {
 
 struct LaunchSpec {
-  std::vector<std::string> argv;          // argv[0] is looked up in PATH like execvp
-  std::vector<std::string> env_set;       // "NAME=value" added to (or replacing in) the environment
-  int stdin_fd = -1;                      // -1: inherit perfprobe's own (byte-exact pass-through)
+  std::vector<std::string> argv;     // argv[0] is looked up in PATH like execvp
+  std::vector<std::string> env_set;  // "NAME=value" added to (or replacing in) the environment
+  int stdin_fd = -1;                 // -1: inherit perfprobe's own (byte-exact pass-through)
   int stdout_fd = -1;
   int stderr_fd = -1;
-  int controlling_tty_fd = -1;            // >= 0: setsid() and make it the controlling terminal
-  std::vector<int> keep_fds;              // fds the target must inherit (cleared of FD_CLOEXEC)
+  int controlling_tty_fd = -1;  // >= 0: setsid() and make it the controlling terminal
+  std::vector<int> keep_fds;    // fds the target must inherit (cleared of FD_CLOEXEC)
 };
 
 struct ExitStatus {
-  int exit_code = 0;               // the status, or 128+signal
+  int exit_code = 0;  // the status, or 128+signal
   std::optional<int> signal;
   bool core_dumped = false;
   rusage usage{};

@@ -11,10 +11,10 @@
 namespace perfprobe::markers {
 
 struct AnalysisPlan {
-  std::optional<MarkerSpec> ready;  // default: the marker API's PERFPROBE_READY()
-  std::vector<PhaseSpec> phases;    // in addition to the marker API's PHASE_BEGIN/END pairs
+  std::optional<MarkerSpec> ready;   // default: the marker API's PERFPROBE_READY()
+  std::vector<PhaseSpec> phases;     // in addition to the marker API's PHASE_BEGIN/END pairs
   std::optional<MarkerSpec> tokens;  // default: the marker API's PERFPROBE_TOKEN()
-  double stall_factor = 3.0;        // a token is a stall when its latency exceeds this x the median
+  double stall_factor = 3.0;         // a token is a stall when its latency exceeds this x the median
 };
 
 // Fills run.startup_ns, phases, tokens and marker_counts from run.events, run.rss and the

@@ -11,9 +11,9 @@ namespace perfprobe::markers {
 
 struct SdtArg {
   enum class Kind { reg, imm, mem, unsupported } kind = Kind::unsupported;
-  int size = 8;           // bytes
+  int size = 8;  // bytes
   bool is_signed = false;
-  int reg = -1;           // perf register number (PERF_REG_X86_*)
+  int reg = -1;            // perf register number (PERF_REG_X86_*)
   std::int64_t value = 0;  // immediate, or displacement for mem
 };
 

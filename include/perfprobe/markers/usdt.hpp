@@ -45,12 +45,12 @@ class UsdtSession {
   void read_ring(Ring& ring, bool forks_only);
   void on_sample(const char* p, const char* end);
 
-  std::vector<Ring> rings_;                 // per CPU: probe samples, then fork tracking
-  std::vector<sys::Fd> members_;            // probe fds redirected into a ring
+  std::vector<Ring> rings_;                           // per CPU: probe samples, then fork tracking
+  std::vector<sys::Fd> members_;                      // probe fds redirected into a ring
   std::map<std::uint64_t, std::size_t> probe_of_id_;  // perf event id -> probe index
-  std::vector<std::string> names_;          // "provider:name" per probe
+  std::vector<std::string> names_;                    // "provider:name" per probe
   std::vector<std::vector<SdtArg>> args_;
-  std::set<std::uint32_t> tree_;            // pids of the target's tree
+  std::set<std::uint32_t> tree_;  // pids of the target's tree
   std::vector<Pending> pending_;
   std::vector<Event>* out_ = nullptr;
   bool need_stack_ = false;

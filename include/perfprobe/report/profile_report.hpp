@@ -17,12 +17,12 @@ inline constexpr int kProfileSchemaVersion = 1;
 struct FunctionStat {
   std::string name;
   std::string module;
-  std::string file;          // of the hottest line
+  std::string file;  // of the hottest line
   int line = 0;
   std::uint64_t address = 0;  // module-relative address on that line (what addr2line takes)
   std::uint64_t self_samples = 0;
   std::uint64_t total_samples = 0;
-  double self_pct = 0;       // of the samples in scope (the run, a phase or a thread)
+  double self_pct = 0;  // of the samples in scope (the run, a phase or a thread)
   double total_pct = 0;
 };
 
@@ -30,7 +30,7 @@ struct PhaseProfile {
   std::string name;
   std::int64_t start_ns = 0, end_ns = 0;
   std::uint64_t samples = 0;
-  double pct = 0;            // share of all samples
+  double pct = 0;  // share of all samples
   std::vector<FunctionStat> functions;
 };
 
@@ -54,12 +54,12 @@ struct ProfileReport {
   std::vector<PhaseProfile> phases;
   std::vector<ThreadProfile> threads;
   std::vector<ModuleSummary> modules;
-  std::vector<std::string> hints;       // "one function or one phase takes more than 20%"
-  std::vector<std::string> warnings;    // lost samples, throttling, missing symbols
+  std::vector<std::string> hints;     // "one function or one phase takes more than 20%"
+  std::vector<std::string> warnings;  // lost samples, throttling, missing symbols
 };
 
 struct ProfileOptions {
-  std::size_t top = 20;          // functions kept per list (the JSON keeps as many)
+  std::size_t top = 20;  // functions kept per list (the JSON keeps as many)
   double hint_pct = 20;
 };
 

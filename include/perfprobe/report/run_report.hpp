@@ -13,7 +13,7 @@ namespace perfprobe::report {
 inline constexpr int kSchemaVersion = 1;
 
 struct RunReport {
-  std::string tool;                      // "perfprobe X.Y.Z"
+  std::string tool;  // "perfprobe X.Y.Z"
   std::vector<std::string> command;
   int warmup = 0;
   bool interrupted = false;

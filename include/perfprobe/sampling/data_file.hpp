@@ -18,13 +18,13 @@ inline constexpr char kDataMagic[8] = {'P', 'P', 'R', 'E', 'C', 'O', 'R', 'D'};
 inline constexpr std::uint32_t kDataVersion = 1;
 
 struct RecordData {
-  std::string tool;                   // "perfprobe X.Y.Z"
-  std::vector<std::string> command;   // the target's argv (empty for attach)
-  pid_t attached_pid = 0;             // attach -p PID, 0 for a launched target
+  std::string tool;                  // "perfprobe X.Y.Z"
+  std::vector<std::string> command;  // the target's argv (empty for attach)
+  pid_t attached_pid = 0;            // attach -p PID, 0 for a launched target
   std::string hostname;
-  std::string kernel;                 // uname -r, so `report` can say where it was recorded
+  std::string kernel;  // uname -r, so `report` can say where it was recorded
   std::int64_t recorded_unix_s = 0;
-  std::int64_t t0_mono_ns = 0;        // CLOCK_MONOTONIC of time zero
+  std::int64_t t0_mono_ns = 0;  // CLOCK_MONOTONIC of time zero
   RunResult run;
   std::vector<std::string> unavailable;
   std::vector<std::string> notes;

@@ -19,8 +19,8 @@ struct SamplingConfig {
   std::uint64_t frequency_hz = 0;   // -F (0 when a fixed period is used)
   std::uint64_t period = 0;         // -c (0 when a frequency is used)
   CallGraph call_graph = CallGraph::fp;
-  std::uint32_t stack_bytes = 0;    // user stack copied with each sample (0 = none)
-  std::uint32_t ring_pages = 0;     // data pages of each per-CPU ring, as finally mapped
+  std::uint32_t stack_bytes = 0;  // user stack copied with each sample (0 = none)
+  std::uint32_t ring_pages = 0;   // data pages of each per-CPU ring, as finally mapped
   bool exclude_kernel = true;
 };
 
@@ -44,7 +44,7 @@ struct Mapping {
   std::uint64_t length = 0;
   std::uint64_t pgoff = 0;  // file offset of `start`
   std::string path;
-  std::string build_id;     // lower-case hex; empty when unknown
+  std::string build_id;  // lower-case hex; empty when unknown
 };
 
 struct TaskEvent {
@@ -62,9 +62,9 @@ struct Profile {
   std::vector<Sample> samples;
   std::vector<Mapping> mappings;
   std::vector<TaskEvent> tasks;
-  std::uint64_t lost_samples = 0;    // summed over PERF_RECORD_LOST records
-  std::uint64_t lost_records = 0;    // how many LOST records (ring overruns)
-  std::uint64_t throttled = 0;       // PERF_RECORD_THROTTLE
+  std::uint64_t lost_samples = 0;  // summed over PERF_RECORD_LOST records
+  std::uint64_t lost_records = 0;  // how many LOST records (ring overruns)
+  std::uint64_t throttled = 0;     // PERF_RECORD_THROTTLE
   std::uint64_t unthrottled = 0;
   std::uint64_t unknown_records = 0;
 };

@@ -18,15 +18,15 @@ inline constexpr std::uint64_t kDefaultFrequencyHz = 999;  // "about 1 kHz", off
 inline constexpr std::uint32_t kDefaultRingPages = 64;     // 256 KiB per CPU: fits the unprivileged budget
 inline constexpr std::uint32_t kFpStackBytes = 512;        // enough to find a frameless leaf's caller
 inline constexpr std::uint32_t kDwarfStackBytes = 8192;
-inline constexpr std::uint32_t kMaxStackBytes = 65528;     // 65536 is EINVAL (KERNEL-FACTS item 3)
+inline constexpr std::uint32_t kMaxStackBytes = 65528;  // 65536 is EINVAL (KERNEL-FACTS item 3)
 
 struct SamplerOptions {
   std::uint64_t frequency_hz = kDefaultFrequencyHz;  // used when period == 0
   std::uint64_t period = 0;                          // -c: one sample every `period` events
   CallGraph call_graph = CallGraph::fp;
-  std::uint32_t stack_bytes = 0;                     // 0: the call-graph mode's default
-  std::uint32_t ring_pages = kDefaultRingPages;      // data pages per CPU, a power of two
-  std::string force_event;                           // "cpu-clock" to skip the cycles attempt (tests)
+  std::uint32_t stack_bytes = 0;                 // 0: the call-graph mode's default
+  std::uint32_t ring_pages = kDefaultRingPages;  // data pages per CPU, a power of two
+  std::string force_event;                       // "cpu-clock" to skip the cycles attempt (tests)
 };
 
 class Sampler {

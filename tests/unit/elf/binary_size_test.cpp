@@ -42,7 +42,8 @@ std::map<std::string, std::uint64_t> readelf_sections(const std::string& path) {
   while (p != nullptr && fgets(line, sizeof line, p) != nullptr) {
     std::string s(line);
     const auto close_bracket = s.find(']');
-    if (s.find('[') == std::string::npos || close_bracket == std::string::npos || s.find("Nr]") != std::string::npos) continue;
+    if (s.find('[') == std::string::npos || close_bracket == std::string::npos || s.find("Nr]") != std::string::npos)
+      continue;
     std::istringstream words(s.substr(close_bracket + 1));
     std::string name, type, addr, off, size;
     if (words >> name >> type >> addr >> off >> size) out[name] = std::stoull(size, nullptr, 16);
@@ -130,7 +131,8 @@ TEST(MeasureFile, BadInputIsAUsageErrorNamingTheFile) {
   TempFile text;
   std::ofstream(text.path) << "hello, I am not an ELF file\n";
   TempFile empty;
-  for (const std::string& path : {std::string("/nonexistent/perfprobe-x"), std::string("/tmp"), text.path, empty.path}) {
+  for (const std::string& path :
+       {std::string("/nonexistent/perfprobe-x"), std::string("/tmp"), text.path, empty.path}) {
     try {
       (void)measure_file(path, no_libs());
       ADD_FAILURE() << path << " was accepted";

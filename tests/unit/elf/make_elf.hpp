@@ -15,8 +15,8 @@
 namespace make_elf {
 
 struct Spec {
-  int elf_class = ELFCLASS64;        // ELFCLASS32 / ELFCLASS64
-  int data = ELFDATA2LSB;            // ELFDATA2LSB / ELFDATA2MSB
+  int elf_class = ELFCLASS64;  // ELFCLASS32 / ELFCLASS64
+  int data = ELFDATA2LSB;      // ELFDATA2LSB / ELFDATA2MSB
   int machine = EM_X86_64;
   std::size_t text_bytes = 300;
   std::size_t data_bytes = 40;
@@ -98,11 +98,14 @@ inline void write(const std::string& path, const Spec& spec) {
   const bool is64 = spec.elf_class == ELFCLASS64;
   std::vector<Elf64_Sym> s64;
   std::vector<Elf32_Sym> s32;
-  if (is64) s64 = symbols<Elf64_Sym>(spec, strings);
-  else s32 = symbols<Elf32_Sym>(spec, strings);
+  if (is64)
+    s64 = symbols<Elf64_Sym>(spec, strings);
+  else
+    s32 = symbols<Elf32_Sym>(spec, strings);
   const std::size_t symtab_index = 5, strtab_index = 6;
-  Elf_Scn* symtab = is64 ? add_section(e, names, ".symtab", SHT_SYMTAB, 0, s64.data(), s64.size() * sizeof(Elf64_Sym), ELF_T_SYM, 8)
-                         : add_section(e, names, ".symtab", SHT_SYMTAB, 0, s32.data(), s32.size() * sizeof(Elf32_Sym), ELF_T_SYM, 4);
+  Elf_Scn* symtab =
+      is64 ? add_section(e, names, ".symtab", SHT_SYMTAB, 0, s64.data(), s64.size() * sizeof(Elf64_Sym), ELF_T_SYM, 8)
+           : add_section(e, names, ".symtab", SHT_SYMTAB, 0, s32.data(), s32.size() * sizeof(Elf32_Sym), ELF_T_SYM, 4);
   add_section(e, names, ".strtab", SHT_STRTAB, 0, strings.bytes().data(), strings.bytes().size(), ELF_T_BYTE, 1);
   GElf_Shdr sh{};
   gelf_getshdr(symtab, &sh);

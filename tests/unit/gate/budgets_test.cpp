@@ -97,7 +97,8 @@ TEST(Budgets, SizesAreCheckedPerBinary) {
   a.path = "a";
   a.file_bytes = 1000;
   a.stripped_bytes = 400;
-  const auto results = gate::check_budgets({{BudgetKind::file_size, "a", 1000, ""}, {BudgetKind::stripped_size, "a", 399, ""},
+  const auto results = gate::check_budgets({{BudgetKind::file_size, "a", 1000, ""},
+                                            {BudgetKind::stripped_size, "a", 399, ""},
                                             {BudgetKind::file_size, "missing", 1, ""}},
                                            {}, {a});
   EXPECT_TRUE(results[0].passed);

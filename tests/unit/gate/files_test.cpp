@@ -22,11 +22,12 @@ std::string error_of(const std::string& text) {
 }  // namespace
 
 TEST(CheckConfig, ReadsTheIssueExample) {
-  const auto c = parse_check_config(R"({ "binary": ["build/llm"], "command": ["build/llm", "--prompt", "hi"], "runs": 10, "warmup": 1,
+  const auto c = parse_check_config(
+      R"({ "binary": ["build/llm"], "command": ["build/llm", "--prompt", "hi"], "runs": 10, "warmup": 1,
     "ready": "output:^ready", "tokens": "output:tok[0-9]+", "cold": false,
     "budgets": { "stripped_size": "15MiB", "file_size": "40MiB", "startup_p95": "100ms", "peak_rss": "30MiB",
                  "token_latency_p95": "50ms", "tokens_per_s_min": 20 } })",
-                                    "c.json");
+      "c.json");
   EXPECT_EQ(c.binaries, std::vector<std::string>{"build/llm"});
   EXPECT_EQ(c.command.size(), 3U);
   EXPECT_EQ(*c.runs, 10);
@@ -49,7 +50,8 @@ TEST(CheckConfig, ReadsTheIssueExample) {
 }
 
 TEST(CheckConfig, BareNumbersGetTheDefaultUnitAndPhasesAreNamed) {
-  const auto c = parse_check_config(R"({"budgets": {"peak_rss": 1024, "wall_p95": 250, "phase_p95": {"load": "2s"}}})", "c.json");
+  const auto c =
+      parse_check_config(R"({"budgets": {"peak_rss": 1024, "wall_p95": 250, "phase_p95": {"load": "2s"}}})", "c.json");
   ASSERT_EQ(c.budgets.size(), 2U);
   EXPECT_EQ(c.budgets[0], (std::pair<std::string, std::string>{"peak_rss", "1024B"}));
   EXPECT_EQ(c.budgets[1], (std::pair<std::string, std::string>{"wall_p95", "250ms"}));
@@ -75,10 +77,11 @@ TEST(CheckConfig, MalformedConfigsNameTheProblem) {
 TEST(Baseline, ReadsACheckJsonAndARunJson) {
   const auto check = parse_baseline(R"({"samples": {"wall_ms": [1, 2, 3], "startup_ms": [0.5]}})", "b.json");
   EXPECT_EQ(check.at("wall_ms"), (std::vector<double>{1, 2, 3}));
-  const auto run = parse_baseline(R"({"runs": [{"wall_ms": 10, "peak_rss_bytes": 5, "peak_tree_rss_bytes": 7, "startup_ms": 3,
+  const auto run =
+      parse_baseline(R"({"runs": [{"wall_ms": 10, "peak_rss_bytes": 5, "peak_tree_rss_bytes": 7, "startup_ms": 3,
     "tokens": {"count": 3, "tokens_per_s": 40, "latency_ms": [10, 20]}},
     {"wall_ms": 12, "peak_rss_bytes": 9, "phases": [{"name": "load", "duration_ms": 4}]}]})",
-                                  "r.json");
+                     "r.json");
   EXPECT_EQ(run.at("wall_ms"), (std::vector<double>{10, 12}));
   EXPECT_EQ(run.at("peak_rss_bytes"), (std::vector<double>{7, 9}));
   EXPECT_EQ(run.at("startup_ms"), (std::vector<double>{3}));

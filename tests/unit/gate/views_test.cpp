@@ -16,10 +16,16 @@ Verdict sample_verdict(bool fail) {
   v.command = {"./llm", "--prompt", "a<b&c"};
   v.runs = 5;
   v.warmup = 1;
-  BudgetResult size{{BudgetKind::stripped_size, "build/llm", 15.0 * 1024 * 1024, "--max-stripped-size"}, 12.0 * 1024 * 1024, true,
-                    3.0 * 1024 * 1024, ""};
-  BudgetResult startup{{BudgetKind::startup_p95, "", 100e6, "config budgets.startup_p95"}, fail ? 130e6 : 80e6, !fail,
-                       fail ? -30e6 : 20e6, ""};
+  BudgetResult size{{BudgetKind::stripped_size, "build/llm", 15.0 * 1024 * 1024, "--max-stripped-size"},
+                    12.0 * 1024 * 1024,
+                    true,
+                    3.0 * 1024 * 1024,
+                    ""};
+  BudgetResult startup{{BudgetKind::startup_p95, "", 100e6, "config budgets.startup_p95"},
+                       fail ? 130e6 : 80e6,
+                       !fail,
+                       fail ? -30e6 : 20e6,
+                       ""};
   v.budgets = {size, startup};
   v.baseline = BaselineSettings{"base.json", 0.99, 0.1};
   RegressionResult r;

@@ -6,11 +6,11 @@
 #include <cstring>
 
 #include "perfprobe/error.hpp"
+#include "perfprobe/marker.h"
 #include "perfprobe/markers/analysis.hpp"
 #include "perfprobe/markers/channel.hpp"
 #include "perfprobe/markers/output_tap.hpp"
 #include "perfprobe/markers/sdt_args.hpp"
-#include "perfprobe/marker.h"
 
 using namespace perfprobe;
 using namespace perfprobe::markers;
@@ -39,10 +39,10 @@ TEST(SdtArgs, DecodesRegistersImmediatesAndStackMemory) {
   ASSERT_EQ(args.size(), 6u);
   EXPECT_EQ(args[4].kind, SdtArg::Kind::unsupported);
   std::vector<std::uint64_t> regs(17, 0);
-  regs[5] = 0xFFFFFFFFu;      // DI = -1 as a 32-bit int
-  regs[7] = 0x1000;           // SP
-  regs[9 + 1] = 0x1ff;        // R9 (perf reg 17 -> index 10)
-  regs[0] = 0x12345;          // AX
+  regs[5] = 0xFFFFFFFFu;  // DI = -1 as a 32-bit int
+  regs[7] = 0x1000;       // SP
+  regs[9 + 1] = 0x1ff;    // R9 (perf reg 17 -> index 10)
+  regs[0] = 0x12345;      // AX
   std::vector<char> stack(64, 0);
   const std::int64_t v = 777;
   std::memcpy(stack.data() + 16, &v, 8);
@@ -82,7 +82,8 @@ TEST(Analysis, StartupPhasesTokensStallsAndRss) {
   r.events.push_back(ev(10, EventKind::phase_begin, "mark", "load.begin"));
   r.events.push_back(ev(100, EventKind::phase_end, "mark", "load.end"));
   r.events.push_back(ev(120, EventKind::ready, "mark", "ready"));
-  for (int i = 0; i < 10; ++i) r.events.push_back(ev(200 + 10 * i + (i == 9 ? 50 : 0), EventKind::token, "mark", "token"));
+  for (int i = 0; i < 10; ++i)
+    r.events.push_back(ev(200 + 10 * i + (i == 9 ? 50 : 0), EventKind::token, "mark", "token"));
   r.rss = {RssSample{11'000'000, 1000, 100, 900, 0, 1}, RssSample{101'000'000, 5000, 3100, 1900, 0, 1}};
   analyze(AnalysisPlan{}, r);
   EXPECT_EQ(r.startup_ns, 120'000'000);

@@ -77,7 +77,8 @@ TEST(ProfileAnalysis, LostSamplesAreNeverSilent) {
 }
 
 TEST(ProfileJson, ContractKeys) {
-  const auto j = nlohmann::json::parse(profile_to_json(analyse_profile(make_profile(), {{"decode", 0, 8'000'000, 0, 0, 0, {}}}, {})));
+  const auto j = nlohmann::json::parse(
+      profile_to_json(analyse_profile(make_profile(), {{"decode", 0, 8'000'000, 0, 0, 0, {}}}, {})));
   for (const char* key : {"samples", "lost", "event", "frequency_hz", "functions", "phases", "threads", "hints"}) {
     EXPECT_TRUE(j.contains(key)) << key;
   }

@@ -11,8 +11,8 @@
 namespace perfprobe::sampling {
 namespace {
 
-constexpr std::uint64_t kType = PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
-                                PERF_SAMPLE_PERIOD | PERF_SAMPLE_CALLCHAIN;
+constexpr std::uint64_t kType =
+    PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU | PERF_SAMPLE_PERIOD | PERF_SAMPLE_CALLCHAIN;
 
 class Builder {
  public:
@@ -33,9 +33,7 @@ class Builder {
     return *this;
   }
   // sample_id_all trailer for kType: pid/tid, time, cpu/res.
-  Builder& trailer(std::uint32_t pid, std::uint64_t time) {
-    return put(pid).put(pid).put(time).put(std::uint64_t{0});
-  }
+  Builder& trailer(std::uint32_t pid, std::uint64_t time) { return put(pid).put(pid).put(time).put(std::uint64_t{0}); }
   std::vector<std::uint8_t> done() {
     const auto size = static_cast<std::uint16_t>(bytes.size());
     std::memcpy(bytes.data() + 6, &size, sizeof size);
@@ -67,7 +65,10 @@ TEST(RecordParser, SampleWithRegistersAndStackCopy) {
   Builder b(PERF_RECORD_SAMPLE);
   b.put(std::uint64_t{0x1111}).put(std::uint32_t{10}).put(std::uint32_t{10}).put(std::uint64_t{1});
   b.put(std::uint64_t{0}).put(std::uint64_t{1}).put(std::uint64_t{1}).put(std::uint64_t{0x1111});
-  b.put(std::uint64_t{PERF_SAMPLE_REGS_ABI_64}).put(std::uint64_t{0xb0}).put(std::uint64_t{0x5a0}).put(std::uint64_t{0x1111});
+  b.put(std::uint64_t{PERF_SAMPLE_REGS_ABI_64})
+      .put(std::uint64_t{0xb0})
+      .put(std::uint64_t{0x5a0})
+      .put(std::uint64_t{0x1111});
   b.put(std::uint64_t{16});
   for (int i = 0; i < 16; ++i) b.put(static_cast<std::uint8_t>(i));
   b.put(std::uint64_t{8});  // dyn_size: only 8 bytes were really copied
@@ -102,12 +103,30 @@ TEST(RecordParser, CommForkLostThrottleAreCounted) {
   Profile p;
   const RecordLayout l{kType, 0, 0};
   ASSERT_TRUE(parse_record(Builder(PERF_RECORD_COMM, PERF_RECORD_MISC_COMM_EXEC)
-                               .put(std::uint32_t{7}).put(std::uint32_t{8}).str("worker").trailer(7, 9).done(), l, p));
-  ASSERT_TRUE(parse_record(Builder(PERF_RECORD_FORK).put(std::uint32_t{9}).put(std::uint32_t{7}).put(std::uint32_t{9})
-                               .put(std::uint32_t{8}).put(std::uint64_t{99}).trailer(9, 99).done(), l, p));
-  ASSERT_TRUE(parse_record(Builder(PERF_RECORD_LOST).put(std::uint64_t{1}).put(std::uint64_t{25}).trailer(7, 1).done(), l, p));
-  ASSERT_TRUE(parse_record(Builder(PERF_RECORD_THROTTLE).put(std::uint64_t{1}).put(std::uint64_t{1}).put(std::uint64_t{1})
-                               .trailer(7, 1).done(), l, p));
+                               .put(std::uint32_t{7})
+                               .put(std::uint32_t{8})
+                               .str("worker")
+                               .trailer(7, 9)
+                               .done(),
+                           l, p));
+  ASSERT_TRUE(parse_record(Builder(PERF_RECORD_FORK)
+                               .put(std::uint32_t{9})
+                               .put(std::uint32_t{7})
+                               .put(std::uint32_t{9})
+                               .put(std::uint32_t{8})
+                               .put(std::uint64_t{99})
+                               .trailer(9, 99)
+                               .done(),
+                           l, p));
+  ASSERT_TRUE(
+      parse_record(Builder(PERF_RECORD_LOST).put(std::uint64_t{1}).put(std::uint64_t{25}).trailer(7, 1).done(), l, p));
+  ASSERT_TRUE(parse_record(Builder(PERF_RECORD_THROTTLE)
+                               .put(std::uint64_t{1})
+                               .put(std::uint64_t{1})
+                               .put(std::uint64_t{1})
+                               .trailer(7, 1)
+                               .done(),
+                           l, p));
   ASSERT_EQ(p.tasks.size(), 2U);
   EXPECT_EQ(p.tasks[0].comm, "worker");
   EXPECT_TRUE(p.tasks[0].exec);

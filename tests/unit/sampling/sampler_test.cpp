@@ -1,7 +1,7 @@
 // The sampler on this very process's thread (attached mode): samples with call chains, side-band
 // records, rebased times.
-#include <unistd.h>
 #include <sys/syscall.h>
+#include <unistd.h>
 
 #include <ctime>
 
