@@ -41,7 +41,7 @@ RegressionResult compare_metric(const std::string& metric, const std::vector<dou
     for (auto& v : c) v = -v;
     for (auto& v : b) v = -v;
   }
-  const UTest t = mann_whitney_greater(c, b);
+  const stats::UTest t = stats::mann_whitney_greater(c, b);
   r.p_value = t.p_value;
   r.method = t.exact ? "exact" : "normal approximation";
   const double alpha = 1 - settings.confidence;

@@ -7,6 +7,7 @@
 #include "perfprobe/elf/binary_size.hpp"
 #include "perfprobe/gate/verdict.hpp"
 #include "perfprobe/model.hpp"
+#include "perfprobe/stats/mann_whitney.hpp"
 
 namespace perfprobe::gate {
 
@@ -17,16 +18,6 @@ namespace perfprobe::gate {
 [[nodiscard]] std::vector<BudgetResult> check_budgets(const std::vector<Budget>& budgets,
                                                       const std::vector<RunResult>& runs,
                                                       const std::vector<elf::BinarySize>& binaries);
-
-// Mann-Whitney U test, one-sided: the p-value of "current tends to be larger than baseline".
-// Exact (the U distribution without ties) when n1 + n2 <= 40 and there are no ties; otherwise the
-// normal approximation with tie and continuity corrections.
-struct UTest {
-  double u = 0;
-  double p_value = 1;
-  bool exact = false;
-};
-[[nodiscard]] UTest mann_whitney_greater(const std::vector<double>& current, const std::vector<double>& baseline);
 
 // Compares every metric present in both with at least 2 values on each side.
 [[nodiscard]] std::vector<RegressionResult> compare_to_baseline(const Samples& baseline, const Samples& current,

@@ -7,7 +7,7 @@
 #include "perfprobe/gate/evaluate.hpp"
 
 using perfprobe::gate::compare_to_baseline;
-using perfprobe::gate::mann_whitney_greater;
+using perfprobe::stats::mann_whitney_greater;
 
 TEST(MannWhitney, ExactPValueWhenEveryCurrentValueIsLarger) {
   // All 3 current above all 3 baseline: one arrangement of C(6,3) = 20.

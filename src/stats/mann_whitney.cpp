@@ -5,9 +5,9 @@
 #include <cmath>
 #include <map>
 
-#include "perfprobe/gate/evaluate.hpp"
+#include "perfprobe/stats/mann_whitney.hpp"
 
-namespace perfprobe::gate {
+namespace perfprobe::stats {
 
 namespace {
 
@@ -67,4 +67,4 @@ UTest mann_whitney_greater(const std::vector<double>& current, const std::vector
   return t;
 }
 
-}  // namespace perfprobe::gate
+}  // namespace perfprobe::stats
