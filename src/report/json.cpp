@@ -71,8 +71,8 @@ json tokens_json(const TokenStats& t) {
          {"ttft_ms", t.ttft_ns ? json(ms(*t.ttft_ns)) : json(nullptr)},
          {"tokens_per_s", t.tokens_per_s}};
   const auto s = stats::summarize(t.latency_ms);
-  j["latency_ms"] =
-      json{{"n", s.n}, {"mean", s.mean}, {"p50", s.median}, {"p90", s.p90}, {"p99", s.p99}, {"max", s.max}};
+  j["latency_ms"] = json{{"n", s.n},     {"mean", s.mean}, {"p50", s.median}, {"p90", s.p90},
+                         {"p95", s.p95}, {"p99", s.p99},   {"max", s.max}};
   json stalls = json::array();
   for (const auto& st : t.stalls)
     stalls.push_back(json{{"index", st.index}, {"t_ms", ms(st.t_ns)}, {"latency_ms", st.latency_ms}});

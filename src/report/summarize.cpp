@@ -27,6 +27,7 @@ void add_marker_summaries(const std::vector<RunResult>& runs, MetricSummaries& o
     }
     if (r.tokens && !r.tokens->latency_ms.empty()) {
       values["token_latency_p50_ms"].push_back(stats::percentile(r.tokens->latency_ms, 50));
+      values["token_latency_p95_ms"].push_back(stats::percentile(r.tokens->latency_ms, 95));
       values["token_latency_p99_ms"].push_back(stats::percentile(r.tokens->latency_ms, 99));
     }
     std::map<std::string, double> first_of;  // a phase that repeats within a run: its total

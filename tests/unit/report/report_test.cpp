@@ -129,3 +129,16 @@ TEST(Consistency, WarnsAboutOutliersAndFailedRuns) {
   EXPECT_TRUE(failed);
   EXPECT_TRUE(consistency_warnings({make_run(100), make_run(100)}).empty());
 }
+
+TEST(Json, TokenLatencyHasP95ForBaselinesAndBudgets) {
+  RunReport rep;
+  RunResult r = make_run(100);
+  TokenStats t;
+  t.count = 21;
+  for (int i = 1; i <= 20; ++i) t.latency_ms.push_back(i);
+  r.tokens = t;
+  rep.runs = {r, r};
+  const auto j = nlohmann::json::parse(to_json_text(rep));
+  EXPECT_NEAR(j["runs"][0]["tokens"]["latency_ms"]["p95"].get<double>(), 19.05, 1e-9);
+  EXPECT_NEAR(j["summary"]["token_latency_p95_ms"]["median"].get<double>(), 19.05, 1e-9);
+}
