@@ -28,7 +28,12 @@ int main(int argc, char** argv) {
   try {
     perfprobe::cli::parse(app, options, argc, argv);
   } catch (const CLI::ParseError& e) {
-    return app.exit(e) == 0 ? 0 : 2;  // --help and --version arrive here with code 0
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help and --version
+    // Every other parse error is a usage error: one line in perfprobe's own format, exit 2.
+    const perfprobe::app::Diag diag(std::cerr, use_color(options.color));
+    diag.error(e.what());
+    diag.hint("see `perfprobe --help` or `perfprobe SUBCOMMAND --help`");
+    return 2;
   }
   const perfprobe::app::Diag diag(std::cerr, use_color(options.color));
   try {

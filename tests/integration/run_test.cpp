@@ -343,3 +343,10 @@ TEST(RunCli, CtrlCOnTheTerminalReachesTheTargetOnceAndTheReportIsWritten) {
   EXPECT_TRUE(j["interrupted"].get<bool>());
   EXPECT_EQ(j["runs"][0]["exit_code"], 11);
 }
+
+TEST(RunCli, ParseErrorsAreOneLineInPerfprobesOwnFormat) {
+  const auto r = run({perfprobe(), "run", "--runs", "zero", "--", "true"});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_EQ(r.err.rfind("perfprobe: error: ", 0), 0U) << r.err;
+  EXPECT_NE(r.err.find("--runs"), std::string::npos) << r.err;
+}
