@@ -30,7 +30,10 @@ std::string format_budget_value(BudgetKind kind, double v) {
 
 std::string format_margin(BudgetKind kind, double margin) {
   // The margin is the room left: shown with its sign, "+" is under budget.
-  return (margin >= 0 ? "+" : "-") + format_budget_value(kind, std::fabs(margin));
+  // Sign inserted in place: `"+" + string` trips gcc 12's false -Wrestrict in Release (PR 105329).
+  std::string out = format_budget_value(kind, std::fabs(margin));
+  out.insert(out.begin(), margin >= 0 ? '+' : '-');
+  return out;
 }
 
 std::string format_metric_value(const std::string& metric, double v) {
