@@ -16,13 +16,13 @@ echo "== format: clang-format --dry-run (scripts/format.sh fixes it)"
 scripts/format.sh --check
 
 echo "== asan: gcc Debug, ASan+UBSan, -Werror"
-cmake --preset asan >/dev/null
+cmake --preset asan -DPERFPROBE_BUILD_TESTS=ON >/dev/null
 cmake --build --preset asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --preset asan -j"$jobs" --timeout 300
 
 echo "== release"
-cmake --preset release -DPERFPROBE_WERROR=ON >/dev/null  # warnings are errors in CI (STYLE.md section 9)
+cmake --preset release -DPERFPROBE_WERROR=ON -DPERFPROBE_BUILD_TESTS=ON >/dev/null  # warnings are errors in CI (STYLE.md section 9)
 cmake --build --preset release -j"$jobs"
 ctest --preset release -j"$jobs" --timeout 300
 scripts/check-man.sh build/release/perfprobe
