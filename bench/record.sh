@@ -12,6 +12,7 @@ scripts/install-deps.sh --bench
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cc -O2 -g -fno-omit-frame-pointer -o "$tmp/busy" bench/busy.c
+cc -O2 -o "$tmp/floor" bench/sampling_floor.c
 perf=$(command -v perf || ls /usr/bin/perf_* 2>/dev/null | head -1)
 echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, kernel $(uname -r)," \
      "perf_event_paranoid $(cat /proc/sys/kernel/perf_event_paranoid)"
@@ -23,7 +24,8 @@ python3 bench/interleave.py "$runs" \
   "perfprobe record=$pp record -q --no-counters -F 999 -o $tmp/pp.data -- $tmp/busy 1000" \
   "perfprobe record +counters=$pp record -q -F 999 -o $tmp/pp.data -- $tmp/busy 1000" \
   "perf record -g=$perf record -q -F 999 -g -o $tmp/perf.data -- $tmp/busy 1000" \
-  "perf record -g --no-bpf-event=$perf record -q -F 999 -g --no-bpf-event -o $tmp/perf.data -- $tmp/busy 1000"
+  "perf record -g --no-bpf-event=$perf record -q -F 999 -g --no-bpf-event -o $tmp/perf.data -- $tmp/busy 1000" \
+  "kernel floor (IP|TID|TIME only)=$tmp/floor 1 $tmp/busy 1000"
 
 echo "## report time on the same workload (one recording each, ~1000 samples of one hot function)"
 "$pp" record -q -F 999 -o "$tmp/pp.data" -- "$tmp/busy" 1000 >/dev/null
