@@ -17,6 +17,7 @@
 #include "perfprobe/sys/clock.hpp"
 #include "perfprobe/sys/event_loop.hpp"
 #include "perfprobe/sys/process.hpp"
+#include "rss_timeline.hpp"
 
 namespace perfprobe::app {
 
@@ -50,7 +51,6 @@ void add_unique(std::vector<std::string>& list, std::string item) {
 
 AttachOutcome measure_attached(const MeasurePlan& plan, pid_t pid, std::int64_t duration_ns, Session& session,
                                const Diag& diag) {
-  (void)diag;
   AttachOutcome out;
   RunResult& r = out.result;
   const sys::Fd pidfd = open_target(pid);
@@ -84,20 +84,8 @@ AttachOutcome measure_attached(const MeasurePlan& plan, pid_t pid, std::int64_t 
     done = true;
   });
   if (duration_ns > 0) loop.add_timer(std::chrono::nanoseconds(duration_ns), [&] { done = true; });
-  memory::RssSampler sampler(pid);
-  const auto take_rss = [&] {
-    const std::int64_t now = sys::monotonic_ns();
-    if (auto s = sampler.sample(timeline.relative(now))) {
-      r.peak_tree_rss_bytes = std::max(r.peak_tree_rss_bytes, s->rss_bytes);
-      r.rss.push_back(*s);
-      Event e;
-      e.t_ns = now;
-      e.kind = EventKind::rss;
-      e.source = "proc";
-      e.rss = *s;
-      timeline.add(std::move(e));
-    }
-  };
+  RssTimeline rss(pid, plan.rss_warn_bytes, diag);
+  const auto take_rss = [&] { rss.sample(timeline, r); };
   take_rss();  // unlike a launch, the process is already in its steady state at time zero
   if (plan.interval_ns > 0) loop.add_timer(std::chrono::nanoseconds(plan.interval_ns), take_rss);
   for (auto& source : sources) source->start(loop, timeline);
@@ -111,7 +99,7 @@ AttachOutcome measure_attached(const MeasurePlan& plan, pid_t pid, std::int64_t 
     r.sys_ns = cpu_after->sys_ns - cpu_before->sys_ns;
   }
   r.interrupted = session.interrupted;
-  r.rss_sample_cost_us = sampler.mean_cost_us();
+  r.rss_sample_cost_us = rss.mean_cost_us();
   for (const auto& s : r.rss) r.peak_rss_bytes = std::max(r.peak_rss_bytes, s.rss_bytes);
   for (auto& source : sources) source->finish(timeline, r);
   r.events = timeline.take();

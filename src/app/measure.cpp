@@ -1,6 +1,8 @@
 // One measured run: the steps of DESIGN.md's pipeline for a launched target.
 #include "measure.hpp"
 
+#include "rss_timeline.hpp"
+
 #include <signal.h>
 
 #include <algorithm>
@@ -14,6 +16,7 @@
 #include "perfprobe/sys/clock.hpp"
 #include "perfprobe/sys/event_loop.hpp"
 #include "perfprobe/timeline.hpp"
+#include "rss_timeline.hpp"
 
 namespace perfprobe::app {
 
@@ -135,34 +138,8 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
   bool exited = false;
   loop.add_fd(child.pidfd(), [&] { exited = true; });
   loop.add_fd(session.signals.fd(), [&] { on_signal(session, child); });
-  memory::RssSampler sampler(child.pid());
-  bool rss_warned = false;
-  const auto take_rss = [&] {
-    const std::int64_t now = sys::monotonic_ns();
-    if (auto s = sampler.sample(timeline.relative(now))) {
-      r.peak_tree_rss_bytes = std::max(r.peak_tree_rss_bytes, s->rss_bytes);
-      r.rss.push_back(*s);
-      if (plan.rss_warn_bytes > 0 && s->rss_bytes >= plan.rss_warn_bytes && !rss_warned) {
-        rss_warned = true;
-        Event w;
-        w.t_ns = now;
-        w.kind = EventKind::warning;
-        w.source = "rss";
-        w.name = "rss_warn";
-        w.text = "RSS " + report::format_bytes(static_cast<double>(s->rss_bytes)) + " crossed --rss-warn " +
-                 report::format_bytes(static_cast<double>(plan.rss_warn_bytes)) + " at " +
-                 report::format_duration_ns(static_cast<double>(timeline.relative(now))) + " after exec";
-        diag.warning(w.text);
-        timeline.add(std::move(w));
-      }
-      Event e;
-      e.t_ns = now;
-      e.kind = EventKind::rss;
-      e.source = "proc";
-      e.rss = *s;
-      timeline.add(std::move(e));
-    }
-  };
+  RssTimeline rss(child.pid(), plan.rss_warn_bytes, diag);
+  const auto take_rss = [&] { rss.sample(timeline, r); };
   if (plan.interval_ns > 0) {
     // No sample at time zero: the process is still inside exec and its figures mean nothing yet.
     loop.add_timer(std::chrono::nanoseconds(plan.interval_ns), take_rss);
@@ -192,7 +169,7 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
   fill_from_exit(r, st);
   r.counters = counter_set.read();
   r.interrupted = session.interrupted;
-  r.rss_sample_cost_us = sampler.mean_cost_us();
+  r.rss_sample_cost_us = rss.mean_cost_us();
   for (auto& source : sources) source->finish(timeline, r);
   r.events = timeline.take();
   markers::analyze(plan.analysis, r);

@@ -33,6 +33,9 @@ void define_attach(CLI::App& app, Options& options) {
       ->allow_extra_args(false);
   sub->add_option("--tokens", o.run.tokens, "What one token is, as a marker spec (e.g. usdt:llm:token)")
       ->type_name("SPEC");
+  sub->add_option("--rss-warn", o.run.rss_warn_text,
+                  "Warn on stderr and in the event stream when RSS crosses SIZE (e.g. 2GiB)")
+      ->type_name("SIZE");
 }
 
 void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions& o) {

@@ -167,3 +167,23 @@ TEST(Attach, UsdtProbesIncludingGatedOnesAndAChildForkedAfterTheAttach) {
   EXPECT_LE(gated, 1600);
   EXPECT_NEAR(ticks - gated, 100, 3) << "ticks of the child forked after the attach (± the attach boundaries)";
 }
+
+TEST(Attach, RssWarnWorksWhenAttachedToo) {
+  // A process holding 64 MiB; attach with a 16 MiB warning threshold.
+  harness::TempDir dir;
+  const pid_t pid = fork();
+  if (pid == 0) {
+    execl(fixture("touch_memory").c_str(), "touch_memory", "64", "3000", nullptr);
+    _exit(127);
+  }
+  usleep(500000);
+  const auto r = harness::run({perfprobe(), "attach", "-p", std::to_string(pid), "--duration", "300ms", "-q",
+                               "--rss-warn", "16MiB", "--jsonl", dir.file("a.jsonl")});
+  kill(pid, SIGKILL);
+  waitpid(pid, nullptr, 0);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("crossed --rss-warn"), std::string::npos) << r.err;
+  bool warned = false;
+  for (const auto& e : harness::read_jsonl(dir.file("a.jsonl"))) warned |= e["event"] == "warning";
+  EXPECT_TRUE(warned);
+}
