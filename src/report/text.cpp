@@ -18,8 +18,11 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
+// Pads to `width` columns: UTF-8 continuation bytes (the "µ" of µs, "±", "…") take no column.
 std::string pad(std::string s, std::size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
+  std::size_t columns = 0;
+  for (const char c : s) columns += (static_cast<unsigned char>(c) & 0xC0U) == 0x80U ? 0 : 1;
+  if (columns < width) s.append(width - columns, ' ');
   return s;
 }
 

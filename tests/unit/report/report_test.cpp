@@ -142,3 +142,28 @@ TEST(Json, TokenLatencyHasP95ForBaselinesAndBudgets) {
   EXPECT_NEAR(j["runs"][0]["tokens"]["latency_ms"]["p95"].get<double>(), 19.05, 1e-9);
   EXPECT_NEAR(j["summary"]["token_latency_p95_ms"]["median"].get<double>(), 19.05, 1e-9);
 }
+
+TEST(Text, ColumnsStayAlignedWithMicroseconds) {
+  RunReport rep;
+  rep.command = {"x"};
+  RunResult a = make_run(0.5);  // wall and user under a millisecond: printed in µs
+  RunResult b = make_run(0.7);
+  a.sys_ns = 5'000'000;  // sys in ms: no multi-byte character on its line
+  b.sys_ns = 6'000'000;
+  rep.runs = {a, b};
+  std::ostringstream out;
+  write_text(out, rep, {});
+  std::istringstream lines(out.str());
+  std::size_t wall_paren = 0, sys_paren = 0;
+  for (std::string line; std::getline(lines, line);) {
+    std::size_t cols = 0, paren = 0;
+    for (const char c : line) {
+      if ((static_cast<unsigned char>(c) & 0xC0U) != 0x80U) ++cols;
+      if (c == '(' && paren == 0) paren = cols;
+    }
+    if (line.find("    wall") == 0) wall_paren = paren;
+    if (line.find("    sys") == 0) sys_paren = paren;
+  }
+  EXPECT_GT(wall_paren, 0U);
+  EXPECT_EQ(wall_paren, sys_paren);
+}
