@@ -107,6 +107,7 @@ int main(int argc, char** argv) {
   if (!x || !y) return 1;
   for (size_t c = 0; c < cols; ++c) x[c] = (float)(c % 7) / 7.0f;
   unsigned seed = (unsigned)strlen(prompt);
+  PERFPROBE_PHASE_BEGIN("generate");
   for (long t = 0; t < tokens; ++t) {
     /* One token runs every "layer": a matrix-vector product over 8 MiB of weights each. */
     float s = 0;
@@ -120,6 +121,7 @@ int main(int argc, char** argv) {
     printf("%s%s", t ? " " : "", kWords[(seed >> 16) % (sizeof kWords / sizeof kWords[0])]);
     fflush(stdout);
   }
+  PERFPROBE_PHASE_END("generate");
   printf("\n");
   free(x); free(y); free(kv);
   munmap((void*)w, bytes);

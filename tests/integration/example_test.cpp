@@ -22,9 +22,13 @@ TEST(Example, ToyLlmReportsStartupLoadPhaseAndTokens) {
   EXPECT_GT(run["startup_ms"].get<double>(), 0);
   EXPECT_EQ(run["tokens"]["count"], 12);
   EXPECT_GE(run["tokens"]["ttft_ms"].get<double>(), run["startup_ms"].get<double>());
-  ASSERT_EQ(run["phases"].size(), 1U);
+  ASSERT_EQ(run["phases"].size(), 2U);
   const json& load = run["phases"][0];
   EXPECT_EQ(load["name"], "load");
+  const json& gen = run["phases"][1];
+  EXPECT_EQ(gen["name"], "generate");
+  EXPECT_GE(gen["start_ms"].get<double>(), load["end_ms"].get<double>());
+  EXPECT_LE(gen["start_ms"].get<double>(), run["tokens"]["ttft_ms"].get<double>());
   // The weights are mapped and read (file RSS), the KV cache is written (anonymous RSS).
   EXPECT_GT(load["rss_file_delta_bytes"].get<double>(), 24.0 * 1024 * 1024);
   EXPECT_GT(load["rss_anon_delta_bytes"].get<double>(), 12.0 * 1024 * 1024);
