@@ -15,7 +15,8 @@ namespace perfprobe::app {
 
 class RssTimeline {
  public:
-  RssTimeline(pid_t root, std::uint64_t warn_bytes, const Diag& diag) : sampler_(root), warn_bytes_(warn_bytes), diag_(diag) {}
+  RssTimeline(pid_t root, std::uint64_t warn_bytes, const Diag& diag)
+      : sampler_(root), warn_bytes_(warn_bytes), diag_(diag) {}
   // One sample now: appended to `result.rss`, the peak, and the timeline (the live JSONL stream).
   void sample(Timeline& timeline, RunResult& result);
   [[nodiscard]] double mean_cost_us() const noexcept { return sampler_.mean_cost_us(); }
