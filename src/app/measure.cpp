@@ -118,7 +118,9 @@ RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& di
 
   // 2. Counters: enable_on_exec + inherit, so perfprobe's own work is not counted and every
   //    thread and child of the target is.
-  const counters::CounterSet counter_set(plan.events, {child.pid()}, counters::OpenOptions{});
+  const counters::CounterSet counter_set =
+      plan.fake_counters.empty() ? counters::CounterSet(plan.events, {child.pid()}, counters::OpenOptions{})
+                                 : counters::CounterSet::scripted(plan.fake_counters);
 
   // 3. Release. Time zero of the run is this moment (the exec follows within microseconds).
   const std::int64_t release_ns = sys::monotonic_ns();

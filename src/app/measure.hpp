@@ -27,7 +27,8 @@ struct MeasurePlan {
   markers::AnalysisPlan analysis;
   std::vector<std::string> cold_files;
   std::uint64_t rss_warn_bytes = 0;
-  std::vector<std::string> warnings;  // found while planning (e.g. --unbuffer cannot apply)
+  std::vector<std::string> warnings;          // found while planning (e.g. --unbuffer cannot apply)
+  std::vector<CounterReading> fake_counters;  // non-empty: read these instead of opening events
 };
 
 // State that outlives one run: signals and the interrupt flag, the JSONL stream.

@@ -1,6 +1,10 @@
 // Plan building and the runs loop shared by `run` and `check`.
 #include "plan.hpp"
 
+#include "perfprobe/error.hpp"
+#include "perfprobe/report/counter_script.hpp"
+#include "perfprobe/sys/fd.hpp"
+
 #include "marker_plan.hpp"
 
 #include "perfprobe/report/run_report.hpp"
@@ -16,6 +20,13 @@ MeasurePlan build_plan(const cli::RunOptions& o, const counters::PfmLibrary& pfm
   }
   plan.interval_ns = o.interval_ns;
   plan.prepare = o.prepare;
+  if (!o.fake_counters_path.empty()) {
+    std::string text;
+    if (!sys::read_file(o.fake_counters_path, text)) {
+      throw UsageError("cannot read --fake-counters file '" + o.fake_counters_path + "'");
+    }
+    plan.fake_counters = report::parse_counter_script(text, o.fake_counters_path);
+  }
   add_marker_plan(o, plan);  // --ready/--phase/--tokens/--usdt...: their sources and analysis
   return plan;
 }

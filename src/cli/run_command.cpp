@@ -85,6 +85,8 @@ void define_run(CLI::App& app, Options& options) {
   sub->add_option("-r,--runs", o.runs, "Number of measured runs (default 1)")->check(CLI::Range(1, 100000));
   sub->add_option("-w,--warmup", o.warmup, "Warm-up runs before the measured ones (not reported)")
       ->check(CLI::Range(0, 100000));
+  // Hidden: scripted counter readings instead of perf_event_open (tests and docs on PMU-less machines).
+  sub->add_option("--fake-counters", o.fake_counters_path, "Scripted counter readings (testing)")->group("");
   sub->add_option("--prepare", o.prepare, "Shell command run before every run (e.g. to clear caches)")
       ->type_name("CMD");
   define_run_markers(*sub, o);

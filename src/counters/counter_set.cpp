@@ -135,7 +135,14 @@ std::size_t CounterSet::supported_count() const noexcept {
   return n;
 }
 
+CounterSet CounterSet::scripted(std::vector<CounterReading> readings) {
+  CounterSet set;
+  set.scripted_ = std::move(readings);
+  return set;
+}
+
 std::vector<CounterReading> CounterSet::read() const {
+  if (!scripted_.empty()) return scripted_;
   std::vector<CounterReading> out;
   out.reserve(events_.size());
   for (const auto& ev : events_) {

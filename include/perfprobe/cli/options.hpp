@@ -36,6 +36,7 @@ struct RunOptions {
   std::string rss_warn_text;            // --rss-warn SIZE
   std::uint64_t rss_warn_bytes = 0;     // 0 = no warning
   std::string trace_path;               // --trace FILE: Chrome trace-event JSON of the timeline (issue #5)
+  std::string fake_counters_path;       // hidden --fake-counters FILE: scripted readings (tests, docs/testing.md)
 };
 
 // Sampling of `record` and `attach -o` (issue #5).

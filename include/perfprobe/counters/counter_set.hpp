@@ -36,13 +36,18 @@ class CounterSet {
   // Opens every spec on each of `tids` (a launched child: just its pid).
   CounterSet(std::vector<EventSpec> specs, const std::vector<pid_t>& tids, const OpenOptions& options);
 
+  // A set whose read() returns these readings: the seam behind `run --fake-counters FILE`, so the
+  // hardware-counter path (IPC, multiplexing, scaling) is tested end to end on machines with no PMU.
+  [[nodiscard]] static CounterSet scripted(std::vector<CounterReading> readings);
+
   // Reads every event now (cheap: one read per fd). Safe while the target runs.
   [[nodiscard]] std::vector<CounterReading> read() const;
-  [[nodiscard]] bool empty() const noexcept { return events_.empty(); }
+  [[nodiscard]] bool empty() const noexcept { return events_.empty() && scripted_.empty(); }
   [[nodiscard]] std::size_t supported_count() const noexcept;
 
  private:
   std::vector<OpenedEvent> events_;
+  std::vector<CounterReading> scripted_;
 };
 
 // Explains a perf_event_open errno for a counting event, in words a user can act on.
