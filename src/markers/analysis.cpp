@@ -33,8 +33,10 @@ Values counters_at(const std::vector<const Event*>& events, const RunResult& run
 
 std::vector<CounterReading> counter_deltas(const Values& from, const Values& to) {
   std::vector<CounterReading> out;
-  for (const auto& [name, end] : to) {
-    const auto it = std::find_if(from.begin(), from.end(), [&](const auto& p) { return p.first == name; });
+  for (const auto& entry : to) {
+    // Not a structured binding: clang 14 cannot capture one in a lambda.
+    const auto& [name, end] = entry;
+    const auto it = std::find_if(from.begin(), from.end(), [&](const auto& p) { return p.first == entry.first; });
     if (it == from.end()) continue;
     CounterReading c;
     c.name = name;

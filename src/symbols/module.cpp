@@ -174,19 +174,59 @@ std::optional<std::uint64_t> Module::file_address(std::uint64_t map_start, std::
   return std::nullopt;
 }
 
+bool Module::cu_at(Dwarf_Addr a, Dwarf_Die& cu, Dwarf_Addr& bias) const {
+  if (Dwarf_Die* found = dwfl_module_addrdie(mod_, a, &bias)) {
+    cu = *found;
+    return true;
+  }
+  Dwarf* dw = dwfl_module_getdwarf(mod_, &bias);
+  if (dw == nullptr) return false;
+  if (!cu_ranges_) {
+    cu_ranges_.emplace();
+    Dwarf_Off offset = 0;
+    Dwarf_Off next = 0;
+    std::size_t header = 0;
+    while (dwarf_nextcu(dw, offset, &next, &header, nullptr, nullptr, nullptr) == 0) {
+      Dwarf_Die die;
+      if (dwarf_offdie(dw, offset + header, &die) != nullptr) {
+        Dwarf_Addr base = 0, low = 0, high = 0;
+        for (ptrdiff_t r = dwarf_ranges(&die, 0, &base, &low, &high); r > 0;
+             r = dwarf_ranges(&die, r, &base, &low, &high)) {
+          cu_ranges_->push_back({low, high, offset + header});
+        }
+      }
+      offset = next;
+    }
+  }
+  const Dwarf_Addr da = a - bias;
+  for (const auto& r : *cu_ranges_) {
+    if (da >= r.low && da < r.high && dwarf_offdie(dw, r.cu_offset, &cu) != nullptr) return true;
+  }
+  return false;
+}
+
 std::vector<FrameInfo> Module::frames(std::uint64_t a) const {
   std::vector<FrameInfo> out;
   if (!ok()) return out;
   FrameInfo leaf;
   leaf.module = path_;
   leaf.address = a;
+  Dwarf_Die cudie;
+  Dwarf_Addr bias = 0;
+  const bool have_cu = cu_at(a, cudie, bias);
   if (Dwfl_Line* line = dwfl_module_getsrc(mod_, a)) {
     int lineno = 0;
     if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) leaf.file = file;
     leaf.line = lineno;
+  } else if (have_cu) {
+    // No aranges: ask the CU's own line table.
+    if (Dwarf_Line* cu_line = dwarf_getsrc_die(&cudie, a - bias)) {
+      if (const char* file = dwarf_linesrc(cu_line, nullptr, nullptr)) leaf.file = file;
+      int lineno = 0;
+      if (dwarf_lineno(cu_line, &lineno) == 0) leaf.line = lineno;
+    }
   }
-  Dwarf_Addr bias = 0;
-  if (Dwarf_Die* cudie = dwfl_module_addrdie(mod_, a, &bias)) inline_chain(cudie, a - bias, leaf, out);
+  if (have_cu) inline_chain(&cudie, a - bias, leaf, out);
   // The symbol table names the outermost function best (C++ qualification, no DWARF at all).
   GElf_Off offset = 0;
   GElf_Sym sym;

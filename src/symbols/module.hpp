@@ -36,10 +36,19 @@ class Module {
   struct Load {
     std::uint64_t vaddr, offset, filesz;
   };
+  struct CuRange {
+    Dwarf_Addr low, high;
+    Dwarf_Off cu_offset;
+  };
+  // The compile unit covering `a` (a DWARF address), or false. Falls back to the CUs' own ranges
+  // when the file has no .debug_aranges, as clang's output has none by default and libdw 0.188
+  // finds CUs only through aranges.
+  bool cu_at(Dwarf_Addr a, Dwarf_Die& cu, Dwarf_Addr& bias) const;
   std::string path_;
   DwflHandle dwfl_;
   Dwfl_Module* mod_ = nullptr;
   std::vector<Load> loads_;
+  mutable std::optional<std::vector<CuRange>> cu_ranges_;  // built on the first fallback lookup
 };
 
 }  // namespace perfprobe::symbols
