@@ -24,3 +24,8 @@ python3 bench/interleave.py $((runs * 4)) \
   "perfprobe run=$pp run -q -- /bin/true" \
   "perfprobe run --no-counters=$pp run -q --no-counters -- /bin/true" \
   "perf stat=$perf stat -o /dev/null -- /bin/true"
+echo "## ten runs of a short program, statistics included: perfprobe run -r 10 vs hyperfine -N -r 10"
+python3 bench/interleave.py "$runs" \
+  "hyperfine -N -r 10 -w 0=hyperfine -N -r 10 -w 0 --style none --export-json /dev/null -- '$tmp/busy 20'" \
+  "perfprobe run -r 10=$pp run -q -r 10 --json /dev/null -- $tmp/busy 20" \
+  "perfprobe run -r 10 --no-counters=$pp run -q -r 10 --no-counters -- $tmp/busy 20"
