@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <sstream>
 
 #include "check_plan.hpp"
 #include "output_files.hpp"
@@ -68,8 +69,12 @@ void write_views(const cli::CheckOptions& o, const gate::Verdict& v, const Diag&
   if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, gate::to_json_text(v));
   if (!o.junit_path.empty()) sys::write_file_atomic(o.junit_path, gate::to_junit_xml(v));
   if (!o.markdown_path.empty()) sys::write_file_atomic(o.markdown_path, gate::to_markdown(v));
-  gate::write_text(std::cout, v, diag.color() && ::isatty(1) != 0);
-  std::cout.flush();
+  // The target owns stdout (its output passes through byte-exact), so the table goes with
+  // perfprobe's other reports, to stderr.
+  std::ostringstream table;
+  gate::write_text(table, v, diag.color());
+  diag.stream() << table.str();
+  diag.stream().flush();
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
-// The human pass/fail table of `perfprobe check` (stdout): each budget with its limit, the measured
-// value and the margin, then the baseline comparison.
+// The human pass/fail table of `perfprobe check` (stderr: stdout is the target's): each budget with its limit, the
+// measured value and the margin, then the baseline comparison.
 #include <algorithm>
 #include <cstdio>
 

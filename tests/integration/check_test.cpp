@@ -37,8 +37,8 @@ TEST(CheckCli, SizeBudgetsPassAndFail) {
   EXPECT_EQ(check({"--binary", bin, "--max-size", "10MiB", "--max-stripped-size", "1MiB"}).exit_code, 0);
   const auto fail = check({"--binary", bin, "--max-size", "1KiB"});
   EXPECT_EQ(fail.exit_code, 1);
-  EXPECT_NE(fail.out.find("FAIL"), std::string::npos) << fail.out;
-  EXPECT_NE(fail.out.find("file_size " + bin), std::string::npos) << fail.out;
+  EXPECT_NE(fail.err.find("FAIL"), std::string::npos) << fail.err;
+  EXPECT_NE(fail.err.find("file_size " + bin), std::string::npos) << fail.err;
   EXPECT_EQ(check({"--binary", bin, "--max-stripped-size", "1KB"}).exit_code, 1);
 }
 
@@ -50,7 +50,8 @@ TEST(CheckCli, RunBudgetsPassAndFail) {
                                          "--max-token-p95", "1s", "--min-tokens-per-s", "1"}),
                               target));
   EXPECT_EQ(pass.exit_code, 0) << pass.out << pass.err;
-  EXPECT_NE(pass.out.find("tok5"), std::string::npos);  // the target's stdout passes through
+  EXPECT_NE(pass.out.find("tok5"), std::string::npos);              // the target's stdout passes through
+  EXPECT_EQ(pass.out.find("PASS"), std::string::npos) << pass.out;  // and holds nothing of perfprobe's
   for (const auto& budget : std::vector<std::vector<std::string>>{{"--max-startup", "10ms"},
                                                                   {"--max-wall", "20ms"},
                                                                   {"--max-peak-rss", "100KiB"},
@@ -58,14 +59,14 @@ TEST(CheckCli, RunBudgetsPassAndFail) {
                                                                   {"--min-tokens-per-s", "100000"}}) {
     const auto r = check(cat(cat(base, budget), target));
     EXPECT_EQ(r.exit_code, 1) << budget[0] << "\n" << r.out << r.err;
-    EXPECT_NE(r.out.find("FAIL"), std::string::npos) << budget[0];
+    EXPECT_NE(r.err.find("FAIL"), std::string::npos) << budget[0];
   }
 }
 
 TEST(CheckCli, StartupWithoutReadyMarkerFailsAndSaysWhy) {
   const auto r = check({"-r", "2", "--max-startup", "1s", "--", "true"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.out.find("--ready"), std::string::npos) << r.out;
+  EXPECT_NE(r.err.find("--ready"), std::string::npos) << r.err;
 }
 
 TEST(CheckCli, UsageAndConfigErrorsExit2) {
@@ -194,7 +195,7 @@ TEST(CheckCli, BaselineSameProgramIsNoAlarmAndThirtyPercentSlowerStartIs) {
   const auto slow = check(
       cat(cat(opts, {"--baseline", dir.file("base.json"), "--json", dir.file("slow.json"), "--"}), llm_like("0.13")));
   EXPECT_EQ(slow.exit_code, 1) << slow.out;
-  EXPECT_NE(slow.out.find("REGRESSION"), std::string::npos) << slow.out;
+  EXPECT_NE(slow.err.find("REGRESSION"), std::string::npos) << slow.err;
   const json w = harness::read_json(dir.file("slow.json"));
   bool startup_regressed = false;
   for (const auto& r : w["regressions"]) {
@@ -214,7 +215,7 @@ TEST(CheckCli, BaselineFromARunJson) {
   // Tolerance 30%: a 20 ms target moves by a few ms when other tests load the machine.
   const auto same = check({"-r", "5", "--tolerance", "30%", "--baseline", dir.file("run.json"), "--", "sleep", "0.02"});
   EXPECT_EQ(same.exit_code, 0) << same.out;
-  EXPECT_NE(same.out.find("wall_ms"), std::string::npos) << same.out;
+  EXPECT_NE(same.err.find("wall_ms"), std::string::npos) << same.err;
   const auto slower =
       check({"-r", "5", "--tolerance", "30%", "--baseline", dir.file("run.json"), "--", "sleep", "0.04"});
   EXPECT_EQ(slower.exit_code, 1) << slower.out;
