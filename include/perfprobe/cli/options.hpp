@@ -74,9 +74,8 @@ struct AttachOptions {
   std::string output;  // -o FILE: samples for `report`; empty = no sampling
 };
 
-// `perfprobe events [--all]`
+// `perfprobe events [--json]`
 struct EventsOptions {
-  bool all = false;
   bool json = false;
 };
 
