@@ -4,15 +4,13 @@
 #include <cstdio>
 
 #include "perfprobe/gate/views.hpp"
+#include "perfprobe/report/views.hpp"
 
 namespace perfprobe::gate {
 
 namespace {
 
-std::string pad(std::string s, std::size_t w) {
-  if (s.size() < w) s.append(w - s.size(), ' ');
-  return s + " ";
-}
+std::string pad(std::string s, std::size_t w) { return report::pad_right(std::move(s), w) + " "; }
 
 std::string paint(const std::string& s, const char* code, bool color) {
   return color ? std::string("\033[") + code + "m" + s + "\033[0m" : s;

@@ -12,14 +12,8 @@ namespace {
 
 constexpr std::size_t kSectionRows = 25;  // the rest are summed into one line
 
-std::string pad(std::string s, std::size_t width) {
-  if (s.size() < width) s.append(width - s.size(), ' ');
-  return s;
-}
-
-std::string rpad(const std::string& s, std::size_t width) {
-  return s.size() < width ? std::string(width - s.size(), ' ') + s : s;
-}
+std::string pad(std::string s, std::size_t width) { return pad_right(std::move(s), width); }
+std::string rpad(std::string s, std::size_t width) { return pad_left(std::move(s), width); }
 
 std::string pct(std::uint64_t part, std::uint64_t whole) {
   char b[32];

@@ -18,12 +18,12 @@ std::string fmt(const char* format, double v) {
   return buf;
 }
 
-// Pads to `width` columns: UTF-8 continuation bytes (the "µ" of µs, "±", "…") take no column.
-std::string pad(std::string s, std::size_t width) {
+std::string pad(std::string s, std::size_t width) { return pad_right(std::move(s), width); }
+
+std::size_t columns_of(const std::string& s) {
   std::size_t columns = 0;
   for (const char c : s) columns += (static_cast<unsigned char>(c) & 0xC0U) == 0x80U ? 0 : 1;
-  if (columns < width) s.append(width - columns, ' ');
-  return s;
+  return columns;
 }
 
 std::string format_unit_value(double v, const std::string& unit) {
@@ -163,6 +163,18 @@ std::string format_duration_ns(double ns) {
   if (a >= 1e6) return fmt("%.1f ms", ns / 1e6);
   if (a >= 1e3) return fmt("%.1f µs", ns / 1e3);
   return fmt("%.0f ns", ns);
+}
+
+std::string pad_right(std::string s, std::size_t width) {
+  const std::size_t columns = columns_of(s);
+  if (columns < width) s.append(width - columns, ' ');
+  return s;
+}
+
+std::string pad_left(std::string s, std::size_t width) {
+  const std::size_t columns = columns_of(s);
+  if (columns < width) s.insert(0, width - columns, ' ');
+  return s;
 }
 
 std::string format_bytes(double bytes) {

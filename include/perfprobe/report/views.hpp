@@ -30,5 +30,9 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
 [[nodiscard]] std::string format_duration_ns(double ns);
 [[nodiscard]] std::string format_bytes(double bytes);
 [[nodiscard]] std::string format_count(double count);
+// Pads to `width` terminal columns on the right (pad_right) or the left (pad_left); UTF-8
+// continuation bytes ("µ", "±", "…") take no column.
+[[nodiscard]] std::string pad_right(std::string s, std::size_t width);
+[[nodiscard]] std::string pad_left(std::string s, std::size_t width);
 
 }  // namespace perfprobe::report

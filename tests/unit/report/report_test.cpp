@@ -167,3 +167,9 @@ TEST(Text, ColumnsStayAlignedWithMicroseconds) {
   EXPECT_GT(wall_paren, 0U);
   EXPECT_EQ(wall_paren, sys_paren);
 }
+
+TEST(Format, PaddingCountsColumnsNotBytes) {
+  EXPECT_EQ(pad_right("5 µs", 6), "5 µs  ");
+  EXPECT_EQ(pad_left("5 µs", 6), "  5 µs");
+  EXPECT_EQ(pad_left("longer than width", 4), "longer than width");
+}
