@@ -16,11 +16,9 @@ namespace perfprobe::elf {
 
 namespace {
 
-bool starts_with(std::string_view s, std::string_view prefix) { return s.substr(0, prefix.size()) == prefix; }
-
 bool is_debug_name(std::string_view name) {
-  return starts_with(name, ".debug") || starts_with(name, ".zdebug") || starts_with(name, ".gnu.debuglto_") ||
-         starts_with(name, ".gnu.linkonce.wi.") || starts_with(name, ".line") || starts_with(name, ".stab") ||
+  return name.starts_with(".debug") || name.starts_with(".zdebug") || name.starts_with(".gnu.debuglto_") ||
+         name.starts_with(".gnu.linkonce.wi.") || name.starts_with(".line") || name.starts_with(".stab") ||
          name == ".gdb_index";
 }
 

@@ -7,14 +7,6 @@
 
 namespace perfprobe::gate {
 
-namespace {
-
-bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
-}
-
-}  // namespace
-
 std::string budget_name(const Budget& b) {
   return b.subject.empty() ? budget_key(b.kind) : budget_key(b.kind) + " " + b.subject;
 }
@@ -37,8 +29,8 @@ std::string format_margin(BudgetKind kind, double margin) {
 }
 
 std::string format_metric_value(const std::string& metric, double v) {
-  if (ends_with(metric, "_bytes")) return report::format_bytes(v);
-  if (ends_with(metric, "_ms") || metric.rfind("phase_ms.", 0) == 0) return report::format_duration_ns(v * 1e6);
+  if (metric.ends_with("_bytes")) return report::format_bytes(v);
+  if (metric.ends_with("_ms") || metric.starts_with("phase_ms.")) return report::format_duration_ns(v * 1e6);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.2f", v);
   return buf;

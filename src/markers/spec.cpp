@@ -13,8 +13,6 @@ namespace {
 const char* const kSpecHelp =
     "use usdt:PROVIDER:NAME, mark:NAME, output:REGEX, output, first-output, listen[:PORT] or file:PATH";
 
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
-
 void check_regex(const std::string& regex, const std::string& option, const std::string& text) {
   try {
     (void)std::regex(regex, std::regex::ECMAScript | std::regex::multiline);
@@ -39,16 +37,16 @@ UsdtSelector parse_usdt_selector(const std::string& text) {
 MarkerSpec parse_spec(const std::string& text, const std::string& option) {
   MarkerSpec s;
   s.text = text;
-  if (starts_with(text, "usdt:")) {
+  if (text.starts_with("usdt:")) {
     const UsdtSelector sel = parse_usdt_selector(text.substr(5));
     if (sel.name == "*") throw UsageError(option + " '" + text + "' needs one probe, not a wildcard", kSpecHelp);
     s.kind = SpecKind::usdt;
     s.provider = sel.provider;
     s.name = sel.name;
-  } else if (starts_with(text, "mark:") && text.size() > 5) {
+  } else if (text.starts_with("mark:") && text.size() > 5) {
     s.kind = SpecKind::mark;
     s.name = text.substr(5);
-  } else if (starts_with(text, "output:") && text.size() > 7) {
+  } else if (text.starts_with("output:") && text.size() > 7) {
     s.kind = SpecKind::output_regex;
     s.regex = text.substr(7);
     check_regex(s.regex, option, text);
@@ -56,7 +54,7 @@ MarkerSpec parse_spec(const std::string& text, const std::string& option) {
     s.kind = SpecKind::output_any;
   } else if (text == "first-output") {
     s.kind = SpecKind::first_output;
-  } else if (text == "listen" || starts_with(text, "listen:")) {
+  } else if (text == "listen" || text.starts_with("listen:")) {
     s.kind = SpecKind::listen;
     if (text.size() > 7) {
       const char* b = text.data() + 7;
@@ -67,7 +65,7 @@ MarkerSpec parse_spec(const std::string& text, const std::string& option) {
                          "e.g. listen:8080, or listen for any port");
       }
     }
-  } else if (starts_with(text, "file:") && text.size() > 5) {
+  } else if (text.starts_with("file:") && text.size() > 5) {
     s.kind = SpecKind::file;
     s.path = text.substr(5);
   } else {
