@@ -106,7 +106,7 @@ CheckConfig parse_check_config(const std::string& text, const std::string& name)
   json doc;
   try {
     doc = json::parse(text);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, and out_of_range for a number that overflows
     throw UsageError("config '" + name + "' is not valid JSON: " + std::string(e.what()),
                      "see docs/check.md for an example");
   }

@@ -91,7 +91,9 @@ TEST(Baseline, ReadsACheckJsonAndARunJson) {
 
 TEST(Baseline, RejectsWhatIsNotACheckOrRun) {
   for (const char* text : {"", "nope", "[]", "{}", R"({"samples": {"wall_ms": ["x"]}})", R"({"runs": []})",
-                           R"({"runs": [{"wall_ms": 1, "tokens": {"count": "many"}}]})"}) {
+                           R"({"runs": [{"wall_ms": 1, "tokens": {"count": "many"}}]})",
+                           "{\"samples\": 5e515555555555555587ru\n"}) {  // found by the fuzzer: overflow
     EXPECT_THROW((void)parse_baseline(text, "b.json"), UsageError) << text;
   }
+  EXPECT_THROW((void)parse_check_config("{\"runs\": 1e999999}", "c.json"), UsageError);
 }
