@@ -32,6 +32,15 @@ std::string die_name(Dwarf_Die* die) {
   return {};
 }
 
+// A relative source path (compilers write them relative to the build directory) joined with
+// the compile unit's DW_AT_comp_dir, as addr2line prints it.
+std::string with_comp_dir(Dwarf_Die* cudie, std::string file) {
+  if (file.empty() || file[0] == '/' || cudie == nullptr) return file;
+  Dwarf_Attribute attr;
+  const char* dir = dwarf_formstring(dwarf_attr(cudie, DW_AT_comp_dir, &attr));
+  return dir == nullptr || *dir == 0 ? file : std::string(dir) + "/" + file;
+}
+
 // Where an inlined call was made: its DW_AT_call_file / DW_AT_call_line.
 void call_site(Dwarf_Die* inlined, Dwarf_Die* cudie, std::string& file, int& line) {
   Dwarf_Attribute attr;
@@ -43,7 +52,7 @@ void call_site(Dwarf_Die* inlined, Dwarf_Die* cudie, std::string& file, int& lin
   size_t nfiles = 0;
   if (dwarf_formudata(dwarf_attr(inlined, DW_AT_call_file, &attr), &value) == 0 &&
       dwarf_getsrcfiles(cudie, &files, &nfiles) == 0 && value < nfiles) {
-    if (const char* f = dwarf_filesrc(files, value, nullptr, nullptr)) file = f;
+    if (const char* f = dwarf_filesrc(files, value, nullptr, nullptr)) file = with_comp_dir(cudie, f);
   }
 }
 
@@ -226,6 +235,7 @@ std::vector<FrameInfo> Module::frames(std::uint64_t a) const {
       if (dwarf_lineno(cu_line, &lineno) == 0) leaf.line = lineno;
     }
   }
+  if (have_cu) leaf.file = with_comp_dir(&cudie, leaf.file);
   if (have_cu) inline_chain(&cudie, a - bias, leaf, out);
   // The symbol table names the outermost function best (C++ qualification, no DWARF at all).
   GElf_Off offset = 0;
