@@ -3,7 +3,7 @@
 # Safe to run again: it installs nothing when everything is there.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libpfm4-dev libelf-dev libdw-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev systemtap-sdt-dev python3 binutils elfutils util-linux)
+          libgtest-dev systemtap-sdt-dev python3 binutils elfutils util-linux libzstd-dev)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(linux-perf hyperfine); fi
 if [[ "${1:-}" == "--test" ]]; then packages+=(clang clang-format libclang-rt-14-dev); fi
 missing=()

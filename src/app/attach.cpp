@@ -1,6 +1,8 @@
 // `perfprobe attach -p PID`: what run and record give, for a process that is already running, for
 // a duration or until Ctrl-C, without stopping it. --json follows the run schema (one run, wall_ms
 // the time attached); -o FILE holds the samples for `report`.
+#include <optional>
+
 #include "attach_measure.hpp"
 #include "output_files.hpp"
 #include "perfprobe/app/app.hpp"
@@ -30,8 +32,11 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
   const counters::PfmLibrary pfm;
   MeasurePlan plan = build_plan(run, pfm);
   std::shared_ptr<ProfileSink> sink;
+  std::optional<sampling::DataFileWriter> writer;
   if (!o.output.empty()) {
+    writer.emplace(o.output);  // samples stream into its temporary as they come
     sink = std::make_shared<ProfileSink>();
+    sink->writer = &*writer;
     plan.sources.push_back(sample_source(sampler_options(o.sampling), sink));
   }
   const JsonlStream jsonl = run.jsonl_path.empty() ? JsonlStream() : JsonlStream(run.jsonl_path);
@@ -60,8 +65,8 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
   // Views: the data file, --json, --trace, the summary.
   if (sink) {
     const auto data = make_record_data(rep, std::move(*sink), pid);
-    sampling::write_data_file(o.output, data);
-    if (!run.quiet) diag.note(recorded_line(data, o.output));
+    writer->finish(data);
+    if (!run.quiet) diag.note(recorded_line(data, writer->samples(), o.output));
   }
   write_run_views(run, rep, diag);
   return 0;

@@ -21,7 +21,10 @@ int record_command(const cli::RecordOptions& o, const Diag& diag) {
   check_run_outputs(o.run);
   const counters::PfmLibrary pfm;
   MeasurePlan plan = build_plan(o.run, pfm);
+  // The data file's temporary exists from now on: samples stream into it as they come.
+  sampling::DataFileWriter writer(o.output);
   auto sink = std::make_shared<ProfileSink>();
+  sink->writer = &writer;
   plan.sources.push_back(sample_source(sampler_options(o.sampling), sink));
   const JsonlStream jsonl = o.run.jsonl_path.empty() ? JsonlStream() : JsonlStream(o.run.jsonl_path);
   Session session;
@@ -36,9 +39,9 @@ int record_command(const cli::RecordOptions& o, const Diag& diag) {
 
   // The data file, then the views of the run.
   const auto data = make_record_data(rep, std::move(*sink), 0);
-  sampling::write_data_file(o.output, data);
+  writer.finish(data);
   write_run_views(o.run, rep, diag);
-  if (!o.run.quiet) diag.note(recorded_line(data, o.output));
+  if (!o.run.quiet) diag.note(recorded_line(data, writer.samples(), o.output));
   return exit_code_of(rep);
 }
 

@@ -35,9 +35,9 @@ sampling::RecordData make_record_data(const report::RunReport& rep, ProfileSink 
   return d;
 }
 
-std::string recorded_line(const sampling::RecordData& d, const std::string& path) {
+std::string recorded_line(const sampling::RecordData& d, std::uint64_t samples, const std::string& path) {
   const auto& c = d.profile.config;
-  std::string s = "recorded " + std::to_string(d.profile.samples.size()) + " samples (" + c.event;
+  std::string s = "recorded " + std::to_string(samples) + " samples (" + c.event;
   s += c.period != 0 ? " every " + std::to_string(c.period) + " events"
                      : " at " + std::to_string(c.frequency_hz) + " Hz";
   s += ", " + std::string(c.call_graph == sampling::CallGraph::dwarf ? "dwarf" : "fp") + " call graph), " +

@@ -21,6 +21,7 @@ namespace perfprobe::app {
 // --json FILE (atomically), --trace FILE, and the human summary unless --quiet.
 
 // "recorded 1523 samples (cpu-clock at 999 Hz, fp call graph), 0 lost: FILE; next: perfprobe report FILE"
-[[nodiscard]] std::string recorded_line(const sampling::RecordData& data, const std::string& path);
+[[nodiscard]] std::string recorded_line(const sampling::RecordData& data, std::uint64_t samples,
+                                        const std::string& path);
 
 }  // namespace perfprobe::app

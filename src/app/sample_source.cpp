@@ -8,6 +8,7 @@
 
 #include "perfprobe/memory/rss.hpp"
 #include "perfprobe/sampling/proc_maps.hpp"
+#include "perfprobe/sampling/stack_policy.hpp"
 #include "perfprobe/sys/clock.hpp"
 
 namespace perfprobe::app {
@@ -42,16 +43,17 @@ class SampleSource final : public RunSource {
 
   void start(sys::EventLoop& loop, Timeline& timeline) override {
     t0_ = timeline.t0_mono_ns();
-    loop.add_timer(kDrainPeriod, [this] { sampler_->drain(profile_); });
+    loop.add_timer(kDrainPeriod, [this] { drain(); });
   }
 
   void finish(Timeline& timeline, RunResult& result) override {
     (void)timeline;
     (void)result;
     if (attached_) sampler_->disable();  // leave the running target alone from now on
-    sampler_->drain(profile_);
+    drain();
     profile_.config = sampler_->config();
-    sampling::rebase_times(profile_, t0_);
+    for (auto& m : profile_.mappings) m.t_ns -= t0_;
+    for (auto& t : profile_.tasks) t.t_ns -= t0_;
     // Each CPU's ring is in time order, the rings together are not: readers want one order.
     const auto by_time = [](const auto& a, const auto& b) { return a.t_ns < b.t_ns; };
     std::stable_sort(profile_.samples.begin(), profile_.samples.end(), by_time);
@@ -62,6 +64,20 @@ class SampleSource final : public RunSource {
   }
 
  private:
+  // New samples get their run-relative time and lose the stack bytes no unwind will read, then
+  // go to the data file at once when there is one.
+  void drain() {
+    const std::size_t first = profile_.samples.size();
+    sampler_->drain(profile_);
+    for (std::size_t i = first; i < profile_.samples.size(); ++i) {
+      auto& s = profile_.samples[i];
+      s.t_ns -= t0_;
+      sampling::trim_stack(s, options_.call_graph);
+      if (sink_->writer != nullptr) sink_->writer->add(s);
+    }
+    if (sink_->writer != nullptr) profile_.samples.clear();
+  }
+
   sampling::SamplerOptions options_;
   std::shared_ptr<ProfileSink> sink_;
   std::optional<sampling::Sampler> sampler_;

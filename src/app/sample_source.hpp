@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "perfprobe/cli/options.hpp"
+#include "perfprobe/sampling/data_file.hpp"
 #include "perfprobe/sampling/profile.hpp"
 #include "perfprobe/sampling/sampler.hpp"
 #include "source.hpp"
@@ -14,9 +15,12 @@
 namespace perfprobe::app {
 
 // Where the sample source leaves its profile once the run is over (shared with the caller).
+// With a writer, samples go to the data file as they are drained and `profile.samples` stays
+// empty: memory stays flat however long the recording.
 struct ProfileSink {
   sampling::Profile profile;
   std::vector<std::string> notes;
+  sampling::DataFileWriter* writer = nullptr;
 };
 
 [[nodiscard]] SourceFactory sample_source(const sampling::SamplerOptions& options, std::shared_ptr<ProfileSink> sink);

@@ -2,12 +2,15 @@
 // sections it does not know, so later versions can add some without breaking older readers.
 #include "perfprobe/sampling/data_file.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "byte_io.hpp"
 #include "perfprobe/error.hpp"
+#include "perfprobe/sys/atomic_file.hpp"
 #include "perfprobe/sys/fd.hpp"
 #include "run_codec.hpp"
+#include "sample_chunk.hpp"
 
 namespace perfprobe::sampling {
 
@@ -18,13 +21,7 @@ constexpr std::uint32_t tag(const char (&s)[5]) {
          static_cast<std::uint32_t>(s[2]) << 16 | static_cast<std::uint32_t>(s[3]) << 24;
 }
 constexpr std::uint32_t kMeta = tag("META"), kRun = tag("RUN "), kConfig = tag("CONF"), kMaps = tag("MAPS"),
-                        kTasks = tag("TASK"), kSamples = tag("SMPL"), kEnd = tag("END ");
-
-void section(ByteWriter& out, std::uint32_t id, ByteWriter& body) {
-  out.put<std::uint32_t>(id);
-  out.put<std::uint64_t>(body.bytes().size());
-  out.bytes().append(body.bytes());
-}
+                        kTasks = tag("TASK"), kSamples = tag("SMPL"), kSampleChunk = tag("SMPZ"), kEnd = tag("END ");
 
 void encode_meta(ByteWriter& w, const RecordData& d) {
   w.put_string(d.tool);
@@ -130,37 +127,31 @@ void decode_tasks(ByteReader& in, std::vector<TaskEvent>& tasks) {
   }
 }
 
-void encode_samples(ByteWriter& w, const std::vector<Sample>& samples) {
-  w.put<std::uint32_t>(static_cast<std::uint32_t>(samples.size()));
-  for (const auto& s : samples) {
-    w.put<std::int64_t>(s.t_ns);
-    w.put<std::int32_t>(s.pid);
-    w.put<std::int32_t>(s.tid);
-    w.put<std::uint32_t>(s.cpu);
-    w.put<std::uint64_t>(s.period);
-    w.put<std::uint16_t>(static_cast<std::uint16_t>(s.callchain.size()));
-    for (const auto ip : s.callchain) w.put<std::uint64_t>(ip);
-    for (const auto r : {s.bp, s.sp, s.ip}) w.put<std::uint64_t>(r);
-    w.put_bytes(s.stack);
-  }
-}
-
-void decode_samples(ByteReader& in, std::vector<Sample>& samples) {
+// Version 1 kept every sample in one uncompressed SMPL section.
+void decode_samples_v1(ByteReader& in, std::vector<Sample>& samples) {
   const auto n = in.count(56);
   samples.reserve(n);
   for (std::uint32_t i = 0; i < n && !in.bad(); ++i) {
     Sample s;
-    s.t_ns = in.get<std::int64_t>();
-    s.pid = in.get<std::int32_t>();
-    s.tid = in.get<std::int32_t>();
-    s.cpu = in.get<std::uint32_t>();
-    s.period = in.get<std::uint64_t>();
-    const auto depth = in.get<std::uint16_t>();
-    for (std::uint16_t k = 0; k < depth && !in.bad(); ++k) s.callchain.push_back(in.get<std::uint64_t>());
-    for (auto* r : {&s.bp, &s.sp, &s.ip}) *r = in.get<std::uint64_t>();
-    s.stack = in.get_bytes();
+    if (decode_sample(in, s)) samples.push_back(std::move(s));
+  }
+}
+
+// SMPZ: u32 sample count, u32 decompressed size, one zstd frame.
+bool decode_sample_chunk(ByteReader& in, std::string_view body, std::vector<Sample>& samples) {
+  const auto n = in.get<std::uint32_t>();
+  const auto raw_size = in.get<std::uint32_t>();
+  std::string raw;
+  if (in.bad() || !decompress_chunk(body.substr(in.pos()), raw_size, raw)) return false;
+  in.skip(body.size() - in.pos());
+  ByteReader chunk(raw);
+  if (static_cast<std::uint64_t>(n) * 56 > raw.size()) return false;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    Sample s;
+    if (!decode_sample(chunk, s)) return false;
     samples.push_back(std::move(s));
   }
+  return chunk.at_end();
 }
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& why) {
@@ -170,25 +161,91 @@ void decode_samples(ByteReader& in, std::vector<Sample>& samples) {
 
 }  // namespace
 
-std::string encode_data(const RecordData& d) {
-  ByteWriter out;
-  out.bytes().append(kDataMagic, sizeof kDataMagic);
-  out.put<std::uint32_t>(kDataVersion);
-  ByteWriter meta, run, config, maps, tasks, samples, end;
+struct DataWriter::State {
+  Output out;
+  ChunkCompressor compressor;
+  ByteWriter chunk;
+  std::uint32_t in_chunk = 0;
+  std::uint64_t samples = 0;
+
+  void put_section(std::uint32_t id, std::string_view body) {
+    ByteWriter head;
+    head.put<std::uint32_t>(id);
+    head.put<std::uint64_t>(body.size());
+    out(head.bytes());
+    out(body);
+  }
+  void flush_chunk() {
+    if (in_chunk == 0) return;
+    ByteWriter body;
+    body.put<std::uint32_t>(in_chunk);
+    body.put<std::uint32_t>(static_cast<std::uint32_t>(chunk.bytes().size()));
+    body.bytes().append(compressor.compress(chunk.bytes()));
+    put_section(kSampleChunk, body.bytes());
+    chunk.bytes().clear();
+    in_chunk = 0;
+  }
+};
+
+DataWriter::DataWriter(Output out) : state_(std::make_unique<State>()) {
+  state_->out = std::move(out);
+  ByteWriter head;
+  head.bytes().append(kDataMagic, sizeof kDataMagic);
+  head.put<std::uint32_t>(kDataVersion);
+  state_->out(head.bytes());
+}
+
+DataWriter::~DataWriter() = default;
+
+void DataWriter::add(const Sample& sample) {
+  auto& st = *state_;
+  encode_sample(st.chunk, sample);
+  ++st.in_chunk;
+  ++st.samples;
+  if (st.chunk.bytes().size() >= kChunkBytes) st.flush_chunk();
+}
+
+void DataWriter::finish(const RecordData& d) {
+  for (const auto& s : d.profile.samples) add(s);
+  auto& st = *state_;
+  st.flush_chunk();
+  ByteWriter meta, run, config, maps, tasks;
   encode_meta(meta, d);
   encode_run(run, d.run);
   encode_config(config, d.profile);
   encode_maps(maps, d.profile.mappings);
   encode_tasks(tasks, d.profile.tasks);
-  encode_samples(samples, d.profile.samples);
-  section(out, kMeta, meta);
-  section(out, kRun, run);
-  section(out, kConfig, config);
-  section(out, kMaps, maps);
-  section(out, kTasks, tasks);
-  section(out, kSamples, samples);
-  section(out, kEnd, end);  // its presence proves the file is complete
-  return std::move(out.bytes());
+  st.put_section(kMeta, meta.bytes());
+  st.put_section(kRun, run.bytes());
+  st.put_section(kConfig, config.bytes());
+  st.put_section(kMaps, maps.bytes());
+  st.put_section(kTasks, tasks.bytes());
+  st.put_section(kEnd, {});  // its presence proves the file is complete
+}
+
+std::uint64_t DataWriter::samples() const noexcept { return state_->samples; }
+
+struct DataFileWriter::State {
+  explicit State(const std::string& path) : file(path), writer([this](std::string_view b) { file.write(b); }) {}
+  sys::AtomicFile file;
+  DataWriter writer;
+};
+
+DataFileWriter::DataFileWriter(const std::string& path) : state_(std::make_unique<State>(path)) {}
+DataFileWriter::~DataFileWriter() = default;
+void DataFileWriter::add(const Sample& sample) { state_->writer.add(sample); }
+void DataFileWriter::finish(const RecordData& data) {
+  state_->writer.finish(data);
+  state_->file.commit();
+}
+std::uint64_t DataFileWriter::samples() const noexcept { return state_->writer.samples(); }
+std::uint64_t DataFileWriter::bytes() const noexcept { return state_->file.size(); }
+
+std::string encode_data(const RecordData& d) {
+  std::string bytes;
+  DataWriter w([&](std::string_view b) { bytes.append(b); });
+  w.finish(d);
+  return bytes;
 }
 
 RecordData decode_data(std::string_view bytes, const std::string& path) {
@@ -197,7 +254,7 @@ RecordData decode_data(std::string_view bytes, const std::string& path) {
   }
   ByteReader in(bytes.substr(sizeof kDataMagic));
   const auto version = in.get<std::uint32_t>();
-  if (version != kDataVersion) {
+  if (version < kOldestDataVersion || version > kDataVersion) {
     corrupt(path, "format version " + std::to_string(version) + ", this perfprobe reads version " +
                       std::to_string(kDataVersion));
   }
@@ -214,18 +271,22 @@ RecordData decode_data(std::string_view bytes, const std::string& path) {
     if (id == kConfig) decode_config(body, d.profile);
     if (id == kMaps) decode_maps(body, d.profile.mappings);
     if (id == kTasks) decode_tasks(body, d.profile.tasks);
-    if (id == kSamples) decode_samples(body, d.profile.samples);
+    if (id == kSamples) decode_samples_v1(body, d.profile.samples);
+    if (id == kSampleChunk && !decode_sample_chunk(body, bytes.substr(start, len), d.profile.samples)) {
+      corrupt(path, "malformed sample chunk");
+    }
     ended = id == kEnd;
     if (body.bad()) corrupt(path, "malformed section");
     in.skip(len);  // unknown sections too
   }
   if (!ended) corrupt(path, "it ends early (the recording was cut short)");
+  // Chunks hold the rings' records in drain order: each CPU's in time order, not all together.
+  std::stable_sort(d.profile.samples.begin(), d.profile.samples.end(),
+                   [](const Sample& a, const Sample& b) { return a.t_ns < b.t_ns; });
   return d;
 }
 
-void write_data_file(const std::string& path, const RecordData& data) {
-  sys::write_file_atomic(path, encode_data(data));
-}
+void write_data_file(const std::string& path, const RecordData& data) { DataFileWriter(path).finish(data); }
 
 RecordData read_data_file(const std::string& path) {
   std::string bytes;

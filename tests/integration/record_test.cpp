@@ -272,3 +272,14 @@ TEST(Record, ClangBuiltBinaryWithoutAranges) {
   EXPECT_GT(hot["self_pct"].get<double>(), 50.0);
   expect_matches_addr2line(hot);
 }
+
+TEST(Record, DataFileKeepsOnlyTheStackBytesItNeedsCompressed) {
+  harness::TempDir dir;
+  const json r = record_and_report(dir, {"-F", "2000", "--call-graph", "fp"}, {fixture("hot_split"), "400"});
+  const auto samples = r["samples"].get<double>();
+  ASSERT_GT(samples, 100) << r.dump(1);
+  const auto bytes = static_cast<double>(std::filesystem::file_size(dir.file("p.data")));
+  // 512-byte stack copies made it ~600 bytes a sample; perf record -g takes ~70.
+  EXPECT_LT(bytes / samples, 120.0) << bytes << " bytes for " << samples << " samples";
+  EXPECT_GE(function(r, "main")["total_pct"].get<double>(), 95.0);
+}

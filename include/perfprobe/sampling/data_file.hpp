@@ -1,12 +1,16 @@
 // The `record` data file: a versioned, self-describing binary file holding one recorded run (its
 // timeline and measurements) and its profile (samples, module map with build-ids). Layout in
-// docs/record.md. Written atomically (temporary name, then rename).
+// docs/record.md. Samples are streamed into it, compressed, as they are taken; the file appears
+// under its real name only once complete (temporary in the same directory, then rename).
 #pragma once
 
 #include <sys/types.h>
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "perfprobe/model.hpp"
@@ -15,7 +19,8 @@
 namespace perfprobe::sampling {
 
 inline constexpr char kDataMagic[8] = {'P', 'P', 'R', 'E', 'C', 'O', 'R', 'D'};
-inline constexpr std::uint32_t kDataVersion = 1;
+inline constexpr std::uint32_t kDataVersion = 2;
+inline constexpr std::uint32_t kOldestDataVersion = 1;  // still read
 
 struct RecordData {
   std::string tool;                  // "perfprobe X.Y.Z"
@@ -31,10 +36,48 @@ struct RecordData {
   Profile profile;
 };
 
+// Writes a data file as the recording goes: add() buffers samples and writes each full chunk,
+// compressed, so memory stays flat however long the recording; finish() writes the rest of the
+// run (known only at the end) and the END section. The bytes go to `out` in order.
+class DataWriter {
+ public:
+  using Output = std::function<void(std::string_view)>;
+  explicit DataWriter(Output out);
+  ~DataWriter();
+  DataWriter(const DataWriter&) = delete;
+  DataWriter& operator=(const DataWriter&) = delete;
+
+  // `sample.t_ns` already relative to the run's time zero.
+  void add(const Sample& sample);
+  // `data.profile.samples` are added first (none when they were streamed with add()).
+  void finish(const RecordData& data);
+  [[nodiscard]] std::uint64_t samples() const noexcept;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
+
 // Serializes to bytes (exposed for tests) and back. decode throws UsageError on a file that is
 // not a perfprobe data file, has another version, or is truncated.
 [[nodiscard]] std::string encode_data(const RecordData& data);
 [[nodiscard]] RecordData decode_data(std::string_view bytes, const std::string& path_for_errors);
+
+// A DataWriter into `path`'s temporary (created at once, so an unwritable place fails before the
+// recording), renamed onto `path` by finish(); dropped unfinished, it removes the temporary.
+class DataFileWriter {
+ public:
+  explicit DataFileWriter(const std::string& path);
+  ~DataFileWriter();
+  void add(const Sample& sample);
+  void finish(const RecordData& data);
+  [[nodiscard]] std::uint64_t samples() const noexcept;
+  [[nodiscard]] std::uint64_t bytes() const noexcept;
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 void write_data_file(const std::string& path, const RecordData& data);
 [[nodiscard]] RecordData read_data_file(const std::string& path);

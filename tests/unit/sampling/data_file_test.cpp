@@ -113,5 +113,51 @@ TEST(DataFile, ForeignFileAndOtherVersionAreRefused) {
   }
 }
 
+Sample big_sample(std::int64_t t) {
+  Sample s;
+  s.t_ns = t;
+  s.pid = 1;
+  s.tid = 2;
+  s.callchain.assign(20, static_cast<std::uint64_t>(t) * 16);
+  s.sp = 0x7000;
+  s.stack.assign(512, static_cast<std::uint8_t>(t));
+  return s;
+}
+
+TEST(DataFile, SamplesReachTheOutputBeforeTheRecordingEnds) {
+  std::size_t written = 0;
+  DataWriter w([&](std::string_view b) { written += b.size(); });
+  const std::size_t header = written;
+  for (int i = 0; i < 5000; ++i) w.add(big_sample(i));  // ~3 MB of samples before compression
+  EXPECT_GT(written, header) << "samples were held in memory instead of streamed";
+  EXPECT_EQ(w.samples(), 5000U);
+}
+
+TEST(DataFile, ChunksReadBackInTimeOrder) {
+  std::string bytes;
+  DataWriter w([&](std::string_view b) { bytes.append(b); });
+  // Two rings drained in turn: each in time order, not both together.
+  for (int round = 0; round < 3000; ++round) {
+    w.add(big_sample(2 * round + 1));
+    w.add(big_sample(2 * round));
+  }
+  w.finish(sample_data());
+  const RecordData out = decode_data(bytes, "x");
+  ASSERT_EQ(out.profile.samples.size(), 6001U);  // sample_data() has one at t 5
+  for (std::size_t i = 1; i < out.profile.samples.size(); ++i) {
+    EXPECT_LE(out.profile.samples[i - 1].t_ns, out.profile.samples[i].t_ns);
+  }
+  EXPECT_EQ(out.profile.samples.back().stack.size(), 512U);
+  EXPECT_LT(bytes.size(), 6001U * 100) << "repetitive samples must compress";
+}
+
+TEST(DataFile, CorruptSampleChunkIsRefused) {
+  std::string bytes = encode_data(sample_data());
+  const auto at = bytes.find("SMPZ");
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 4 + 8 + 8 + 6] ^= 0x55;  // inside the zstd frame
+  EXPECT_THROW((void)decode_data(bytes, "x"), UsageError);
+}
+
 }  // namespace
 }  // namespace perfprobe::sampling
