@@ -3,9 +3,10 @@
 # Safe to run again: it installs nothing when everything is there.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libpfm4-dev libelf-dev libdw-dev libcli11-dev nlohmann-json3-dev
-          libgtest-dev systemtap-sdt-dev python3 binutils elfutils util-linux libzstd-dev)
+          libgtest-dev systemtap-sdt-dev python3 binutils elfutils util-linux libzstd-dev libprotozero-dev
+          zlib1g-dev)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(linux-perf hyperfine); fi
-if [[ "${1:-}" == "--test" ]]; then packages+=(clang clang-format libclang-rt-14-dev); fi
+if [[ "${1:-}" == "--test" ]]; then packages+=(clang clang-format libclang-rt-14-dev golang-go); fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

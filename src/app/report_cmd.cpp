@@ -1,11 +1,12 @@
 // `perfprobe report FILE`: read the data file, unwind and symbolize, analyse, then the views
-// (text or --json on stdout, --folded FILE, --trace FILE).
+// (text or --json on stdout, --folded FILE, --trace FILE, --pprof FILE).
 #include <unistd.h>
 
 #include <iostream>
 
 #include "output_files.hpp"
 #include "perfprobe/app/app.hpp"
+#include "perfprobe/report/pprof.hpp"
 #include "perfprobe/report/profile_report.hpp"
 #include "perfprobe/sampling/data_file.hpp"
 #include "perfprobe/symbols/resolve.hpp"
@@ -16,6 +17,7 @@ namespace perfprobe::app {
 int report_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.folded_path, "--folded");
   check_output_writable(o.trace_path, "--trace");
+  check_output_writable(o.pprof_path, "--pprof");
   const sampling::RecordData data = sampling::read_data_file(o.path);
 
   // Symbolize with the files on this machine (build-ids say when they changed since).
@@ -29,6 +31,12 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
   if (!o.folded_path.empty()) sys::write_file_atomic(o.folded_path, report::to_folded(profile));
   if (!o.trace_path.empty())
     sys::write_file_atomic(o.trace_path, report::to_trace_json(data.run, data.command, &profile));
+  if (!o.pprof_path.empty()) {
+    // The file holds when the recording ended; the profile says when it began.
+    const std::int64_t start_ns = data.recorded_unix_s * 1'000'000'000 - data.run.wall_ns;
+    const report::PprofMeta meta{data.command, data.tool, start_ns, data.run.wall_ns};
+    sys::write_file_atomic(o.pprof_path, report::gzip(report::to_pprof(profile, data.run.phases, meta)));
+  }
   if (o.json) {
     std::cout << report::profile_to_json(rep);
   } else {

@@ -8,7 +8,7 @@ void define_report(CLI::App& app, Options& options) {
   auto& o = options.report;
   CLI::App* sub = app.add_subcommand("report", "Show where the time went in a `perfprobe record` data file");
   sub->footer(
-      "Usage: perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE]\n"
+      "Usage: perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE] [--pprof FILE]\n"
       "The report goes to stdout: top functions (self, total), per phase, per thread, hints.");
   sub->add_option("file", o.path, "Data file written by record or attach -o (default perfprobe.data)")
       ->type_name("FILE");
@@ -17,6 +17,9 @@ void define_report(CLI::App& app, Options& options) {
       ->type_name("FILE");
   sub->add_option("--trace", o.trace_path,
                   "Write a Chrome trace-event JSON to FILE (ui.perfetto.dev): phases, markers, RSS, counters, samples")
+      ->type_name("FILE");
+  sub->add_option("--pprof", o.pprof_path,
+                  "Write the samples as a gzipped pprof profile to FILE (go tool pprof, Pyroscope, speedscope)")
       ->type_name("FILE");
   sub->add_option("--top", o.top, "Functions listed per section (default 20)")
       ->check(CLI::Range(1, 100000))

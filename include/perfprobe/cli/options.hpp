@@ -55,12 +55,13 @@ struct RecordOptions {
   std::string output = "perfprobe.data";
 };
 
-// `perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE]`
+// `perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE] [--pprof FILE]`
 struct ReportOptions {
   std::string path = "perfprobe.data";
   bool json = false;
   std::string folded_path;
   std::string trace_path;
+  std::string pprof_path;  // --pprof FILE: gzipped profile.proto
   int top = 20;
 };
 
