@@ -47,6 +47,7 @@ struct ResolvedProfile {
   std::uint64_t lost_records = 0;
   std::uint64_t throttled = 0;
   std::uint64_t dwarf_unwound = 0;  // samples whose stack was (partly) unwound with DWARF CFI
+  std::uint64_t truncated = 0;      // samples whose chain stops before a thread's or process's root
   std::vector<FrameInfo> frames;
   std::vector<ResolvedSample> samples;
   std::map<pid_t, std::string> thread_names;  // tid -> comm

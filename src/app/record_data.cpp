@@ -40,7 +40,7 @@ std::string recorded_line(const sampling::RecordData& d, std::uint64_t samples, 
   std::string s = "recorded " + std::to_string(samples) + " samples (" + c.event;
   s += c.period != 0 ? " every " + std::to_string(c.period) + " events"
                      : " at " + std::to_string(c.frequency_hz) + " Hz";
-  s += ", " + std::string(c.call_graph == sampling::CallGraph::dwarf ? "dwarf" : "fp") + " call graph), " +
+  s += ", " + std::string(sampling::call_graph_name(c.call_graph)) + " call graph), " +
        std::to_string(d.profile.lost_samples) + " lost";
   if (d.profile.throttled > 0) s += ", throttled " + std::to_string(d.profile.throttled) + "x";
   for (const auto& n : d.notes) s += "; " + n;

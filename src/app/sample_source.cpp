@@ -9,6 +9,7 @@
 #include "perfprobe/memory/rss.hpp"
 #include "perfprobe/sampling/proc_maps.hpp"
 #include "perfprobe/sampling/stack_policy.hpp"
+#include "perfprobe/symbols/frame_pointers.hpp"
 #include "perfprobe/sys/clock.hpp"
 
 namespace perfprobe::app {
@@ -21,7 +22,9 @@ constexpr std::chrono::milliseconds kDrainPeriod{10};
 class SampleSource final : public RunSource {
  public:
   SampleSource(const sampling::SamplerOptions& o, std::shared_ptr<ProfileSink> sink)
-      : options_(o), sink_(std::move(sink)) {}
+      : options_(o), sink_(std::move(sink)), policy_(o.call_graph, [](const std::string& path) {
+          return symbols::detect_frame_pointers(path) == symbols::FramePointers::yes;
+        }) {}
 
   void open(pid_t pid, bool attached, std::vector<std::string>& unavailable) override {
     (void)unavailable;  // sampling is the point of record: failing to open it ends the command
@@ -64,15 +67,17 @@ class SampleSource final : public RunSource {
   }
 
  private:
-  // New samples get their run-relative time and lose the stack bytes no unwind will read, then
-  // go to the data file at once when there is one.
+  // New mappings tell the stack policy which code keeps frame pointers; new samples get their
+  // run-relative time and lose the stack bytes no unwind will read, then go to the data file at
+  // once when there is one.
   void drain() {
     const std::size_t first = profile_.samples.size();
     sampler_->drain(profile_);
+    for (; maps_seen_ < profile_.mappings.size(); ++maps_seen_) policy_.add_mapping(profile_.mappings[maps_seen_]);
     for (std::size_t i = first; i < profile_.samples.size(); ++i) {
       auto& s = profile_.samples[i];
       s.t_ns -= t0_;
-      sampling::trim_stack(s, options_.call_graph);
+      policy_.apply(s);
       if (sink_->writer != nullptr) sink_->writer->add(s);
     }
     if (sink_->writer != nullptr) profile_.samples.clear();
@@ -82,6 +87,8 @@ class SampleSource final : public RunSource {
   std::shared_ptr<ProfileSink> sink_;
   std::optional<sampling::Sampler> sampler_;
   sampling::Profile profile_;
+  sampling::StackPolicy policy_;
+  std::size_t maps_seen_ = 0;
   std::int64_t t0_ = 0;
   std::int64_t attach_mono_ns_ = 0;
   bool attached_ = false;
@@ -97,7 +104,9 @@ sampling::SamplerOptions sampler_options(const cli::SamplingOptions& o) {
   sampling::SamplerOptions s;
   s.frequency_hz = o.frequency_hz;
   s.period = o.period;
-  s.call_graph = o.call_graph == "dwarf" ? sampling::CallGraph::dwarf : sampling::CallGraph::fp;
+  s.call_graph = o.call_graph == "dwarf" ? sampling::CallGraph::dwarf
+                 : o.call_graph == "fp"  ? sampling::CallGraph::fp
+                                         : sampling::CallGraph::automatic;
   s.stack_bytes = o.stack_bytes;
   s.ring_pages = o.mmap_pages;
   return s;

@@ -16,12 +16,13 @@ void define_sampling(CLI::App& sub, SamplingOptions& s) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->type_name("PERIOD");
   sub.add_option("--call-graph", s.call_graph,
-                 "How call stacks are taken: fp (frame pointers, a small stack copy fixes frameless leaves) or "
-                 "dwarf (8 KiB stack copies unwound with DWARF CFI; for code built without frame pointers)")
-      ->check(CLI::IsMember({"fp", "dwarf"}))
+                 "How call stacks are taken: auto (default: frame pointers where the code keeps them, DWARF "
+                 "where it does not, judged per module), fp (frame pointers; a small stack copy fixes "
+                 "frameless leaves) or dwarf (8 KiB stack copies unwound with DWARF CFI everywhere)")
+      ->check(CLI::IsMember({"auto", "fp", "dwarf"}))
       ->type_name("MODE");
   sub.add_option("--stack-size", s.stack_bytes,
-                 "Bytes of user stack copied with each sample (default: 512 fp, 8192 dwarf)")
+                 "Bytes of user stack copied with each sample (default: 512 fp, 8192 auto and dwarf)")
       ->check(CLI::Range(8U, 65528U))
       ->type_name("BYTES");
   sub.add_option("--mmap-pages", s.mmap_pages,

@@ -26,7 +26,35 @@ std::string basename(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// Samples per source line (frames with the same file:line summed), the top 3 as shares.
+std::vector<LineShare> line_split(const ResolvedProfile& p, const std::map<std::uint32_t, std::uint64_t>& by_frame) {
+  std::map<std::pair<std::string, int>, std::uint64_t> by_line;
+  std::uint64_t all = 0;
+  for (const auto& [frame, n] : by_frame) {
+    all += n;
+    const auto& f = p.frames[frame];
+    if (!f.file.empty()) by_line[{f.file, f.line}] += n;
+  }
+  std::vector<LineShare> out;
+  for (const auto& [where, n] : by_line) out.push_back({where.first, where.second, pct(n, all)});
+  std::sort(out.begin(), out.end(), [](const LineShare& a, const LineShare& b) { return a.pct > b.pct; });
+  if (out.size() > 3) out.resize(3);
+  return out;
+}
+
 }  // namespace
+
+bool is_spin_wait(const std::string& fn) {
+  static constexpr const char* kSpinning[] = {"gomp_barrier_wait", "gomp_team_barrier_wait",
+                                              "do_spin",           "ggml_barrier",
+                                              "pthread_spin_lock", "spin_wait",
+                                              "spinwait",          "sched_yield",
+                                              "cpu_relax"};
+  for (const char* s : kSpinning) {
+    if (fn.find(s) != std::string::npos) return true;
+  }
+  return fn == "do_wait";  // libgomp's wait loop (spins before it sleeps on a futex)
+}
 
 std::vector<FunctionStat> top_functions(const ResolvedProfile& p, const std::vector<const ResolvedSample*>& samples,
                                         std::size_t top) {
@@ -56,15 +84,17 @@ std::vector<FunctionStat> top_functions(const ResolvedProfile& p, const std::vec
     auto& st = acc.stat;
     st.name = key.first;
     st.module = key.second;
-    const auto& lines = acc.self_by_frame.empty() ? acc.total_by_frame : acc.self_by_frame;
-    const auto hottest =
-        std::max_element(lines.begin(), lines.end(), [](const auto& a, const auto& b) { return a.second < b.second; });
-    if (hottest != lines.end()) {
+    const auto& by_frame = acc.self_by_frame.empty() ? acc.total_by_frame : acc.self_by_frame;
+    const auto hottest = std::max_element(by_frame.begin(), by_frame.end(),
+                                          [](const auto& a, const auto& b) { return a.second < b.second; });
+    if (hottest != by_frame.end()) {
       const auto& f = p.frames[hottest->first];
       st.file = f.file;
       st.line = f.line;
       st.address = f.address;
     }
+    st.lines = line_split(p, by_frame);
+    st.spin_wait = is_spin_wait(st.name);
     st.self_pct = pct(st.self_samples, samples.size());
     st.total_pct = pct(st.total_samples, samples.size());
     out.push_back(std::move(st));
@@ -81,16 +111,34 @@ std::vector<FunctionStat> top_functions(const ResolvedProfile& p, const std::vec
 namespace {
 
 void add_hints(ProfileReport& r, const ProfileOptions& o) {
+  if (r.spin_wait_pct > o.hint_pct / 4) {
+    std::string names;
+    for (const auto& f : r.functions) {
+      if (f.spin_wait && names.size() < 60) names += (names.empty() ? "" : ", ") + f.name;
+    }
+    r.hints.push_back("spin-wait: " + fmt_pct(r.spin_wait_pct) + " of the samples are threads spinning at a barrier " +
+                      "or lock (" + names + "): time spent waiting for other threads, not work to optimise; " +
+                      "look at what the slowest thread does meanwhile");
+  }
   for (const auto& f : r.functions) {
-    if (f.self_pct <= o.hint_pct) continue;
-    std::string where = f.file.empty() ? basename(f.module) : basename(f.file) + ":" + std::to_string(f.line);
-    r.hints.push_back(f.name + " takes " + fmt_pct(f.self_pct) + " of the samples by itself (hottest line " + where +
+    if (f.self_pct <= o.hint_pct || f.spin_wait) continue;
+    // The hottest line with its share; the whole split is in the JSON (`lines`).
+    const std::string where = f.lines.empty() ? "no line info for " + basename(f.module)
+                                              : "hottest line " + basename(f.lines.front().file) + ":" +
+                                                    std::to_string(f.lines.front().line) + ", " +
+                                                    fmt_pct(f.lines.front().pct) + " of it";
+    r.hints.push_back(f.name + " takes " + fmt_pct(f.self_pct) + " of the samples by itself (" + where +
                       "): optimise it first");
   }
   for (const auto& ph : r.phases) {
     if (ph.pct <= o.hint_pct || ph.functions.empty()) continue;
     r.hints.push_back("phase '" + ph.name + "' holds " + fmt_pct(ph.pct) + " of the samples; during " + ph.name + " " +
                       fmt_pct(ph.functions.front().self_pct) + " in " + ph.functions.front().name);
+  }
+  if (r.samples > 0 && static_cast<double>(r.truncated) > 0.05 * static_cast<double>(r.samples)) {
+    r.warnings.push_back(fmt_pct(pct(r.truncated, r.samples)) +
+                         " of the samples have call chains that stop before main or a thread's start: "
+                         "record with --call-graph dwarf and a larger --stack-size (up to 65528)");
   }
   if (r.lost > 0) {
     r.warnings.push_back(std::to_string(r.lost) + " samples lost in " + std::to_string(r.lost_records) +
@@ -105,6 +153,10 @@ void add_hints(ProfileReport& r, const ProfileOptions& o) {
       r.warnings.push_back(m.path + " changed since it was recorded (build-id differs): its symbols may be wrong");
     if (m.samples > 0 && !m.has_symbols && m.path.starts_with("/")) {
       r.warnings.push_back(m.path + " has no symbols: install its debug package (-dbg/-dbgsym) for names");
+    } else if (m.samples > 0 && !m.has_debuginfo && m.path.starts_with("/")) {
+      r.warnings.push_back("no debug info for " + basename(m.path) +
+                           " (no source lines): install its -dbgsym/-dbg package or build it with -g; debuginfod is "
+                           "used when DEBUGINFOD_URLS is set");
     }
   }
 }
@@ -123,6 +175,7 @@ ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseR
   r.lost_records = p.lost_records;
   r.throttled = p.throttled;
   r.dwarf_unwound = p.dwarf_unwound;
+  r.truncated = p.truncated;
   r.modules = p.modules;
   std::vector<const ResolvedSample*> all;
   for (const auto& s : p.samples) all.push_back(&s);
@@ -132,6 +185,11 @@ ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseR
     r.duration_ms = static_cast<double>(hi->t_ns - lo->t_ns) / 1e6;
   }
   r.functions = top_functions(p, all, o.top);
+  std::uint64_t spinning = 0;
+  for (const auto* s : all) {
+    if (!s->stack.empty() && is_spin_wait(p.frames[s->stack.front()].function)) ++spinning;
+  }
+  r.spin_wait_pct = pct(spinning, all.size());
   for (const auto& ph : phases) {
     std::vector<const ResolvedSample*> in;
     for (const auto* s : all) {

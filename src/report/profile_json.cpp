@@ -16,6 +16,12 @@ std::string hex(std::uint64_t v) {
   return buf;
 }
 
+json lines_json(const std::vector<LineShare>& lines) {
+  json a = json::array();
+  for (const auto& l : lines) a.push_back({{"file", l.file}, {"line", l.line}, {"pct", l.pct}});
+  return a;
+}
+
 json functions_json(const std::vector<FunctionStat>& fns) {
   json a = json::array();
   for (const auto& f : fns) {
@@ -27,7 +33,9 @@ json functions_json(const std::vector<FunctionStat>& fns) {
                  {"file", f.file},
                  {"line", f.line},
                  {"address", hex(f.address)},
-                 {"module", f.module}});
+                 {"module", f.module},
+                 {"lines", lines_json(f.lines)},
+                 {"spin_wait", f.spin_wait}});
   }
   return a;
 }
@@ -46,6 +54,8 @@ std::string profile_to_json(const ProfileReport& r) {
            {"period", r.period},
            {"call_graph", r.call_graph},
            {"dwarf_unwound", r.dwarf_unwound},
+           {"spin_wait_pct", r.spin_wait_pct},
+           {"truncated_chains", r.truncated},
            {"duration_ms", r.duration_ms},
            {"functions", functions_json(r.functions)}};
   json phases = json::array();

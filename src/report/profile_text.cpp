@@ -30,7 +30,14 @@ std::string sampling_line(const ProfileReport& r) {
   std::string s = std::to_string(r.samples) + " samples of " + r.event;
   s += r.period != 0 ? " every " + std::to_string(r.period) + " events"
                      : " at " + std::to_string(r.frequency_hz) + " Hz";
-  s += ", " + r.call_graph + " call graph, " + std::to_string(r.lost) + " lost";
+  s += ", " + r.call_graph + " call graph";
+  if (r.samples > 0) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, " (%.1f%% of chains truncated)",
+                  100.0 * static_cast<double>(r.truncated) / static_cast<double>(r.samples));
+    s += buf;
+  }
+  s += ", " + std::to_string(r.lost) + " lost";
   if (r.throttled > 0) s += ", throttled " + std::to_string(r.throttled) + "x";
   char buf[48];
   std::snprintf(buf, sizeof buf, ", over %.2f s", r.duration_ms / 1000);

@@ -52,7 +52,7 @@ void encode_config(ByteWriter& w, const Profile& p) {
   w.put_string(c.event);
   w.put<std::uint64_t>(c.frequency_hz);
   w.put<std::uint64_t>(c.period);
-  w.put<std::uint8_t>(c.call_graph == CallGraph::dwarf ? 1 : 0);
+  w.put<std::uint8_t>(static_cast<std::uint8_t>(c.call_graph));
   w.put<std::uint32_t>(c.stack_bytes);
   w.put<std::uint32_t>(c.ring_pages);
   w.put<std::uint8_t>(c.exclude_kernel ? 1 : 0);
@@ -66,7 +66,7 @@ void decode_config(ByteReader& in, Profile& p) {
   c.event = in.get_string();
   c.frequency_hz = in.get<std::uint64_t>();
   c.period = in.get<std::uint64_t>();
-  c.call_graph = in.get<std::uint8_t>() != 0 ? CallGraph::dwarf : CallGraph::fp;
+  c.call_graph = static_cast<CallGraph>(std::min<std::uint8_t>(in.get<std::uint8_t>(), 2));
   c.stack_bytes = in.get<std::uint32_t>();
   c.ring_pages = in.get<std::uint32_t>();
   c.exclude_kernel = in.get<std::uint8_t>() != 0;

@@ -163,9 +163,9 @@ void share_rings(const std::vector<sys::Fd>& fds, const std::vector<int>& first_
 Sampler::Sampler(const SamplerOptions& o, const std::vector<pid_t>& tids, bool enable_on_exec)
     : state_(std::make_unique<State>()) {
   auto& st = *state_;
-  const std::uint32_t stack = o.stack_bytes != 0                 ? o.stack_bytes
-                              : o.call_graph == CallGraph::dwarf ? kDwarfStackBytes
-                                                                 : kFpStackBytes;
+  const std::uint32_t stack = o.stack_bytes != 0              ? o.stack_bytes
+                              : o.call_graph != CallGraph::fp ? kDwarfStackBytes
+                                                              : kFpStackBytes;
   const int cpus = sys::online_cpus();
   std::vector<int> first_of_cpu;
   std::size_t vanished = 0;

@@ -4,14 +4,25 @@
 
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 
 #include "address_map.hpp"
+#include "perfprobe/sampling/stack_policy.hpp"
 #include "unwinder.hpp"
 
 namespace perfprobe::symbols {
 
 namespace {
+
+// Where every whole chain ends: the process's entry (the C library's start code, or main when
+// nothing above it could be read) or a thread's start routine.
+bool is_root(const std::string& fn) {
+  static const std::set<std::string> kRoots = {
+      "main",  "_start", "__libc_start_main", "__libc_start_call_main", "start_thread",
+      "clone", "clone3", "thread_start"};
+  return kRoots.contains(fn);
+}
 
 class Resolver {
  public:
@@ -26,6 +37,7 @@ class Resolver {
     for (std::size_t i = 0; i < chain.size(); ++i) {
       for (const auto id : frames_at(s, chain[i], i > 0)) r.stack.push_back(id);
     }
+    if (r.stack.empty() || !is_root(out_.frames[r.stack.back()].function)) ++out_.truncated;
     out_.samples.push_back(std::move(r));
   }
 
@@ -53,7 +65,12 @@ class Resolver {
     auto& unwinder = unwinders_[s.pid];
     if (!unwinder) unwinder = std::make_unique<Unwinder>(map_.visible(s.pid, s.t_ns), sym_);
     const auto dwarf = unwinder->unwind(s);
-    auto chain = splice_chains(dwarf, s.callchain, p_.config.call_graph == sampling::CallGraph::dwarf);
+    // Automatic mode kept the whole copy exactly when the chain crosses code without frame
+    // pointers: its frame-pointer chain is not to be trusted there.
+    const auto mode = p_.config.call_graph;
+    const bool prefer_dwarf =
+        mode == sampling::CallGraph::dwarf || (mode == sampling::CallGraph::automatic && sampling::stack_kept_whole(s));
+    auto chain = splice_chains(dwarf, s.callchain, prefer_dwarf);
     if (chain != s.callchain) ++out_.dwarf_unwound;
     return chain;
   }
@@ -107,7 +124,7 @@ ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym) {
   out.event = p.config.event;
   out.frequency_hz = p.config.frequency_hz;
   out.period = p.config.period;
-  out.call_graph = p.config.call_graph == sampling::CallGraph::dwarf ? "dwarf" : "fp";
+  out.call_graph = sampling::call_graph_name(p.config.call_graph);
   out.lost_samples = p.lost_samples;
   out.lost_records = p.lost_records;
   out.throttled = p.throttled;

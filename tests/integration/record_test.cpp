@@ -283,3 +283,23 @@ TEST(Record, DataFileKeepsOnlyTheStackBytesItNeedsCompressed) {
   EXPECT_LT(bytes / samples, 120.0) << bytes << " bytes for " << samples << " samples";
   EXPECT_GE(function(r, "main")["total_pct"].get<double>(), 95.0);
 }
+
+TEST(Record, DefaultCallGraphReachesMainWithoutFramePointers) {
+  harness::TempDir dir;
+  const json r = record_and_report(dir, {}, {fixture("no_frame_pointers"), "400"});
+  EXPECT_EQ(r["call_graph"], "auto");
+  EXPECT_EQ(r["functions"][0]["name"], "inner_fn");
+  EXPECT_GE(function(r, "outer_fn")["total_pct"].get<double>(), 95.0);
+  EXPECT_GE(function(r, "main")["total_pct"].get<double>(), 95.0);
+  EXPECT_LE(r["truncated_chains"].get<double>(), 0.05 * r["samples"].get<double>());
+}
+
+TEST(Record, DefaultCallGraphStaysSmallWithFramePointers) {
+  harness::TempDir dir;
+  const json r = record_and_report(dir, {"-F", "2000"}, {fixture("hot_split"), "400"});
+  const auto samples = r["samples"].get<double>();
+  ASSERT_GT(samples, 100) << r.dump(1);
+  const auto bytes = static_cast<double>(std::filesystem::file_size(dir.file("p.data")));
+  EXPECT_LT(bytes / samples, 120.0) << "framed code needs no whole stack copies";
+  EXPECT_GE(function(r, "main")["total_pct"].get<double>(), 95.0);
+}

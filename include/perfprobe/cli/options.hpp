@@ -43,7 +43,7 @@ struct RunOptions {
 struct SamplingOptions {
   std::uint64_t frequency_hz = 999;  // -F HZ (used when period is 0)
   std::uint64_t period = 0;          // -c PERIOD
-  std::string call_graph = "fp";     // --call-graph fp|dwarf
+  std::string call_graph = "auto";   // --call-graph auto|fp|dwarf
   std::uint32_t stack_bytes = 0;     // --stack-size BYTES; 0 = the call graph's default
   std::uint32_t mmap_pages = 64;     // --mmap-pages N (data pages per CPU ring, a power of two)
 };

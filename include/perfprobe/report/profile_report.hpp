@@ -14,6 +14,13 @@ namespace perfprobe::report {
 
 inline constexpr int kProfileSchemaVersion = 1;
 
+// One source line's share of a function's samples.
+struct LineShare {
+  std::string file;
+  int line = 0;
+  double pct = 0;  // of the function's self samples (total samples when it has no self samples)
+};
+
 struct FunctionStat {
   std::string name;
   std::string module;
@@ -24,6 +31,8 @@ struct FunctionStat {
   std::uint64_t total_samples = 0;
   double self_pct = 0;  // of the samples in scope (the run, a phase or a thread)
   double total_pct = 0;
+  std::vector<LineShare> lines;  // its hottest lines, hottest first (up to 3)
+  bool spin_wait = false;        // a barrier or lock spinning: waiting, not work
 };
 
 struct PhaseProfile {
@@ -49,7 +58,9 @@ struct ProfileReport {
   std::uint64_t frequency_hz = 0, period = 0;
   std::string call_graph;
   std::uint64_t samples = 0, lost = 0, lost_records = 0, throttled = 0, dwarf_unwound = 0;
+  std::uint64_t truncated = 0;  // samples whose call chain does not reach main or a thread's start
   double duration_ms = 0;
+  double spin_wait_pct = 0;             // samples whose leaf is a spin-wait function
   std::vector<FunctionStat> functions;  // by self samples, then total
   std::vector<PhaseProfile> phases;
   std::vector<ThreadProfile> threads;
@@ -65,6 +76,9 @@ struct ProfileOptions {
 
 [[nodiscard]] ProfileReport analyse_profile(const ResolvedProfile& profile, const std::vector<PhaseResult>& phases,
                                             const ProfileOptions& options);
+// Functions that spin while waiting (libgomp's barriers, ggml's barrier, spin locks, yield loops).
+[[nodiscard]] bool is_spin_wait(const std::string& function);
+
 // Functions of a subset of samples, by self samples then total (exposed for tests).
 [[nodiscard]] std::vector<FunctionStat> top_functions(const ResolvedProfile& profile,
                                                       const std::vector<const ResolvedSample*>& samples,

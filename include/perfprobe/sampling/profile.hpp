@@ -11,7 +11,14 @@
 
 namespace perfprobe::sampling {
 
-enum class CallGraph { fp, dwarf };
+// fp: the kernel's frame-pointer walk (plus a small stack copy for frameless leaves); dwarf:
+// stack copies unwound with DWARF CFI; automatic: frame pointers where the code keeps them,
+// DWARF where it does not (decided per sample from the modules its chain passes through).
+enum class CallGraph { fp, dwarf, automatic };
+
+[[nodiscard]] inline const char* call_graph_name(CallGraph g) {
+  return g == CallGraph::dwarf ? "dwarf" : g == CallGraph::automatic ? "auto" : "fp";
+}
 
 // How the samples were taken: what `report` must say next to the figures.
 struct SamplingConfig {

@@ -23,7 +23,7 @@ inline constexpr std::uint32_t kMaxStackBytes = 65528;  // 65536 is EINVAL (KERN
 struct SamplerOptions {
   std::uint64_t frequency_hz = kDefaultFrequencyHz;  // used when period == 0
   std::uint64_t period = 0;                          // -c: one sample every `period` events
-  CallGraph call_graph = CallGraph::fp;
+  CallGraph call_graph = CallGraph::automatic;
   std::uint32_t stack_bytes = 0;                 // 0: the call-graph mode's default
   std::uint32_t ring_pages = kDefaultRingPages;  // data pages per CPU, a power of two
   std::string force_event;                       // "cpu-clock" to skip the cycles attempt (tests)

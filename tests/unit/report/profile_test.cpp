@@ -76,6 +76,58 @@ TEST(ProfileAnalysis, LostSamplesAreNeverSilent) {
   EXPECT_NE(text.str().find("7 lost"), std::string::npos);
 }
 
+TEST(ProfileAnalysis, HotLinesSplitPerFunction) {
+  auto p = make_profile();
+  p.frames.push_back({"hot", "m.c", 31, "/bin/m", 0x310, false});  // frame 4: another line of hot
+  p.samples.push_back({30'000'000, 1, 1, {4, 1, 0}});
+  p.samples.push_back({31'000'000, 1, 1, {4, 1, 0}});
+  const auto r = analyse_profile(p, {}, ProfileOptions{});
+  const auto& hot = find(r.functions, "hot");
+  ASSERT_EQ(hot.lines.size(), 2U);
+  EXPECT_EQ(hot.lines[0].line, 30);
+  EXPECT_DOUBLE_EQ(hot.lines[0].pct, 75.0);  // 6 of hot's 8 samples
+  EXPECT_EQ(hot.lines[1].line, 31);
+  EXPECT_DOUBLE_EQ(hot.lines[1].pct, 25.0);
+  EXPECT_NE(r.hints[0].find("hottest line m.c:30, 75.0% of it"), std::string::npos) << r.hints[0];
+  const auto j = nlohmann::json::parse(profile_to_json(r));
+  EXPECT_EQ(j["functions"][0]["lines"][1]["line"], 31);
+}
+
+TEST(ProfileAnalysis, SpinWaitIsWaitingNotWorkToOptimise) {
+  auto p = make_profile();
+  p.frames[2].function = "gomp_barrier_wait_end";  // the 60% "hot" function spins at a barrier
+  const auto r = analyse_profile(p, {}, ProfileOptions{});
+  EXPECT_DOUBLE_EQ(r.spin_wait_pct, 60.0);
+  EXPECT_TRUE(find(r.functions, "gomp_barrier_wait_end").spin_wait);
+  bool spin_hint = false;
+  for (const auto& h : r.hints) {
+    EXPECT_EQ(h.find("gomp_barrier_wait_end takes"), std::string::npos) << "no 'optimise it first': " << h;
+    spin_hint = spin_hint || h.starts_with("spin-wait: 60.0%");
+  }
+  EXPECT_TRUE(spin_hint);
+  EXPECT_TRUE(is_spin_wait("ggml_barrier"));
+  EXPECT_FALSE(is_spin_wait("hot_loop"));
+}
+
+TEST(ProfileAnalysis, TruncatedChainsAndMissingDebugInfoAreSaidOnce) {
+  auto p = make_profile();
+  p.truncated = 3;
+  ModuleSummary m;
+  m.path = "/usr/lib/libgomp.so.1";
+  m.has_symbols = true;
+  m.samples = 5;
+  p.modules.push_back(m);
+  const auto r = analyse_profile(p, {}, ProfileOptions{});
+  int truncated = 0, debug = 0;
+  for (const auto& w : r.warnings) {
+    truncated += w.find("call chains that stop before main") != std::string::npos ? 1 : 0;
+    debug += w.find("no debug info for libgomp.so.1") != std::string::npos ? 1 : 0;
+  }
+  EXPECT_EQ(truncated, 1);
+  EXPECT_EQ(debug, 1);
+  EXPECT_EQ(nlohmann::json::parse(profile_to_json(r))["truncated_chains"], 3);
+}
+
 TEST(ProfileJson, ContractKeys) {
   const auto j = nlohmann::json::parse(
       profile_to_json(analyse_profile(make_profile(), {{"decode", 0, 8'000'000, 0, 0, 0, {}}}, {})));

@@ -37,3 +37,51 @@ TEST(StackPolicy, DwarfModeKeepsEverything) {
 
 }  // namespace
 }  // namespace perfprobe::sampling
+
+namespace perfprobe::sampling {
+namespace {
+
+// Two modules: /framed at 0x1000-0x2000, /frameless at 0x5000-0x6000.
+StackPolicy two_modules() {
+  StackPolicy p(CallGraph::automatic, [](const std::string& path) { return path == "/framed"; });
+  p.add_mapping(Mapping{0, 1, 0x1000, 0x1000, 0, "/framed", ""});
+  p.add_mapping(Mapping{0, 1, 0x5000, 0x1000, 0, "/frameless", ""});
+  return p;
+}
+
+TEST(StackPolicy, AutoTrimsAChainThatStaysInFramedCode) {
+  StackPolicy p = two_modules();
+  Sample s = with_stack(0x7000, 0x7040, 8192);
+  s.callchain = {0x1100, 0x1200, 0x5300};  // the outermost frame needs no frame of its own
+  p.apply(s);
+  EXPECT_EQ(s.stack.size(), 0x40U + 16);
+  EXPECT_FALSE(stack_kept_whole(s));
+  EXPECT_EQ(p.kept_whole(), 0U);
+}
+
+TEST(StackPolicy, AutoKeepsTheWholeCopyWhenTheChainCrossesFramelessCode) {
+  StackPolicy p = two_modules();
+  Sample leaf = with_stack(0x7000, 0x7040, 8192);
+  leaf.callchain = {0x5100, 0x1200, 0x1300};
+  p.apply(leaf);
+  EXPECT_EQ(leaf.stack.size(), 8192U);
+  EXPECT_TRUE(stack_kept_whole(leaf));
+  Sample unknown = with_stack(0x7000, 0x7040, 8192);
+  unknown.callchain = {0x9100, 0x1200};  // JIT code or a mapping not seen yet
+  p.apply(unknown);
+  EXPECT_EQ(unknown.stack.size(), 8192U);
+  EXPECT_EQ(p.kept_whole(), 2U);
+  EXPECT_EQ(p.frameless_modules(), std::vector<std::string>{"/frameless"});
+}
+
+TEST(StackPolicy, AutoForgetsAMappingThatWasReplaced) {
+  StackPolicy p = two_modules();
+  p.add_mapping(Mapping{0, 1, 0x5000, 0x1000, 0, "/framed", ""});
+  Sample s = with_stack(0x7000, 0x7040, 8192);
+  s.callchain = {0x5100, 0x1200};
+  p.apply(s);
+  EXPECT_EQ(s.stack.size(), 0x40U + 16);
+}
+
+}  // namespace
+}  // namespace perfprobe::sampling
