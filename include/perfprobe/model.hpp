@@ -6,6 +6,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perfprobe {
@@ -43,12 +44,50 @@ struct RssSample {
 
 enum class EventKind { marker, token, output, rss, counters, phase_begin, phase_end, ready, warning };
 
+// What produced an event: the marker API's ring, an SDT probe, the target's output, a readiness
+// probe, the RSS timeline (/proc samples and its --rss-warn), a boundary snapshot of the counters.
+enum class EventSource { none, mark, usdt, output, listen, file, proc, rss, boundary };
+
+// The name of a source in JSON, JSONL, traces and data files ("" for none).
+[[nodiscard]] inline std::string_view to_string(EventSource s) {
+  switch (s) {
+    case EventSource::none:
+      return "";
+    case EventSource::mark:
+      return "mark";
+    case EventSource::usdt:
+      return "usdt";
+    case EventSource::output:
+      return "output";
+    case EventSource::listen:
+      return "listen";
+    case EventSource::file:
+      return "file";
+    case EventSource::proc:
+      return "proc";
+    case EventSource::rss:
+      return "rss";
+    case EventSource::boundary:
+      return "boundary";
+  }
+  return "";
+}
+
+// The source named `name`; none for a name this version does not know.
+[[nodiscard]] inline EventSource event_source_named(std::string_view name) {
+  for (const auto s : {EventSource::mark, EventSource::usdt, EventSource::output, EventSource::listen,
+                       EventSource::file, EventSource::proc, EventSource::rss, EventSource::boundary}) {
+    if (to_string(s) == name) return s;
+  }
+  return EventSource::none;
+}
+
 // One timestamped thing that happened during a run. Time zero is the target's exec.
 struct Event {
   std::int64_t t_ns = 0;
   EventKind kind = EventKind::marker;
-  std::string source;  // "usdt", "mark", "output", "rss", ...
-  std::string name;    // e.g. "llm:token", "load"
+  EventSource source = EventSource::none;
+  std::string name;  // e.g. "llm:token", "load"
   std::vector<std::int64_t> args;
   std::optional<RssSample> rss;                        // for kind == rss
   std::vector<std::pair<std::string, double>> values;  // counter snapshot, for kind == counters

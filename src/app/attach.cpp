@@ -19,7 +19,6 @@ namespace perfprobe::app {
 int attach_command(const cli::AttachOptions& o, const Diag& diag) {
   // Plan: outputs writable, the process there, its executable known (SDT probes are found in it).
   check_output_writable(o.output, "-o");
-  check_run_outputs(o.run);
   const pid_t pid = o.pid;
   auto cmdline = sys::cmdline_of(pid);
   if (cmdline.empty()) {
@@ -29,32 +28,26 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
   cli::RunOptions run = o.run;
   run.command = cmdline;
   if (const auto exe = sys::executable_of(pid); !exe.empty()) run.command.front() = exe;
-  const counters::PfmLibrary pfm;
-  MeasurePlan plan = build_plan(run, pfm);
+  Measurement m(run, TargetKind::attach);
   std::shared_ptr<ProfileSink> sink;
   std::optional<sampling::DataFileWriter> writer;
   if (!o.output.empty()) {
     writer.emplace(o.output);  // samples stream into its temporary as they come
     sink = std::make_shared<ProfileSink>();
     sink->writer = &*writer;
-    plan.sources.push_back(sample_source(sampler_options(o.sampling), sink));
+    m.plan.sources.push_back(sample_source(sampler_options(o.sampling), sink));
   }
-  const JsonlStream jsonl = run.jsonl_path.empty() ? JsonlStream() : JsonlStream(run.jsonl_path);
-  Session session;
-  session.jsonl = jsonl.enabled() ? &jsonl : nullptr;
   if (!run.quiet) {
     diag.note("attached to pid " + std::to_string(pid) + " (" + run.command.front() + ")" +
-              (o.duration_ns > 0 ? " for " + o.duration_text : ": Ctrl-C to stop"));
+              (o.duration_ns > 0 ? " for " + report::format_duration_ns(static_cast<double>(o.duration_ns))
+                                 : ": Ctrl-C to stop"));
   }
 
   // Measure while it runs.
-  AttachOutcome out = measure_attached(plan, pid, o.duration_ns, session, diag);
-  report::RunReport rep;
-  rep.tool = "perfprobe " PERFPROBE_VERSION;
-  rep.command = run.command;
-  rep.interval_ms = static_cast<double>(run.interval_ns) / 1e6;
-  rep.unavailable = session.unavailable;
-  rep.warnings = plan.warnings;
+  AttachOutcome out = measure_attached(m.plan, pid, o.duration_ns, m.session, diag);
+  report::RunReport rep = report_of(m.plan);
+  rep.unavailable = m.session.unavailable;
+  rep.warnings = m.plan.warnings;
   if (out.target_exited) {
     rep.warnings.push_back("the target exited " + report::format_duration_ns(static_cast<double>(out.result.wall_ns)) +
                            " after the attach: the figures cover that time only");

@@ -1,36 +1,22 @@
-// Attach: counters on every existing thread (plus inherit for later ones), sources opened with
-// attached=true, an RSS timeline of the tree from the first moment. The target is never stopped:
-// perf events and /proc reads are all there is, and leaving only disables and closes them.
+// Attach: the window opens once every source is open (the slow part: one counter per thread),
+// right before the counters of every thread are enabled together, and closes when the duration
+// ends, the target exits, or Ctrl-C, right after they are disabled. The target is never stopped: perf events and /proc
+// reads are all there is, and leaving only disables and closes them.
 #include "attach_measure.hpp"
 
-#include <signal.h>
-
-#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <optional>
 
-#include "perfprobe/counters/counter_set.hpp"
 #include "perfprobe/error.hpp"
-#include "perfprobe/markers/analysis.hpp"
-#include "perfprobe/memory/rss.hpp"
-#include "perfprobe/report/views.hpp"
 #include "perfprobe/sys/clock.hpp"
 #include "perfprobe/sys/event_loop.hpp"
 #include "perfprobe/sys/process.hpp"
-#include "rss_timeline.hpp"
+#include "run_loop.hpp"
 
 namespace perfprobe::app {
 
 namespace {
-
-std::vector<pid_t> threads_of_tree(pid_t pid) {
-  std::vector<pid_t> tids;
-  for (const pid_t p : memory::process_tree(pid)) {
-    const auto t = memory::threads_of(p);
-    tids.insert(tids.end(), t.begin(), t.end());
-  }
-  return tids;
-}
 
 sys::Fd open_target(pid_t pid) {
   int err = 0;
@@ -43,68 +29,57 @@ sys::Fd open_target(pid_t pid) {
   return fd;
 }
 
-void add_unique(std::vector<std::string>& list, std::string item) {
-  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
-}
+class AttachedTarget final : public Target {
+ public:
+  AttachedTarget(pid_t pid, std::int64_t duration_ns)
+      : pid_(pid), pidfd_(open_target(pid)), duration_ns_(duration_ns) {}
+  [[nodiscard]] bool attached() const override { return true; }
+  pid_t create(const std::vector<std::unique_ptr<RunSource>>& sources) override {
+    (void)sources;
+    return pid_;
+  }
+  std::int64_t begin() override {
+    cpu_before_ = sys::cpu_times_of(pid_);
+    return sys::monotonic_ns();
+  }
+  // Ctrl-C ends the attach and is never forwarded: the target is not ours to stop.
+  void watch(sys::EventLoop& loop, Session& session, bool& ended) override {
+    loop.add_fd(pidfd_.get(), [this, &ended] {
+      exited_ = true;
+      ended = true;
+    });
+    loop.add_fd(session.signals.fd(), [&session, &ended] {
+      while (session.signals.read()) session.interrupted = true;
+      ended = true;
+    });
+    if (duration_ns_ > 0) loop.add_timer(std::chrono::nanoseconds(duration_ns_), [&ended] { ended = true; });
+  }
+  // Not our child: no exit status or rusage, but the growth of its CPU times over the window.
+  void end(std::int64_t t0, RunResult& r) override {
+    r.wall_ns = sys::monotonic_ns() - t0;
+    if (const auto cpu_after = sys::cpu_times_of(pid_); cpu_before_ && cpu_after) {
+      r.user_ns = cpu_after->user_ns - cpu_before_->user_ns;
+      r.sys_ns = cpu_after->sys_ns - cpu_before_->sys_ns;
+    }
+  }
+  [[nodiscard]] bool exited() const { return exited_; }
+
+ private:
+  pid_t pid_;
+  sys::Fd pidfd_;
+  std::int64_t duration_ns_;
+  std::optional<sys::CpuTimes> cpu_before_;
+  bool exited_ = false;
+};
 
 }  // namespace
 
 AttachOutcome measure_attached(const MeasurePlan& plan, pid_t pid, std::int64_t duration_ns, Session& session,
                                const Diag& diag) {
+  AttachedTarget target(pid, duration_ns);
   AttachOutcome out;
-  RunResult& r = out.result;
-  const sys::Fd pidfd = open_target(pid);
-
-  // 1. Open everything on the running tree. Counters: one event per existing thread, enabled now.
-  std::vector<std::unique_ptr<RunSource>> sources;
-  for (const auto& make : plan.sources) sources.push_back(make());
-  std::vector<std::string> unavailable;
-  for (auto& source : sources) source->open(pid, true, unavailable);
-  for (auto& u : unavailable) add_unique(session.unavailable, std::move(u));
-  const counters::CounterSet counter_set(plan.events, threads_of_tree(pid),
-                                         counters::OpenOptions{.enable_on_exec = false, .inherit = true});
-  const auto cpu_before = sys::cpu_times_of(pid);
-
-  // 2. Time zero is the attach.
-  const std::int64_t t0 = sys::monotonic_ns();
-  if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_run_start(0, false, plan.command, t0));
-  Timeline timeline(t0, [&](const Event& e) {
-    if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_event(e));
-  });
-
-  // 3. The loop: the target's exit, Ctrl-C (ends the attach, never forwarded), the duration, RSS.
-  sys::EventLoop loop;
-  bool done = false;
-  loop.add_fd(pidfd.get(), [&] {
-    out.target_exited = true;
-    done = true;
-  });
-  loop.add_fd(session.signals.fd(), [&] {
-    while (session.signals.read()) session.interrupted = true;
-    done = true;
-  });
-  if (duration_ns > 0) loop.add_timer(std::chrono::nanoseconds(duration_ns), [&] { done = true; });
-  RssTimeline rss(pid, plan.rss_warn_bytes, diag);
-  const auto take_rss = [&] { rss.sample(timeline, r); };
-  take_rss();  // unlike a launch, the process is already in its steady state at time zero
-  if (plan.interval_ns > 0) loop.add_timer(std::chrono::nanoseconds(plan.interval_ns), take_rss);
-  for (auto& source : sources) source->start(loop, timeline);
-  loop.run_until([&] { return done; });
-
-  // 4. Collect while the target goes on.
-  r.wall_ns = sys::monotonic_ns() - t0;
-  r.counters = counter_set.read();
-  if (const auto cpu_after = sys::cpu_times_of(pid); cpu_before && cpu_after) {
-    r.user_ns = cpu_after->user_ns - cpu_before->user_ns;
-    r.sys_ns = cpu_after->sys_ns - cpu_before->sys_ns;
-  }
-  r.interrupted = session.interrupted;
-  r.rss_sample_cost_us = rss.mean_cost_us();
-  for (const auto& s : r.rss) r.peak_rss_bytes = std::max(r.peak_rss_bytes, s.rss_bytes);
-  for (auto& source : sources) source->finish(timeline, r);
-  r.events = timeline.take();
-  markers::analyze(plan.analysis, r);
-  if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_run_end(0, r));
+  out.result = run_window(plan, target, session, diag, 0, false);
+  out.target_exited = target.exited();
   return out;
 }
 

@@ -1,5 +1,5 @@
-// One measured attach: the variant of measure_once for a process that is already running. Same
-// sources, counters, RSS timeline and analysis; nothing is launched, reaped or signalled.
+// An attached target for the run loop: a process that is already running. The same sources,
+// snapshots and analysis as a launch; nothing is launched, reaped or signalled.
 #pragma once
 
 #include <sys/types.h>

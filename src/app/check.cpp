@@ -45,7 +45,7 @@ std::optional<report::RunReport> measure(const CheckPlan& plan, const Diag& diag
   Session session;
   report::RunReport rep;
   try {
-    rep = measure_runs(mplan, plan.run, session, diag);
+    rep = measure_runs(mplan, session, diag);
   } catch (const LaunchError& e) {
     diag.error(std::string(e.what()));
     if (!e.hint().empty()) diag.hint(e.hint());

@@ -108,6 +108,22 @@ markers::AnalysisPlan analysis_plan(const cli::RunOptions& o) {
   return a;
 }
 
+// An attached program's output is not perfprobe's to see (its stdout was opened long ago), so an
+// output-based spec would silently count nothing.
+void reject_output_specs(const cli::RunOptions& o, const markers::AnalysisPlan& a) {
+  const auto reject = [](const std::string& option, const std::string& text) {
+    throw UsageError(option + " " + text + ": attach cannot see the output of a running program",
+                     "mark it with an SDT probe of the program instead, e.g. " + option +
+                         " usdt:PROVIDER:NAME (list them with `perfprobe probes -p PID`)");
+  };
+  if (a.tokens && markers::needs_output(*a.tokens)) reject("--tokens", o.tokens);
+  for (std::size_t i = 0; i < a.phases.size(); ++i) {
+    if (markers::needs_output(a.phases[i].begin) || markers::needs_output(a.phases[i].end)) {
+      reject("--phase", o.phases[i]);
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<std::string> loaded_libraries(const std::string& program) {
@@ -142,6 +158,7 @@ std::vector<std::string> loaded_libraries(const std::string& program) {
 
 void add_marker_plan(const cli::RunOptions& o, MeasurePlan& plan) {
   plan.analysis = analysis_plan(o);
+  if (plan.target == TargetKind::attach) reject_output_specs(o, plan.analysis);
   plan.rss_warn_bytes = o.rss_warn_bytes;
   const auto specs = all_specs(plan.analysis);
   // The marker API needs no flag: its ring is always offered (a memfd and a 2 ms drain timer).

@@ -1,4 +1,4 @@
-// The marker part of a run's plan (issue #3): parses --ready/--phase/--tokens/--usdt specs
+// The marker part of a run's plan: parses --ready/--phase/--tokens/--usdt specs
 // (UsageError on bad input, before anything starts) and adds the sources they need.
 #pragma once
 

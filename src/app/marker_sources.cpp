@@ -79,7 +79,7 @@ class ReadinessSource final : public RunSource {
       Event e;
       e.t_ns = sys::monotonic_ns();
       e.kind = EventKind::ready;
-      e.source = spec_.kind == markers::SpecKind::listen ? "listen" : "file";
+      e.source = spec_.kind == markers::SpecKind::listen ? EventSource::listen : EventSource::file;
       e.name = spec_.text;
       timeline.add(std::move(e));
       loop.remove_timer(timer_);

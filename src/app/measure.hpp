@@ -1,5 +1,5 @@
-// One run of the target, measured: launch held at the gate, open the sources, release, drive the
-// event loop until the target exits, collect. Shared by `run` (and later `check`, `record`).
+// The plan of a measurement, built once from the CLI (plan.hpp) and consumed by the run loop
+// (run_loop.hpp), and the state that outlives one run. measure_once is one launched run.
 #pragma once
 
 #include <functional>
@@ -16,19 +16,25 @@
 
 namespace perfprobe::app {
 
+// How the target comes to be measured: launched by perfprobe, or already running.
+enum class TargetKind { launch, attach };
+
 struct MeasurePlan {
-  std::vector<std::string> command;
+  TargetKind target = TargetKind::launch;
+  std::vector<std::string> command;         // attach: the running program's command line
+  int runs = 1;                             // measured runs (attach: one window)
+  int warmup = 0;                           // runs measured the same way and thrown away
   std::vector<counters::EventSpec> events;  // encoded once, opened afresh for every run
   std::int64_t interval_ns = 0;             // RSS sampling; 0 = only the final rusage
   std::string prepare;                      // shell command before the run
   std::vector<SourceFactory> sources;       // made afresh for every run, in this order
-  // Markers (issue #3): how the timeline is analysed, what to evict before each run (--cold),
-  // the RSS that triggers a warning (0 = none).
+  // Markers: how the timeline is analysed, what to evict before each run (--cold), the RSS that
+  // triggers a warning (0 = none).
   markers::AnalysisPlan analysis;
   std::vector<std::string> cold_files;
   std::uint64_t rss_warn_bytes = 0;
   std::vector<std::string> warnings;          // found while planning (e.g. --unbuffer cannot apply)
-  std::vector<CounterReading> fake_counters;  // non-empty: read these instead of opening events
+  std::vector<CounterReading> fake_counters;  // non-empty: the scripted fake instead of perf events
 };
 
 // State that outlives one run: signals and the interrupt flag, the JSONL stream.
@@ -40,7 +46,8 @@ struct Session {
   std::vector<std::string> unavailable;  // "source: why", collected over the runs (deduplicated)
 };
 
-// Runs the target once. Throws LaunchError when it cannot start, Error when --prepare fails.
+// Launches the target once and measures it. Throws LaunchError when it cannot start, Error when
+// --prepare fails.
 RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& diag, int run_index, bool warmup);
 
 // Runs `command` through /bin/sh -c with its stdout sent to stderr; throws Error if it fails.

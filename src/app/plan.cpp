@@ -1,19 +1,21 @@
-// Plan building and the runs loop shared by `run` and `check`.
+// Plan building, the runs loop shared by `run`, `record` and `check`, and the shared startup.
 #include "plan.hpp"
 
-#include "perfprobe/error.hpp"
-#include "perfprobe/report/counter_script.hpp"
-#include "perfprobe/sys/fd.hpp"
-
 #include "marker_plan.hpp"
-
+#include "output_files.hpp"
+#include "perfprobe/counters/scripted.hpp"
+#include "perfprobe/error.hpp"
 #include "perfprobe/report/run_report.hpp"
+#include "perfprobe/sys/fd.hpp"
 
 namespace perfprobe::app {
 
-MeasurePlan build_plan(const cli::RunOptions& o, const counters::PfmLibrary& pfm) {
+MeasurePlan build_plan(const cli::RunOptions& o, const counters::PfmLibrary& pfm, TargetKind target) {
   MeasurePlan plan;
+  plan.target = target;
   plan.command = o.command;
+  plan.runs = target == TargetKind::attach ? 1 : o.runs;
+  plan.warmup = target == TargetKind::attach ? 0 : o.warmup;
   if (!o.no_counters) {
     const auto names = o.events.empty() ? counters::default_events() : o.events;
     for (const auto& name : names) plan.events.push_back(pfm.encode(name));  // unknown name: exit 2
@@ -25,21 +27,27 @@ MeasurePlan build_plan(const cli::RunOptions& o, const counters::PfmLibrary& pfm
     if (!sys::read_file(o.fake_counters_path, text)) {
       throw UsageError("cannot read --fake-counters file '" + o.fake_counters_path + "'");
     }
-    plan.fake_counters = report::parse_counter_script(text, o.fake_counters_path);
+    plan.fake_counters = counters::parse_counter_script(text, o.fake_counters_path);
   }
   add_marker_plan(o, plan);  // --ready/--phase/--tokens/--usdt...: their sources and analysis
   return plan;
 }
 
-report::RunReport measure_runs(const MeasurePlan& plan, const cli::RunOptions& o, Session& session, const Diag& diag) {
+report::RunReport report_of(const MeasurePlan& plan) {
   report::RunReport rep;
   rep.tool = "perfprobe " PERFPROBE_VERSION;
-  rep.command = o.command;
-  rep.warmup = o.warmup;
-  rep.interval_ms = static_cast<double>(o.interval_ns) / 1e6;
+  rep.command = plan.command;
+  rep.warmup = plan.warmup;
+  rep.interval_ms = static_cast<double>(plan.interval_ns) / 1e6;
+  rep.attached = plan.target == TargetKind::attach;
+  return rep;
+}
+
+report::RunReport measure_runs(const MeasurePlan& plan, Session& session, const Diag& diag) {
+  report::RunReport rep = report_of(plan);
   // Warm-up runs are measured the same way and thrown away; then the measured runs.
-  for (int i = 0; i < o.warmup + o.runs && !session.interrupted; ++i) {
-    const bool warmup = i < o.warmup;
+  for (int i = 0; i < plan.warmup + plan.runs && !session.interrupted; ++i) {
+    const bool warmup = i < plan.warmup;
     RunResult r = measure_once(plan, session, diag, i, warmup);
     // A run cut short by Ctrl-C during --prepare never started: it has nothing to report.
     if (!warmup && r.wall_ns > 0) rep.runs.push_back(std::move(r));
@@ -57,6 +65,13 @@ int exit_code_of(const report::RunReport& rep) {
     if (r.exit_code != 0) return r.exit_code;
   }
   return rep.runs.empty() && rep.interrupted ? 130 : 0;  // interrupted before any run ended
+}
+
+Measurement::Measurement(const cli::RunOptions& options, TargetKind target) {
+  check_run_outputs(options);
+  plan = build_plan(options, pfm, target);
+  if (!options.jsonl_path.empty()) jsonl = JsonlStream(options.jsonl_path);
+  session.jsonl = jsonl.enabled() ? &jsonl : nullptr;
 }
 
 }  // namespace perfprobe::app

@@ -18,23 +18,17 @@ namespace perfprobe::app {
 int record_command(const cli::RecordOptions& o, const Diag& diag) {
   // Plan: every check before the target starts.
   check_output_writable(o.output, "-o");
-  check_run_outputs(o.run);
-  const counters::PfmLibrary pfm;
-  MeasurePlan plan = build_plan(o.run, pfm);
+  Measurement m(o.run, TargetKind::launch);
   // The data file's temporary exists from now on: samples stream into it as they come.
   sampling::DataFileWriter writer(o.output);
   auto sink = std::make_shared<ProfileSink>();
   sink->writer = &writer;
-  plan.sources.push_back(sample_source(sampler_options(o.sampling), sink));
-  const JsonlStream jsonl = o.run.jsonl_path.empty() ? JsonlStream() : JsonlStream(o.run.jsonl_path);
-  Session session;
-  session.jsonl = jsonl.enabled() ? &jsonl : nullptr;
+  m.plan.sources.push_back(sample_source(sampler_options(o.sampling), sink));
 
   // One measured run, like `run -r 1`.
-  cli::RunOptions once = o.run;
-  once.runs = 1;
-  once.warmup = 0;
-  const report::RunReport rep = measure_runs(plan, once, session, diag);
+  m.plan.runs = 1;
+  m.plan.warmup = 0;
+  const report::RunReport rep = measure_runs(m.plan, m.session, diag);
   if (rep.runs.empty()) return exit_code_of(rep);
 
   // The data file, then the views of the run.

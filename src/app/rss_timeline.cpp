@@ -17,7 +17,7 @@ void RssTimeline::sample(Timeline& timeline, RunResult& result) {
     Event w;
     w.t_ns = now;
     w.kind = EventKind::warning;
-    w.source = "rss";
+    w.source = EventSource::rss;
     w.name = "rss_warn";
     w.text = "RSS " + report::format_bytes(static_cast<double>(s->rss_bytes)) + " crossed --rss-warn " +
              report::format_bytes(static_cast<double>(warn_bytes_)) + " at " +
@@ -28,7 +28,7 @@ void RssTimeline::sample(Timeline& timeline, RunResult& result) {
   Event e;
   e.t_ns = now;
   e.kind = EventKind::rss;
-  e.source = "proc";
+  e.source = EventSource::proc;
   e.rss = *s;
   timeline.add(std::move(e));
 }

@@ -8,13 +8,8 @@ namespace perfprobe::app {
 
 int run_command(const cli::RunOptions& o, const Diag& diag) {
   // Plan: every check of user input before any process starts.
-  check_run_outputs(o);
-  const counters::PfmLibrary pfm;
-  const MeasurePlan plan = build_plan(o, pfm);
-  const JsonlStream jsonl = o.jsonl_path.empty() ? JsonlStream() : JsonlStream(o.jsonl_path);
-  Session session;
-  session.jsonl = jsonl.enabled() ? &jsonl : nullptr;
-  const report::RunReport rep = measure_runs(plan, o, session, diag);
+  Measurement m(o, TargetKind::launch);
+  const report::RunReport rep = measure_runs(m.plan, m.session, diag);
 
   // Views: the JSON and trace files first (atomically), then the human summary.
   write_run_views(o, rep, diag);
@@ -34,7 +29,7 @@ int run(const cli::Options& options, const Diag& diag) {
     case cli::Command::check:
       return check_command(options.check, diag);
     case cli::Command::record:
-      return record_command(options.record, diag);  // run + sampling -> data file (issue #5)
+      return record_command(options.record, diag);  // run + sampling -> data file
     case cli::Command::report:
       return report_command(options.report, diag);
     case cli::Command::attach:

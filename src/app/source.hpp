@@ -1,6 +1,7 @@
-// A source of one run's timeline (DESIGN.md step 3): counters, markers, output matches, samples...
-// measure_once drives every source through the same four steps, so adding a source touches only
-// its own file and the plan that asks for it.
+// A source of one run's timeline (docs/architecture.md): counters, RSS, markers, output matches,
+// samples... The run loop (run_loop.hpp) drives every source through the same steps, for a launched
+// and an attached target alike, so adding a source touches only its own file and the plan that asks
+// for it.
 #pragma once
 
 #include <sys/types.h>
@@ -19,17 +20,28 @@ namespace perfprobe::app {
 
 class RunSource {
  public:
+  RunSource() = default;
+  RunSource(const RunSource&) = delete;
+  RunSource& operator=(const RunSource&) = delete;
   virtual ~RunSource() = default;
-  // Before fork: add environment, fds to inherit, stdio redirections to the launch.
+  // Before fork (launch only): add environment, fds to inherit, stdio redirections to the launch.
   virtual void prepare_launch(launch::LaunchSpec& spec) { (void)spec; }
   // The target exists but is held at the gate (launched), or is already running (attached):
   // open perf events and the like. Failures that only lose this source go into `unavailable`
   // as "what: why" instead of throwing.
   virtual void open(pid_t pid, bool attached, std::vector<std::string>& unavailable) = 0;
+  // The measured window opens (just after time zero) and closes (just before the end is taken). A
+  // launched target's perf events start at exec by themselves; an attached target's start here.
+  virtual void arm() {}
+  virtual void disarm() {}
   // The target runs: register fds and timers. Events go to `timeline` with absolute
   // CLOCK_MONOTONIC times.
   virtual void start(sys::EventLoop& loop, Timeline& timeline) = 0;
-  // The target has exited (or the attach ended): drain what is left, fill in the result.
+  // A boundary (a phase begins or ends, the target is ready, the first token): record the state
+  // now, so per-phase and per-token figures do not wait for the next sampling interval.
+  virtual void snapshot(Timeline& timeline) { (void)timeline; }
+  // The window has closed (the target exited, or the attach ended): drain what is left, fill in
+  // the result.
   virtual void finish(Timeline& timeline, RunResult& result) = 0;
 };
 

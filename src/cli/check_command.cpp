@@ -43,8 +43,10 @@ void define_check(CLI::App& app, Options& options) {
                   "JSON config with binary, command, runs, warmup, ready, tokens, cold, budgets")
       ->type_name("FILE");
   define_budgets(sub, o);
-  sub->add_option("-r,--runs", o.run.runs, "Measured runs (default 10)")->check(CLI::Range(1, 100000));
-  sub->add_option("-w,--warmup", o.run.warmup, "Warm-up runs before the measured ones (default 1)")
+  sub->add_option("-r,--runs", o.run.runs, "Measured runs (default " + std::to_string(kDefaultCheckRuns) + ")")
+      ->check(CLI::Range(1, 100000));
+  sub->add_option("-w,--warmup", o.run.warmup,
+                  "Warm-up runs before the measured ones (default " + std::to_string(kDefaultCheckWarmup) + ")")
       ->check(CLI::Range(0, 100000));
   sub->add_option("--baseline", o.baseline_path,
                   "Compare with the JSON of an earlier check or run (Mann-Whitney U test)")
@@ -66,8 +68,8 @@ void finalize_check(const CLI::App& sub, const Options& options, CheckOptions& c
   check.run.command = target_command(sub, options, check.run.command);
   check.runs_given = sub.get_option("--runs")->count() > 0;
   check.warmup_given = sub.get_option("--warmup")->count() > 0;
-  if (!check.runs_given) check.run.runs = 10;
-  if (!check.warmup_given) check.run.warmup = 1;
+  if (!check.runs_given) check.run.runs = kDefaultCheckRuns;
+  if (!check.warmup_given) check.run.warmup = kDefaultCheckWarmup;
   // check measures time and memory, not counters: counting would only add noise and privilege needs.
   check.run.no_counters = true;
   check.run.quiet = true;

@@ -82,7 +82,8 @@ void define_run(CLI::App& app, Options& options) {
       "the report goes to stderr.");
   sub->add_option("command", o.command, "The command to run and its arguments (after --)")->expected(0, -1);
   define_measure_basics(*sub, o);
-  sub->add_option("-r,--runs", o.runs, "Number of measured runs (default 1)")->check(CLI::Range(1, 100000));
+  sub->add_option("-r,--runs", o.runs, "Number of measured runs (default " + std::to_string(kDefaultRuns) + ")")
+      ->check(CLI::Range(1, 100000));
   sub->add_option("-w,--warmup", o.warmup, "Warm-up runs before the measured ones (not reported)")
       ->check(CLI::Range(0, 100000));
   // Hidden: scripted counter readings instead of perf_event_open (tests and docs on PMU-less machines).

@@ -30,7 +30,7 @@ std::string unit_of(const perf_event_attr& attr) {
 perf_event_attr counting_attr(const EventSpec& spec, const OpenOptions& options, bool exclude_kernel) {
   perf_event_attr attr = spec.attr;
   attr.size = sizeof attr;
-  attr.disabled = options.enable_on_exec ? 1 : 0;
+  attr.disabled = 1;  // exec (enable_on_exec) or enable() starts the window
   attr.enable_on_exec = options.enable_on_exec ? 1 : 0;
   attr.inherit = options.inherit ? 1 : 0;
   attr.read_format = PERF_FORMAT_TOTAL_TIME_ENABLED | PERF_FORMAT_TOTAL_TIME_RUNNING;
@@ -129,20 +129,14 @@ CounterSet::CounterSet(std::vector<EventSpec> specs, const std::vector<pid_t>& t
   for (auto& spec : specs) events_.push_back(open_event(std::move(spec), tids, options));
 }
 
-std::size_t CounterSet::supported_count() const noexcept {
-  std::size_t n = 0;
-  for (const auto& ev : events_) n += ev.fds.empty() ? 0 : 1;
-  return n;
-}
+// One system call for every event, not one per fd: with hundreds of busy threads, perfprobe may
+// wait a whole scheduling round between two ioctls, and the window would start thread by thread.
+// Events of other sources are enabled already, so enabling them too changes nothing.
+void CounterSet::enable() { sys::enable_own_perf_events(); }
 
-CounterSet CounterSet::scripted(std::vector<CounterReading> readings) {
-  CounterSet set;
-  set.scripted_ = std::move(readings);
-  return set;
-}
+void CounterSet::disable() { sys::disable_own_perf_events(); }
 
 std::vector<CounterReading> CounterSet::read() const {
-  if (!scripted_.empty()) return scripted_;
   std::vector<CounterReading> out;
   out.reserve(events_.size());
   for (const auto& ev : events_) {

@@ -82,7 +82,7 @@ void explicit_phases(const PhaseSpec& spec, const std::vector<const Event*>& eve
 void api_phases(const std::vector<const Event*>& events, RunResult& run) {
   std::vector<std::pair<std::string, std::int64_t>> open;
   for (const Event* e : events) {
-    if (e->source != "mark") continue;
+    if (e->source != EventSource::mark) continue;
     if (e->kind == EventKind::phase_begin) {
       const std::string name = e->name.substr(0, e->name.size() - 6);  // strip ".begin"
       open.emplace_back(name, e->t_ns);
@@ -111,10 +111,23 @@ void per_token_costs(const std::vector<const Event*>& events, RunResult& run, To
   }
 }
 
-bool is_default_token(const Event& e) { return e.source == "mark" && e.kind == EventKind::token; }
-bool is_default_ready(const Event& e) { return e.source == "mark" && e.kind == EventKind::ready; }
-
 }  // namespace
+
+bool AnalysisPlan::is_ready(const Event& e) const {
+  return ready ? matches(*ready, e) : (e.source == EventSource::mark && e.kind == EventKind::ready);
+}
+
+bool AnalysisPlan::is_token(const Event& e) const {
+  return tokens ? matches(*tokens, e) : (e.source == EventSource::mark && e.kind == EventKind::token);
+}
+
+bool AnalysisPlan::is_boundary(const Event& e) const {
+  if (e.kind == EventKind::ready || e.kind == EventKind::phase_begin || e.kind == EventKind::phase_end) return true;
+  if (e.kind == EventKind::rss || e.kind == EventKind::counters) return false;
+  if (is_ready(e)) return true;
+  return std::any_of(phases.begin(), phases.end(),
+                     [&](const PhaseSpec& p) { return matches(p.begin, e) || matches(p.end, e); });
+}
 
 std::optional<RssSample> rss_at(const std::vector<RssSample>& samples, std::int64_t t_ns) {
   std::optional<RssSample> before;
@@ -152,9 +165,8 @@ void analyze(const AnalysisPlan& plan, RunResult& run) {
   std::vector<std::int64_t> tokens;
   for (const Event* e : events) {
     if (const auto key = marker_key(*e); !key.empty()) ++run.marker_counts[key];
-    const bool ready = plan.ready ? matches(*plan.ready, *e) : is_default_ready(*e);
-    if (ready && !run.startup_ns) run.startup_ns = e->t_ns;
-    if (plan.tokens ? matches(*plan.tokens, *e) : is_default_token(*e)) tokens.push_back(e->t_ns);
+    if (plan.is_ready(*e) && !run.startup_ns) run.startup_ns = e->t_ns;
+    if (plan.is_token(*e)) tokens.push_back(e->t_ns);
   }
   api_phases(events, run);
   for (const auto& spec : plan.phases) explicit_phases(spec, events, run);

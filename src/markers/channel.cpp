@@ -59,7 +59,7 @@ void MarkerChannel::drain(std::vector<Event>& out) {
     Event e;
     e.t_ns = rec.t_ns;
     e.kind = kind_of(rec.kind);
-    e.source = "mark";
+    e.source = EventSource::mark;
     e.name = name_of(rec.name);
     if (e.kind == EventKind::phase_begin) e.name += ".begin";
     if (e.kind == EventKind::phase_end) e.name += ".end";

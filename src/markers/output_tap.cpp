@@ -73,7 +73,7 @@ void OutputTap::handle(bool is_stdout, std::string_view chunk, std::int64_t now_
     Event e;
     e.t_ns = now_ns;
     e.kind = EventKind::output;
-    e.source = "output";
+    e.source = EventSource::output;
     e.name = is_stdout ? "stdout" : "stderr";
     e.args.push_back(static_cast<std::int64_t>(chunk.size()));
     events.push_back(std::move(e));
@@ -83,7 +83,7 @@ void OutputTap::handle(bool is_stdout, std::string_view chunk, std::int64_t now_
       Event e;
       e.t_ns = now_ns;
       e.kind = EventKind::marker;
-      e.source = "output";
+      e.source = EventSource::output;
       e.name = m.regex_text();
       events.push_back(std::move(e));
     }

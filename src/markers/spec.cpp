@@ -91,15 +91,15 @@ PhaseSpec parse_phase(const std::string& text) {
 bool matches(const MarkerSpec& spec, const Event& e) {
   switch (spec.kind) {
     case SpecKind::usdt:
-      return e.source == "usdt" && e.name == spec.provider + ":" + spec.name;
+      return e.source == EventSource::usdt && e.name == spec.provider + ":" + spec.name;
     case SpecKind::mark:
-      return e.source == "mark" && e.kind != EventKind::output && e.name == spec.name;
+      return e.source == EventSource::mark && e.kind != EventKind::output && e.name == spec.name;
     case SpecKind::output_regex:
-      return e.source == "output" && e.kind == EventKind::marker && e.name == spec.regex;
+      return e.source == EventSource::output && e.kind == EventKind::marker && e.name == spec.regex;
     case SpecKind::output_any:
-      return e.source == "output" && e.kind == EventKind::output && e.name == "stdout";
+      return e.source == EventSource::output && e.kind == EventKind::output && e.name == "stdout";
     case SpecKind::first_output:
-      return e.source == "output" && e.kind == EventKind::output;
+      return e.source == EventSource::output && e.kind == EventKind::output;
     case SpecKind::listen:
     case SpecKind::file:
       return e.kind == EventKind::ready && e.name == spec.text;
@@ -108,9 +108,9 @@ bool matches(const MarkerSpec& spec, const Event& e) {
 }
 
 std::string marker_key(const Event& e) {
-  if (e.source == "usdt") return e.name;
-  if (e.source == "mark") return "mark:" + e.name;
-  if (e.source == "output" && e.kind == EventKind::marker) return "output:" + e.name;
+  if (e.source == EventSource::usdt) return e.name;
+  if (e.source == EventSource::mark) return "mark:" + e.name;
+  if (e.source == EventSource::output && e.kind == EventKind::marker) return "output:" + e.name;
   return {};
 }
 

@@ -129,7 +129,7 @@ void UsdtSession::on_sample(const char* p, const char* end) {
   Event e;
   e.t_ns = static_cast<std::int64_t>(time);
   e.kind = EventKind::marker;
-  e.source = "usdt";
+  e.source = EventSource::usdt;
   e.name = names_[it->second];
   for (const auto& a : args_[it->second]) e.args.push_back(decode_sdt_arg(a, regs, stack).value_or(0));
   if (tree_.count(pid) != 0) {

@@ -155,7 +155,7 @@ std::string jsonl_event(const Event& e) {
   const auto kind = kKinds[static_cast<int>(e.kind)];
   json j{{"event", kind}, {"t_ms", ms(e.t_ns)}};
   if (!e.name.empty()) j["name"] = e.name;
-  if (!e.source.empty()) j["source"] = e.source;
+  if (e.source != EventSource::none) j["source"] = std::string(to_string(e.source));
   if (!e.args.empty()) j["args"] = e.args;
   if (e.rss) {
     const json r = rss_json(*e.rss);

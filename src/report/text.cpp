@@ -212,7 +212,8 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
   const MetricSummaries sums = summarize_runs(report.runs);
   const auto ms_fmt = [](double v) { return format_duration_ns(v); };
   const auto bytes_fmt = [](double v) { return format_bytes(v); };
-  out << "    " << pad("exit", 20) << " " << exit_description(report.runs.back()) << "\n";
+  // An attached target is not perfprobe's child: it has no exit status to show (it may still run).
+  if (!report.attached) out << "    " << pad("exit", 20) << " " << exit_description(report.runs.back()) << "\n";
   out << "    " << pad("wall", 20) << " " << metric_line(sums.metrics.at("wall_ms"), +ms_fmt, 1e6) << "\n";
   out << "    " << pad("user", 20) << " " << metric_line(sums.metrics.at("user_ms"), +ms_fmt, 1e6) << "\n";
   out << "    " << pad("sys", 20) << " " << metric_line(sums.metrics.at("sys_ms"), +ms_fmt, 1e6) << "\n";

@@ -68,7 +68,7 @@ void add_timeline(json& ev, const RunResult& run, int pid) {
       continue;
     }
     json args = json::object();
-    if (!e.source.empty()) args["source"] = e.source;
+    if (e.source != EventSource::none) args["source"] = std::string(to_string(e.source));
     if (!e.args.empty()) args["args"] = e.args;
     if (!e.text.empty()) args["text"] = e.text;
     const std::string name = e.name.empty() ? (e.kind == EventKind::token ? "token" : "event") : e.name;

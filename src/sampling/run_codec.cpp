@@ -70,7 +70,7 @@ RssSample get_rss(ByteReader& in) {
 void put_event(ByteWriter& w, const Event& e) {
   w.put<std::int64_t>(e.t_ns);
   w.put<std::uint8_t>(static_cast<std::uint8_t>(e.kind));
-  w.put_string(e.source);
+  w.put_string(std::string(to_string(e.source)));
   w.put_string(e.name);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(e.args.size()));
   for (const auto a : e.args) w.put<std::int64_t>(a);
@@ -89,7 +89,7 @@ Event get_event(ByteReader& in) {
   e.t_ns = in.get<std::int64_t>();
   const auto kind = in.get<std::uint8_t>();
   e.kind = kind <= static_cast<std::uint8_t>(EventKind::warning) ? static_cast<EventKind>(kind) : EventKind::warning;
-  e.source = in.get_string();
+  e.source = event_source_named(in.get_string());
   e.name = in.get_string();
   const auto nargs = in.count(8);
   for (std::uint32_t i = 0; i < nargs; ++i) e.args.push_back(in.get<std::int64_t>());

@@ -1,7 +1,7 @@
 // perf_event_open(2) and the privilege facts that decide what it will allow.
 #include "perfprobe/sys/perf.hpp"
 
-#include <linux/capability.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -16,22 +16,15 @@ Fd perf_open(perf_event_attr& attr, pid_t pid, int cpu, int group_fd, unsigned l
   return Fd(fd < 0 ? -1 : static_cast<int>(fd));
 }
 
+void enable_own_perf_events() noexcept { (void)::prctl(PR_TASK_PERF_EVENTS_ENABLE, 0, 0, 0, 0); }
+
+void disable_own_perf_events() noexcept { (void)::prctl(PR_TASK_PERF_EVENTS_DISABLE, 0, 0, 0, 0); }
+
 int perf_event_paranoid() noexcept {
   std::ifstream in("/proc/sys/kernel/perf_event_paranoid");
   int value = 2;
   if (!(in >> value)) return 2;
   return value;
-}
-
-bool has_capability(int cap) noexcept {
-  __user_cap_header_struct header{};
-  header.version = _LINUX_CAPABILITY_VERSION_3;
-  header.pid = 0;
-  __user_cap_data_struct data[2]{};
-  if (::syscall(SYS_capget, &header, data) != 0) return false;
-  const auto word = static_cast<unsigned>(cap) / 32U;
-  const auto bit = static_cast<unsigned>(cap) % 32U;
-  return word < 2 && (data[word].effective & (1U << bit)) != 0;
 }
 
 int online_cpus() noexcept {

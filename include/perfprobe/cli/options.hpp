@@ -11,12 +11,18 @@ enum class Command { none, run, events, record, report, attach, size, check, pro
 
 enum class ColorMode { automatic, always, never };
 
+// How many times a command measures the target when not told (-r/--runs, -w/--warmup): `run` and
+// `record` once; `check` enough runs for its statistics (a config file or the flags override it).
+inline constexpr int kDefaultRuns = 1;
+inline constexpr int kDefaultCheckRuns = 10;
+inline constexpr int kDefaultCheckWarmup = 1;
+
 // `perfprobe run [options] -- CMD [ARGS...]`
 struct RunOptions {
   std::vector<std::string> command;
   std::vector<std::string> events;  // names after splitting commas; empty = default set
   bool no_counters = false;         // --no-counters: wall/rusage/RSS only
-  int runs = 1;
+  int runs = kDefaultRuns;
   int warmup = 0;
   std::string prepare;  // shell command run before every run
   std::string interval_text = "100ms";

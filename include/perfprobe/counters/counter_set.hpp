@@ -1,6 +1,7 @@
-// A set of counting perf events on one target, opened before exec (enable_on_exec) and inherited
-// by every thread and child process. Events this machine or this user cannot count are kept as
-// "not supported: reason" entries instead of failing the run.
+// The real Counters: counting perf events on one target, inherited by every thread and child
+// process, opened disabled and started either by the target's exec (a launch) or by enable() (an
+// attach). Events this machine or this user cannot count are kept as "not supported: reason"
+// entries instead of failing the run.
 #pragma once
 
 #include <sys/types.h>
@@ -8,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "perfprobe/counters/counters.hpp"
 #include "perfprobe/counters/pfm.hpp"
 #include "perfprobe/model.hpp"
 #include "perfprobe/sys/fd.hpp"
@@ -15,7 +17,7 @@
 namespace perfprobe::counters {
 
 struct OpenOptions {
-  bool enable_on_exec = true;  // false when attaching to a running process
+  bool enable_on_exec = true;  // false when attaching to a running process: enable() starts it
   bool inherit = true;
 };
 
@@ -30,24 +32,19 @@ struct OpenedEvent {
   bool hardware = false;
 };
 
-class CounterSet {
+class CounterSet final : public Counters {
  public:
-  CounterSet() = default;
-  // Opens every spec on each of `tids` (a launched child: just its pid).
+  // Opens every spec, disabled, on each of `tids` (a launched child: just its pid).
   CounterSet(std::vector<EventSpec> specs, const std::vector<pid_t>& tids, const OpenOptions& options);
 
-  // A set whose read() returns these readings: the seam behind `run --fake-counters FILE`, so the
-  // hardware-counter path (IPC, multiplexing, scaling) is tested end to end on machines with no PMU.
-  [[nodiscard]] static CounterSet scripted(std::vector<CounterReading> readings);
-
+  // Start and stop every perf event this process opened at once (see counter_set.cpp).
+  void enable() override;
+  void disable() override;
   // Reads every event now (cheap: one read per fd). Safe while the target runs.
-  [[nodiscard]] std::vector<CounterReading> read() const;
-  [[nodiscard]] bool empty() const noexcept { return events_.empty() && scripted_.empty(); }
-  [[nodiscard]] std::size_t supported_count() const noexcept;
+  [[nodiscard]] std::vector<CounterReading> read() const override;
 
  private:
   std::vector<OpenedEvent> events_;
-  std::vector<CounterReading> scripted_;
 };
 
 // Explains a perf_event_open errno for a counting event, in words a user can act on.

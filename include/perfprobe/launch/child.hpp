@@ -55,7 +55,6 @@ class Child {
   // Blocking reap.
   ExitStatus reap();
   void signal(int sig) noexcept;
-  [[nodiscard]] bool reaped() const noexcept { return reaped_; }
 
  private:
   pid_t pid_ = -1;

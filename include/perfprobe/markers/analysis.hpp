@@ -15,6 +15,12 @@ struct AnalysisPlan {
   std::vector<PhaseSpec> phases;     // in addition to the marker API's PHASE_BEGIN/END pairs
   std::optional<MarkerSpec> tokens;  // default: the marker API's PERFPROBE_TOKEN()
   double stall_factor = 3.0;         // a token is a stall when its latency exceeds this x the median
+
+  // The one rule for what an event means, shared by the analysis and the run loop.
+  [[nodiscard]] bool is_ready(const Event& e) const;
+  [[nodiscard]] bool is_token(const Event& e) const;
+  // A phase begins or ends, or the target is ready: the run loop snapshots RSS and counters at once.
+  [[nodiscard]] bool is_boundary(const Event& e) const;
 };
 
 // Fills run.startup_ns, phases, tokens and marker_counts from run.events, run.rss and the

@@ -21,6 +21,7 @@ struct RunReport {
   std::vector<std::string> warnings;     // also printed on stderr
   std::vector<std::string> unavailable;  // sources that could not be used, each "what: why"
   double interval_ms = 0;                // RSS sampling interval
+  bool attached = false;                 // `attach`: the target was running before and after
 };
 
 // Statistics over runs for every numeric metric, keyed by metric name (e.g. "wall_ms").

@@ -14,11 +14,14 @@ namespace perfprobe::sys {
 [[nodiscard]] Fd perf_open(perf_event_attr& attr, pid_t pid, int cpu, int group_fd, unsigned long flags,
                            int& errno_out) noexcept;
 
+// Starts or stops every perf event this process opened, in one system call (prctl
+// PR_TASK_PERF_EVENTS_ENABLE/DISABLE): all of a busy target's threads start counting together,
+// even when perfprobe itself gets little CPU between system calls (docs/kernel-facts.md).
+void enable_own_perf_events() noexcept;
+void disable_own_perf_events() noexcept;
+
 // kernel.perf_event_paranoid, or 2 (the kernel default) when it cannot be read.
 [[nodiscard]] int perf_event_paranoid() noexcept;
-
-// True when this process has the capability in its effective set (CAP_PERFMON = 38, CAP_SYS_ADMIN = 21).
-[[nodiscard]] bool has_capability(int cap) noexcept;
 
 // Number of possible CPUs (for per-CPU events).
 [[nodiscard]] int online_cpus() noexcept;

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "perfprobe/counters/counter_set.hpp"
+#include "perfprobe/counters/scripted.hpp"
 #include "perfprobe/error.hpp"
 
 using namespace perfprobe::counters;
@@ -38,8 +39,11 @@ TEST(CounterSet, SoftwareEventsCountOnThisProcessAndUnsupportedOnesSayWhy) {
   OpenOptions open;
   open.enable_on_exec = false;
   open.inherit = false;
-  const CounterSet set({pfm.encode("task-clock"), pfm.encode("cycles")}, {0}, open);
+  CounterSet set({pfm.encode("task-clock"), pfm.encode("cycles")}, {0}, open);
   volatile unsigned long x = 0;
+  for (unsigned long i = 0; i < 10000000; ++i) x = x + i;
+  EXPECT_EQ(set.read()[0].raw, 0U);  // opened disabled: nothing counts before enable()
+  set.enable();
   for (unsigned long i = 0; i < 10000000; ++i) x = x + i;
   const auto readings = set.read();
   ASSERT_EQ(readings.size(), 2U);
@@ -49,6 +53,33 @@ TEST(CounterSet, SoftwareEventsCountOnThisProcessAndUnsupportedOnesSayWhy) {
   if (!readings[1].supported) {
     EXPECT_FALSE(readings[1].reason.empty());
   }
+}
+
+TEST(CounterSet, CountsExactlyBetweenEnableAndDisable) {
+  const PfmLibrary pfm;
+  CounterSet set({pfm.encode("task-clock")}, {0}, OpenOptions{.enable_on_exec = false, .inherit = false});
+  set.enable();
+  volatile unsigned long x = 0;
+  for (unsigned long i = 0; i < 10000000; ++i) x = x + i;
+  set.disable();
+  const double counted = set.read()[0].value;
+  EXPECT_GT(counted, 1e6);
+  for (unsigned long i = 0; i < 10000000; ++i) x = x + i;
+  EXPECT_EQ(set.read()[0].value, counted);  // disabled: the window is closed
+}
+
+TEST(ScriptedCounters, ReadsTheScriptScaledLikeARealSet) {
+  const ScriptedCounters fake(parse_counter_script(
+      R"({"cycles": {"raw": 100, "time_enabled_ns": 20, "time_running_ns": 10}, "x": {"supported": false}})",
+      "t.json"));
+  const Counters& counters = fake;
+  const auto readings = counters.read();
+  ASSERT_EQ(readings.size(), 2U);
+  EXPECT_EQ(readings[0].name, "cycles");
+  EXPECT_DOUBLE_EQ(readings[0].value, 200);
+  EXPECT_TRUE(readings[0].hardware);
+  EXPECT_FALSE(readings[1].supported);
+  EXPECT_THROW((void)parse_counter_script("[]", "t.json"), perfprobe::UsageError);
 }
 
 TEST(ExplainOpenError, NamesTheFix) {

@@ -66,7 +66,7 @@ TEST(StreamMatcher, FindsMatchesSplitAcrossChunks) {
 }
 
 namespace {
-Event ev(std::int64_t ms, EventKind kind, const std::string& source, const std::string& name) {
+Event ev(std::int64_t ms, EventKind kind, EventSource source, const std::string& name) {
   Event e;
   e.t_ns = ms * 1'000'000;
   e.kind = kind;
@@ -79,11 +79,11 @@ Event ev(std::int64_t ms, EventKind kind, const std::string& source, const std::
 TEST(Analysis, StartupPhasesTokensStallsAndRss) {
   RunResult r;
   r.wall_ns = 1'000'000'000;
-  r.events.push_back(ev(10, EventKind::phase_begin, "mark", "load.begin"));
-  r.events.push_back(ev(100, EventKind::phase_end, "mark", "load.end"));
-  r.events.push_back(ev(120, EventKind::ready, "mark", "ready"));
+  r.events.push_back(ev(10, EventKind::phase_begin, EventSource::mark, "load.begin"));
+  r.events.push_back(ev(100, EventKind::phase_end, EventSource::mark, "load.end"));
+  r.events.push_back(ev(120, EventKind::ready, EventSource::mark, "ready"));
   for (int i = 0; i < 10; ++i)
-    r.events.push_back(ev(200 + 10 * i + (i == 9 ? 50 : 0), EventKind::token, "mark", "token"));
+    r.events.push_back(ev(200 + 10 * i + (i == 9 ? 50 : 0), EventKind::token, EventSource::mark, "token"));
   r.rss = {RssSample{11'000'000, 1000, 100, 900, 0, 1}, RssSample{101'000'000, 5000, 3100, 1900, 0, 1}};
   analyze(AnalysisPlan{}, r);
   EXPECT_EQ(r.startup_ns, 120'000'000);
@@ -102,10 +102,10 @@ TEST(Analysis, StartupPhasesTokensStallsAndRss) {
 
 TEST(Analysis, ExplicitSpecsReplaceTheDefaults) {
   RunResult r;
-  r.events.push_back(ev(5, EventKind::marker, "usdt", "llm:load_start"));
-  r.events.push_back(ev(50, EventKind::marker, "output", "loaded"));
-  r.events.push_back(ev(60, EventKind::marker, "usdt", "llm:token"));
-  r.events.push_back(ev(70, EventKind::marker, "usdt", "llm:token"));
+  r.events.push_back(ev(5, EventKind::marker, EventSource::usdt, "llm:load_start"));
+  r.events.push_back(ev(50, EventKind::marker, EventSource::output, "loaded"));
+  r.events.push_back(ev(60, EventKind::marker, EventSource::usdt, "llm:token"));
+  r.events.push_back(ev(70, EventKind::marker, EventSource::usdt, "llm:token"));
   AnalysisPlan plan;
   plan.ready = parse_spec("output:loaded", "--ready");
   plan.tokens = parse_spec("usdt:llm:token", "--tokens");
@@ -118,6 +118,36 @@ TEST(Analysis, ExplicitSpecsReplaceTheDefaults) {
   EXPECT_EQ(r.phases[0].name, "load");
   EXPECT_EQ(r.marker_counts["llm:token"], 2u);
   EXPECT_EQ(r.marker_counts["output:loaded"], 1u);
+}
+
+TEST(AnalysisPlan, OneRuleForBoundariesAndTokens) {
+  AnalysisPlan defaults;
+  EXPECT_TRUE(defaults.is_boundary(ev(1, EventKind::phase_begin, EventSource::mark, "load.begin")));
+  EXPECT_TRUE(defaults.is_boundary(ev(1, EventKind::ready, EventSource::mark, "ready")));
+  EXPECT_FALSE(defaults.is_boundary(ev(1, EventKind::token, EventSource::mark, "token")));
+  EXPECT_FALSE(defaults.is_boundary(ev(1, EventKind::rss, EventSource::proc, "")));
+  EXPECT_TRUE(defaults.is_token(ev(1, EventKind::token, EventSource::mark, "token")));
+  EXPECT_FALSE(defaults.is_token(ev(1, EventKind::marker, EventSource::usdt, "llm:token")));
+
+  AnalysisPlan specs;
+  specs.tokens = parse_spec("usdt:llm:token", "--tokens");
+  specs.ready = parse_spec("output:loaded", "--ready");
+  specs.phases.push_back(parse_phase("gen=usdt:llm:gen_begin..usdt:llm:gen_end"));
+  EXPECT_TRUE(specs.is_token(ev(1, EventKind::marker, EventSource::usdt, "llm:token")));
+  EXPECT_FALSE(specs.is_token(ev(1, EventKind::token, EventSource::mark, "token")));
+  EXPECT_TRUE(specs.is_boundary(ev(1, EventKind::marker, EventSource::usdt, "llm:gen_end")));
+  EXPECT_TRUE(specs.is_boundary(ev(1, EventKind::marker, EventSource::output, "loaded")));
+  EXPECT_TRUE(specs.is_ready(ev(1, EventKind::marker, EventSource::output, "loaded")));
+  EXPECT_FALSE(specs.is_boundary(ev(1, EventKind::marker, EventSource::usdt, "llm:token")));
+}
+
+TEST(EventSource, NamesRoundTripAndUnknownIsNone) {
+  for (const auto s : {EventSource::mark, EventSource::usdt, EventSource::output, EventSource::listen,
+                       EventSource::file, EventSource::proc, EventSource::rss, EventSource::boundary}) {
+    EXPECT_EQ(event_source_named(to_string(s)), s);
+  }
+  EXPECT_EQ(to_string(EventSource::boundary), "boundary");
+  EXPECT_EQ(event_source_named("from-the-future"), EventSource::none);
 }
 
 TEST(Channel, MarksWrittenThroughTheHeaderArriveInOrderAndOverflowIsCounted) {

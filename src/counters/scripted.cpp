@@ -1,11 +1,11 @@
-// --fake-counters: JSON -> CounterReadings, scaled like real ones.
-#include "perfprobe/report/counter_script.hpp"
+// --fake-counters: JSON -> the CounterReadings of a ScriptedCounters, scaled like real ones.
+#include "perfprobe/counters/scripted.hpp"
 
 #include <nlohmann/json.hpp>
 
 #include "perfprobe/error.hpp"
 
-namespace perfprobe::report {
+namespace perfprobe::counters {
 
 namespace {
 
@@ -23,7 +23,7 @@ CounterReading reading_of(const std::string& name, const nlohmann::ordered_json&
   c.time_running_ns = j.value("time_running_ns", c.time_enabled_ns);
   c.unit = j.value("unit", std::string());
   c.exclude_kernel = j.value("scope", std::string("user+kernel")) == "user";
-  // The same scaling as counters::scale: raw * enabled / running when multiplexed.
+  // The same scaling as scale() in counter_set.cpp: raw * enabled / running when multiplexed.
   c.value = c.time_running_ns == 0 || c.time_running_ns >= c.time_enabled_ns
                 ? static_cast<double>(c.raw)
                 : static_cast<double>(c.raw) * static_cast<double>(c.time_enabled_ns) /
@@ -46,4 +46,4 @@ std::vector<CounterReading> parse_counter_script(std::string_view text, const st
   return out;
 }
 
-}  // namespace perfprobe::report
+}  // namespace perfprobe::counters

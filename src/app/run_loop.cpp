@@ -1,0 +1,92 @@
+// The run loop shared by launch and attach: open, time zero, arm, drive, disarm, end, collect.
+#include "run_loop.hpp"
+
+#include <algorithm>
+
+#include "core_sources.hpp"
+#include "perfprobe/markers/analysis.hpp"
+#include "perfprobe/report/views.hpp"
+#include "perfprobe/timeline.hpp"
+
+namespace perfprobe::app {
+
+namespace {
+
+void add_unique(std::vector<std::string>& list, std::string item) {
+  if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(std::move(item));
+}
+
+// Boundaries and the first token get a snapshot of every source right away (decode cost per token
+// needs the counters at the first one).
+class SnapshotRule {
+ public:
+  explicit SnapshotRule(const markers::AnalysisPlan& plan) : plan_(plan) {}
+  bool wants(const Event& e) {
+    if (e.kind == EventKind::rss || e.kind == EventKind::counters) return false;
+    if (plan_.is_boundary(e)) return true;
+    if (!first_token_seen_ && plan_.is_token(e)) {
+      first_token_seen_ = true;
+      return true;
+    }
+    return false;
+  }
+
+ private:
+  const markers::AnalysisPlan& plan_;
+  bool first_token_seen_ = false;
+};
+
+}  // namespace
+
+RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, const Diag& diag, int run_index,
+                     bool warmup) {
+  std::vector<std::unique_ptr<RunSource>> sources;
+  for (const auto& make : plan.sources) sources.push_back(make());
+  sources.push_back(make_rss_source(plan, diag));
+  sources.push_back(make_counter_source(plan));
+
+  // 1. The target exists (held at the gate, or running): open every source on it.
+  const pid_t pid = target.create(sources);
+  std::vector<std::string> unavailable;
+  for (auto& source : sources) source->open(pid, target.attached(), unavailable);
+  for (auto& u : unavailable) add_unique(session.unavailable, std::move(u));
+
+  // 2. Time zero, then the window opens: what an attach counts lies inside [t0, end].
+  const std::int64_t t0 = target.begin();
+  for (auto& source : sources) source->arm();
+  if (session.jsonl != nullptr) {
+    session.jsonl->write_line(report::jsonl_run_start(run_index, warmup, plan.command, t0));
+  }
+  bool snapshot_due = false;
+  SnapshotRule rule(plan.analysis);
+  Timeline timeline(t0, [&](const Event& e) {
+    if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_event(e));
+    if (rule.wants(e)) snapshot_due = true;
+  });
+
+  // 3. The event loop, until the window ends.
+  sys::EventLoop loop;
+  bool ended = false;
+  target.watch(loop, session, ended);
+  for (auto& source : sources) source->start(loop, timeline);
+  loop.run_until([&] {
+    if (snapshot_due && !ended) {
+      snapshot_due = false;
+      for (auto& source : sources) source->snapshot(timeline);
+    }
+    return ended;
+  });
+
+  // 4. Collect: the window closes, the target's own figures, then every source's.
+  for (auto& source : sources) source->disarm();
+  RunResult r;
+  target.end(t0, r);
+  r.interrupted = session.interrupted;
+  for (auto& source : sources) source->finish(timeline, r);
+  r.events = timeline.take();
+  markers::analyze(plan.analysis, r);
+  if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_run_end(run_index, r));
+  return r;
+}
+
+}  // namespace perfprobe::app

@@ -1,0 +1,42 @@
+// The one run loop of launch and attach: every source (counters, RSS, markers, samples...) is
+// opened, armed, driven by one event loop, snapshotted at boundaries and collected the same way.
+// What differs is a Target strategy: how the target starts and how its window ends. A figure
+// therefore cannot exist for `run` and silently be zero for `attach` (docs/architecture.md).
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "measure.hpp"
+
+namespace perfprobe::app {
+
+class Target {
+ public:
+  Target() = default;
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
+  virtual ~Target() = default;
+  [[nodiscard]] virtual bool attached() const = 0;
+  // Before the sources open. A launch forks the target, held at its gate, with what the sources
+  // added to the launch spec; an attach has nothing to do. Returns the target's pid.
+  virtual pid_t create(const std::vector<std::unique_ptr<RunSource>>& sources) = 0;
+  // Time zero, just before the sources are armed: a launch releases the target (its counters
+  // start at exec); an attach's window starts now.
+  virtual std::int64_t begin() = 0;
+  // What ends the window: the target's exit, signals (a launch forwards them to the target; they
+  // end an attach), an attach's duration. Sets `ended`.
+  virtual void watch(sys::EventLoop& loop, Session& session, bool& ended) = 0;
+  // The window has closed (the sources are disarmed): the wall time since `t0`, and what the
+  // target's own accounting says (a launch: exit status and rusage; an attach: CPU time growth).
+  virtual void end(std::int64_t t0, RunResult& result) = 0;
+};
+
+// One measured window of `target`: the JSONL stream gets run_start, the events, run_end.
+[[nodiscard]] RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, const Diag& diag,
+                                   int run_index, bool warmup);
+
+}  // namespace perfprobe::app

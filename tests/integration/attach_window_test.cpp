@@ -1,0 +1,106 @@
+// Launch and attach share one run loop: the same target gives the same per-token CPU either way,
+// an attach's counters cover exactly its window (task-clock matches the threads' own CPU time
+// growth, never more CPUs than the machine has), and what attach cannot see is a usage error.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <thread>
+
+#include "integration/harness.hpp"
+
+using harness::fixture;
+using harness::perfprobe;
+using nlohmann::json;
+
+namespace {
+
+// A target started by the test, killed and reaped at the end.
+class Running {
+ public:
+  explicit Running(const std::vector<std::string>& argv) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      (void)!freopen("/dev/null", "w", stdout);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+  }
+  ~Running() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  [[nodiscard]] std::string pid() const { return std::to_string(pid_); }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+double per_token_cpu_ms(const json& run) { return run["tokens"]["per_token"].value("cpu_ms", 0.0); }
+
+}  // namespace
+
+TEST(OneLoop, AttachAndRunGiveTheSamePerTokenCpu) {
+  if (!harness::is_root()) GTEST_SKIP() << "USDT needs root";
+  harness::TempDir dir;
+  const auto launched = harness::run({perfprobe(), "run", "-q", "--tokens", "usdt:burn:token", "--json",
+                                      dir.file("run.json"), "--", fixture("usdt_burn"), "300"});
+  ASSERT_EQ(launched.exit_code, 0) << launched.err;
+  const double run_cpu = per_token_cpu_ms(harness::read_json(dir.file("run.json"))["runs"][0]);
+
+  const Running target({fixture("usdt_burn"), "0"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  const auto attached = harness::run({perfprobe(), "attach", "-p", target.pid(), "--duration", "500ms", "-q",
+                                      "--tokens", "usdt:burn:token", "--json", dir.file("attach.json")});
+  ASSERT_EQ(attached.exit_code, 0) << attached.err;
+  const json run = harness::read_json(dir.file("attach.json"))["runs"][0];
+  ASSERT_GT(run["tokens"]["count"].get<int>(), 50) << run.dump();
+  const double attach_cpu = per_token_cpu_ms(run);
+  EXPECT_GT(run_cpu, 0.1);  // about 1 ms of work per token
+  EXPECT_NEAR(attach_cpu, run_cpu, run_cpu * 0.3) << "run " << run_cpu << " ms, attach " << attach_cpu << " ms";
+}
+
+TEST(AttachWindow, CountersCoverExactlyTheWindow) {
+  const Running target({fixture("busy_threads"), "50", "0"});
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));  // every thread started
+  harness::TempDir dir;
+  const auto r = harness::run({perfprobe(), "attach", "-p", target.pid(), "--duration", "1s", "-q", "-e", "task-clock",
+                               "--json", dir.file("a.json")});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json run = harness::read_json(dir.file("a.json"))["runs"][0];
+  const double task_clock_ms = run["counters"]["task-clock"]["value"].get<double>() / 1e6;
+  const double cpu_ms = run["user_ms"].get<double>() + run["sys_ms"].get<double>();  // from /proc, over the window
+  const double wall_ms = run["wall_ms"].get<double>();
+  const double cpus = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
+  EXPECT_LE(task_clock_ms / wall_ms, cpus) << run["counters"].dump();
+  EXPECT_LE(run["derived"]["cpus_utilized"].get<double>(), cpus);
+  // Never more than the threads' own CPU time over the window (the counters lie inside it).
+  EXPECT_LE(task_clock_ms, cpu_ms * 1.02) << "task-clock " << task_clock_ms << " ms, /proc " << cpu_ms;
+}
+
+TEST(AttachWindow, OutputSpecsAreAUsageErrorNamingTheAlternative) {
+  const Running target({fixture("spin"), "5000"});
+  const std::vector<std::vector<std::string>> specs = {
+      {"--tokens", "output"}, {"--tokens", "output:tok"}, {"--phase", "gen=usdt:a:b..output:done"}};
+  for (const auto& spec : specs) {
+    std::vector<std::string> argv = {perfprobe(), "attach", "-p", target.pid(), "--duration", "100ms"};
+    argv.insert(argv.end(), spec.begin(), spec.end());
+    const auto r = harness::run(argv);
+    EXPECT_EQ(r.exit_code, 2) << spec[1] << ": " << r.err;
+    EXPECT_NE(r.err.find("cannot see the output"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("usdt:"), std::string::npos) << r.err;
+  }
+}
+
+TEST(AttachWindow, NoExitLineForARunningProgramAndTheDurationHasItsUnit) {
+  const Running target({fixture("spin"), "5000"});
+  const auto r = harness::run({perfprobe(), "attach", "-p", target.pid(), "--duration", "0.2", "--no-counters"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err.find("exit "), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("for 200.0 ms"), std::string::npos) << r.err;
+}
