@@ -22,7 +22,7 @@ ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --preset asan -j"$jobs" --timeout 300 --no-tests=error
 
 echo "== release"
-cmake --preset release -DPERFPROBE_WERROR=ON -DPERFPROBE_BUILD_TESTS=ON >/dev/null  # warnings are errors in CI (STYLE.md section 9)
+cmake --preset release -DPERFPROBE_WERROR=ON -DPERFPROBE_BUILD_TESTS=ON >/dev/null  # warnings are errors in CI
 cmake --build --preset release -j"$jobs"
 ctest --preset release -j"$jobs" --timeout 300 --no-tests=error
 scripts/check-man.sh build/release/perfprobe

@@ -1,4 +1,4 @@
-// The one error type that ends a run. Thrown deep, caught once in main (see STYLE.md section 5).
+// The one error type that ends a run. Thrown deep, caught once in main.
 #pragma once
 
 #include <stdexcept>

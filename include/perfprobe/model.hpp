@@ -1,5 +1,5 @@
 // Plain data that crosses module lines: the timeline of one run and what was measured on it.
-// Sources write these, analysis reads them, views render them (see DESIGN.md).
+// Sources write these, analysis reads them, views render them (docs/architecture.md).
 #pragma once
 
 #include <cstdint>
@@ -94,7 +94,7 @@ struct Event {
   std::string text;                                    // free text (warnings)
 };
 
-// A named phase between two markers, with what it cost (issue #3's contract).
+// A named phase between two markers, with what it cost.
 struct PhaseResult {
   std::string name;
   std::int64_t start_ns = 0;  // since exec
@@ -118,8 +118,9 @@ struct TokenStats {
   double tokens_per_s = 0;              // (count-1) / (last - first), the decode rate
   std::vector<double> latency_ms;       // inter-token latencies, count-1 of them
   std::vector<Stall> stalls;
-  // Cost per token over the decode (first token to the end of the run), e.g. "task_clock_ms",
-  // "instructions", "cycles": counter deltas divided by the tokens after the first.
+  // Cost per token over the decode (first token to the end of the run): "cpu_ms" (task-clock),
+  // "instructions", "cycles": counter deltas divided by the tokens after the first; without
+  // task-clock, "cpu_ms_whole_run" (rusage CPU time over all tokens, an upper bound).
   std::map<std::string, double> per_token;
 };
 
@@ -144,7 +145,7 @@ struct RunResult {
   std::vector<Event> events;
   double rss_sample_cost_us = 0;  // mean cost of one RSS sample of the tree
 
-  // Markers (issue #3): filled when --ready/--phase/--tokens or marker sources are in use.
+  // Markers: filled when --ready/--phase/--tokens or marker sources are in use.
   std::optional<std::int64_t> startup_ns;  // exec -> ready
   std::vector<PhaseResult> phases;
   std::optional<TokenStats> tokens;

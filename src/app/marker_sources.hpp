@@ -1,4 +1,4 @@
-// RunSource adapters for the marker sources (issue #3): the marker-API ring, the output tap,
+// RunSource adapters for the marker sources: the marker-API ring, the output tap,
 // readiness probes (listen, file), the environment for --unbuffer, and USDT uprobes. Each one owns
 // its markers:: object for one run and moves what it sees into the timeline.
 #pragma once

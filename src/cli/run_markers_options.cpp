@@ -1,4 +1,4 @@
-// `perfprobe run` options for markers, phases and tokens (issue #3). The specs themselves are
+// `perfprobe run` options for markers, phases and tokens. The specs themselves are
 // parsed when the plan is built (app/), before any process starts; here only units are checked.
 #include "perfprobe/cli/units.hpp"
 #include "perfprobe/error.hpp"

@@ -25,7 +25,7 @@ void finalize_size(const Options& options);
 void define_check(CLI::App& app, Options& options);
 void finalize_check(const CLI::App& sub, const Options& options, CheckOptions& check);
 
-// record, report, attach (issue #5). Sampling and the basic measurement options are shared by
+// record, report, attach. Sampling and the basic measurement options are shared by
 // record and attach; they live in record_command.cpp.
 void define_record(CLI::App& app, Options& options);
 void finalize_record(const CLI::App& sub, const Options& options, RecordOptions& record);

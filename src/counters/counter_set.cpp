@@ -1,4 +1,4 @@
-// Opens counting events with the kernel-context fallbacks described in KERNEL-FACTS items 1-2.
+// Opens counting events with the kernel-context fallbacks described in docs/kernel-facts.md §1-§2.
 #include "perfprobe/counters/counter_set.hpp"
 
 #include <unistd.h>
@@ -13,7 +13,7 @@ namespace perfprobe::counters {
 namespace {
 
 // Software events the kernel counts only in kernel context: with exclude_kernel they read a
-// silent 0 (KERNEL-FACTS item 1), so they must never be opened user-only.
+// silent 0 (docs/kernel-facts.md §1), so they must never be opened user-only.
 bool counts_only_in_kernel(const perf_event_attr& attr) {
   return attr.type == PERF_TYPE_SOFTWARE &&
          (attr.config == PERF_COUNT_SW_CONTEXT_SWITCHES || attr.config == PERF_COUNT_SW_CPU_MIGRATIONS);

@@ -31,7 +31,7 @@ bool has_privilege_modifier(std::string_view name) {
 EventSpec PfmLibrary::encode(std::string_view name) const {
   EventSpec spec;
   spec.name = std::string(name);
-  // libpfm checks attr.size against its own struct; set it first (KERNEL-FACTS item 1).
+  // libpfm checks attr.size against its own struct; set it first (docs/kernel-facts.md §1).
   spec.attr.size = sizeof(perf_event_attr);
   char* fstr = nullptr;
   pfm_perf_encode_arg_t arg{};

@@ -64,7 +64,7 @@ void UsdtSession::open_cpu(int cpu, pid_t root, const std::vector<elf::SdtProbe>
     a.sample_regs_user = kSdtRegsMask;
     a.sample_stack_user = need_stack_ ? kStackBytes : 0;
     a.use_clockid = 1;
-    a.clockid = CLOCK_MONOTONIC;  // the timeline's clock (KERNEL-FACTS item 10)
+    a.clockid = CLOCK_MONOTONIC;  // the timeline's clock (docs/kernel-facts.md §10)
     a.watermark = 1;
     a.wakeup_watermark = 16384;
     int err = 0;

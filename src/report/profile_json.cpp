@@ -1,4 +1,4 @@
-// `report --json`: the profile as JSON on stdout (key names fixed by issue #5's contract;
+// `report --json`: the profile as JSON on stdout (key names are a contract, docs/json-schema.md;
 // documented in docs/json-schema.md).
 #include <nlohmann/json.hpp>
 

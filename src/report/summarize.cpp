@@ -16,7 +16,7 @@ std::vector<double> collect(const std::vector<RunResult>& runs, double (*get)(co
   return values;
 }
 
-// Startup, tokens and phases (issue #3), over the runs that have them; n says how many.
+// Startup, tokens and phases, over the runs that have them; n says how many.
 void add_marker_summaries(const std::vector<RunResult>& runs, MetricSummaries& out) {
   std::map<std::string, std::vector<double>> values;
   for (const auto& r : runs) {

@@ -97,7 +97,7 @@ void write_counters(std::ostream& out, const RunReport& report, const MetricSumm
   }
 }
 
-// Startup, the phase table and the token figures (issue #3): over runs where there are several.
+// Startup, the phase table and the token figures: over runs where there are several.
 void write_markers(std::ostream& out, const RunReport& report, const MetricSummaries& sums, const Style& st) {
   const auto& last = report.runs.back();
   const auto ms_fmt = [](double v) { return format_duration_ns(v); };

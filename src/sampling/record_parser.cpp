@@ -114,7 +114,7 @@ bool parse_sample(Cursor& c, const RecordLayout& l, Profile& out) {
     for (std::uint32_t i = 0; abi != PERF_SAMPLE_REGS_ABI_NONE && i < l.regs_count && i < 64; ++i) {
       regs[i] = c.take<std::uint64_t>();
     }
-    // Registers come in increasing bit order (KERNEL-FACTS item 3); perfprobe asks for BP, SP, IP.
+    // Registers come in increasing bit order (docs/kernel-facts.md §3); perfprobe asks for BP, SP, IP.
     std::uint32_t idx = 0;
     for (std::uint32_t bit = 0; bit < 64 && abi != PERF_SAMPLE_REGS_ABI_NONE; ++bit) {
       if ((l.regs_mask & (1ULL << bit)) == 0) continue;

@@ -20,7 +20,7 @@ namespace perfprobe::sampling {
 
 namespace {
 
-// BP, SP, IP: enough to start a DWARF unwind (perf register numbers, KERNEL-FACTS item 3).
+// BP, SP, IP: enough to start a DWARF unwind (perf register numbers, docs/kernel-facts.md §3).
 constexpr std::uint64_t kRegsMask = (1ULL << 6) | (1ULL << 7) | (1ULL << 8);
 
 perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_t stack_bytes, bool enable_on_exec) {
@@ -48,7 +48,7 @@ perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_
   a.task = 1;
   a.build_id = 1;
   a.sample_id_all = 1;
-  // User space only: works unprivileged at paranoid 2 (KERNEL-FACTS item 2).
+  // User space only: works unprivileged at paranoid 2 (docs/kernel-facts.md §2).
   a.exclude_kernel = 1;
   a.exclude_hv = 1;
   a.exclude_callchain_kernel = 1;
@@ -58,7 +58,7 @@ perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_
   // The rings are drained on a timer, never polled: a wakeup per sample (wakeup_events 0 means 1)
   // would queue an irq_work per sample, a costly VM exit on machines like ours.
   a.wakeup_events = 1024;
-  // Same clock as the timeline, so samples line up with markers and RSS (KERNEL-FACTS item 10).
+  // Same clock as the timeline, so samples line up with markers and RSS (docs/kernel-facts.md §10).
   a.use_clockid = 1;
   a.clockid = CLOCK_MONOTONIC;
   return a;
@@ -123,7 +123,7 @@ int open_all(perf_event_attr attr, const std::vector<pid_t>& tids, int cpus, std
 }
 
 // One ring per CPU, owned by the first event opened on that CPU. EPERM means the
-// perf_event_mlock_kb budget is spent: halve the ring until it fits (KERNEL-FACTS item 2).
+// perf_event_mlock_kb budget is spent: halve the ring until it fits (docs/kernel-facts.md §2).
 std::uint32_t map_rings(const std::vector<sys::Fd>& fds, const std::vector<int>& first_of_cpu, std::uint32_t asked,
                         std::vector<Ring>& rings, std::vector<std::string>& notes) {
   std::uint32_t pages = std::bit_floor(std::max<std::uint32_t>(asked, 1));

@@ -1,4 +1,4 @@
-// Markers, phases and tokens end to end (issue #3): the marker API, output regexes and chunks,
+// Markers, phases and tokens end to end: the marker API, output regexes and chunks,
 // readiness, USDT probes (root), `perfprobe probes`.
 #include <gtest/gtest.h>
 

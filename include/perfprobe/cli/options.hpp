@@ -30,7 +30,7 @@ struct RunOptions {
   std::string json_path;                   // --json FILE
   std::string jsonl_path;                  // --jsonl FILE
   bool quiet = false;                      // no human summary
-  // Markers, phases and tokens (issue #3). Specs are checked when the plan is built.
+  // Markers, phases and tokens. Specs are checked when the plan is built.
   std::vector<std::string> usdt;        // --usdt PROVIDER:NAME or PROVIDER:* (repeatable)
   std::string ready;                    // --ready SPEC
   std::vector<std::string> phases;      // --phase NAME=BEGIN..END (repeatable)
@@ -41,11 +41,11 @@ struct RunOptions {
   std::vector<std::string> cold_files;  // --cold-file PATH (repeatable)
   std::string rss_warn_text;            // --rss-warn SIZE
   std::uint64_t rss_warn_bytes = 0;     // 0 = no warning
-  std::string trace_path;               // --trace FILE: Chrome trace-event JSON of the timeline (issue #5)
+  std::string trace_path;               // --trace FILE: Chrome trace-event JSON of the timeline
   std::string fake_counters_path;       // hidden --fake-counters FILE: scripted readings (tests, docs/testing.md)
 };
 
-// Sampling of `record` and `attach -o` (issue #5).
+// Sampling of `record` and `attach -o`.
 struct SamplingOptions {
   std::uint64_t frequency_hz = 999;  // -F HZ (used when period is 0)
   std::uint64_t period = 0;          // -c PERIOD

@@ -1,6 +1,6 @@
 // libpfm4: event names (perf's generic names and every PMU's native names) -> perf_event_attr.
 // The only place that includes libpfm4. A successful encoding only means the name parsed:
-// whether this machine can count it is decided by opening it (KERNEL-FACTS item 1).
+// whether this machine can count it is decided by opening it (docs/kernel-facts.md §1).
 #pragma once
 
 #include <linux/perf_event.h>

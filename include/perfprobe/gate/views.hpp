@@ -1,4 +1,4 @@
-// Views of a check's Verdict: the human pass/fail table (stdout), JSON (--json, also a later
+// Views of a check's Verdict: the human pass/fail table (stderr), JSON (--json, also a later
 // --baseline), JUnit XML (--junit: one testcase per budget and per baseline metric) and Markdown
 // (--markdown: CI job summaries and pull-request comments).
 #pragma once

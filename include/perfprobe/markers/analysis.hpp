@@ -1,4 +1,4 @@
-// Analysis of one run's timeline (pure, DESIGN.md step 5): startup, phases with their RSS and
+// Analysis of one run's timeline (pure, docs/architecture.md step 5): startup, phases with their RSS and
 // counter deltas, tokens with time to first token, inter-token latency and stalls, marker counts.
 #pragma once
 

@@ -1,6 +1,6 @@
 // perfprobe's end of the marker API (include/perfprobe/marker.h): a shared-memory ring in a memfd
 // that the target inherits, named in PERFPROBE_MARKER_FD. Marks cost the target ~50 ns and no
-// syscall; perfprobe drains the ring from its event loop (1.2 ns a record, KERNEL-FACTS item 8).
+// syscall; perfprobe drains the ring from its event loop (1.2 ns a record, docs/kernel-facts.md §8).
 #pragma once
 
 #include <cstddef>

@@ -1,5 +1,5 @@
 // USDT hits through the kernel's uprobe PMU (root only: CAP_SYS_ADMIN). Uprobe events must never be
-// inherited (the target's clone() then fails with EFAULT, KERNEL-FACTS item 3), so each probe is
+// inherited (the target's clone() then fails with EFAULT, docs/kernel-facts.md §3), so each probe is
 // opened system-wide, one event per CPU, sampling every hit with its user registers; hits are kept
 // when their pid belongs to the target's tree, which a per-CPU inherited dummy event tracks through
 // its FORK records. Semaphores are set through the uprobe's ref_ctr_offset.

@@ -1,6 +1,6 @@
 // Cold starts without root: evict files from the page cache with posix_fadvise(DONTNEED), as
 // `vmtouch -e` does. Dirty pages are not dropped, so each file is synced first; pages a running
-// process maps stay (KERNEL-FACTS item 9).
+// process maps stay (docs/kernel-facts.md §9).
 #pragma once
 
 #include <string>

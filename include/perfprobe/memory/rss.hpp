@@ -1,5 +1,5 @@
 // Resident memory of a process tree from /proc/PID/status (8-17 us a process; smaps_rollup would
-// cost milliseconds, KERNEL-FACTS item 6). Anon vs file split: mapped weights show as file RSS.
+// cost milliseconds, docs/kernel-facts.md §6). Anon vs file split: mapped weights show as file RSS.
 #pragma once
 
 #include <sys/types.h>

@@ -1,4 +1,4 @@
-// The analysed result of `run` (and later `attach`, `check`): what every view renders.
+// The analysed result of `run`, `record`, `attach` and `check`: what every view renders.
 #pragma once
 
 #include <map>

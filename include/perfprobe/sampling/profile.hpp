@@ -1,4 +1,4 @@
-// The raw profile of one recorded run (DESIGN.md "Profile"): samples with user call chains, and the
+// The raw profile of one recorded run (docs/architecture.md): samples with user call chains, and the
 // side-band records (mmap, comm, fork, exit) needed to symbolize them later, possibly on another day.
 // Plain data: sampling/ fills it, the data file stores it, symbols/ and report/ read it.
 #pragma once

@@ -1,5 +1,5 @@
 // Sampling a target through perf_event_open: one event per CPU on each task, inherited by the
-// threads and processes it creates, each CPU's samples in one small ring (KERNEL-FACTS item 4:
+// threads and processes it creates, each CPU's samples in one small ring (docs/kernel-facts.md §4:
 // per-task + inherit cannot be mmap'd). Cycles where a PMU exists, cpu-clock otherwise.
 #pragma once
 
@@ -18,7 +18,7 @@ inline constexpr std::uint64_t kDefaultFrequencyHz = 999;  // "about 1 kHz", off
 inline constexpr std::uint32_t kDefaultRingPages = 64;     // 256 KiB per CPU: fits the unprivileged budget
 inline constexpr std::uint32_t kFpStackBytes = 512;        // enough to find a frameless leaf's caller
 inline constexpr std::uint32_t kDwarfStackBytes = 8192;
-inline constexpr std::uint32_t kMaxStackBytes = 65528;  // 65536 is EINVAL (KERNEL-FACTS item 3)
+inline constexpr std::uint32_t kMaxStackBytes = 65528;  // 65536 is EINVAL (docs/kernel-facts.md §3)
 
 struct SamplerOptions {
   std::uint64_t frequency_hz = kDefaultFrequencyHz;  // used when period == 0

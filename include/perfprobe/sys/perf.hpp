@@ -1,5 +1,5 @@
 // Thin typed wrappers over perf_event_open(2) and its ioctls. Named perf_open, not perf_event_open,
-// because libpfm4's header declares its own perf_event_open (see KERNEL-FACTS item 1).
+// because libpfm4's header declares its own perf_event_open (see docs/kernel-facts.md §1).
 #pragma once
 
 #include <linux/perf_event.h>

@@ -1,5 +1,5 @@
 // A pseudo-terminal for the target's stdout (--pty), in raw mode so its output stays byte-exact
-// (a cooked pty would turn \n into \r\n, KERNEL-FACTS item 7).
+// (a cooked pty would turn \n into \r\n, docs/kernel-facts.md §7).
 #pragma once
 
 #include "perfprobe/sys/fd.hpp"

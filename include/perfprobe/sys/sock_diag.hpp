@@ -1,5 +1,5 @@
 // Listening TCP sockets through netlink socket diagnostics (NETLINK_SOCK_DIAG): ~55 us a dump,
-// where /proc/net/tcp costs ~8 ms because it walks the whole hash table (KERNEL-FACTS item 6).
+// where /proc/net/tcp costs ~8 ms because it walks the whole hash table (docs/kernel-facts.md §6).
 #pragma once
 
 #include <sys/types.h>
