@@ -26,6 +26,7 @@ cmake --preset release -DPERFPROBE_WERROR=ON -DPERFPROBE_BUILD_TESTS=ON >/dev/nu
 cmake --build --preset release -j"$jobs"
 ctest --preset release -j"$jobs" --timeout 300 --no-tests=error
 scripts/check-man.sh build/release/perfprobe
+echo "artifacts: screenshots of the HTML reports in build/release/artifacts/html/"
 
 echo "== dogfood: perfprobe gates itself with perfprobe check"
 # Stripped size of the release binary (about 2.5 MiB today: a 2x regression, such as a library

@@ -59,9 +59,12 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
   if (sink) {
     const auto data = make_record_data(rep, std::move(*sink), pid);
     writer->finish(data);
+    // The page shows the profile, read back from the file the samples streamed into.
+    if (!run.html_path.empty()) write_profile_html(run.html_path, sampling::read_data_file(o.output), "attach");
+    run.html_path.clear();  // written above, with the profile
     if (!run.quiet) diag.note(recorded_line(data, writer->samples(), o.output));
   }
-  write_run_views(run, rep, diag);
+  write_run_views(run, rep, diag, "attach");
   return 0;
 }
 

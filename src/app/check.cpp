@@ -65,7 +65,8 @@ std::optional<report::RunReport> measure(const CheckPlan& plan, const Diag& diag
   return rep;
 }
 
-void write_views(const cli::CheckOptions& o, const gate::Verdict& v, const Diag& diag) {
+void write_views(const cli::CheckOptions& o, const gate::Verdict& v, const report::RunReport* runs, const Diag& diag) {
+  if (!o.html_path.empty()) sys::write_file_atomic(o.html_path, gate::to_html(v, runs, html_meta("check", v.command)));
   if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, gate::to_json_text(v));
   if (!o.junit_path.empty()) sys::write_file_atomic(o.junit_path, gate::to_junit_xml(v));
   if (!o.markdown_path.empty()) sys::write_file_atomic(o.markdown_path, gate::to_markdown(v));
@@ -85,6 +86,7 @@ int check_command(const cli::CheckOptions& o, const Diag& diag) {
   check_output_writable(o.json_path, "--json");
   check_output_writable(o.junit_path, "--junit");
   check_output_writable(o.markdown_path, "--markdown");
+  check_output_writable(o.html_path, "--html");
   const gate::Samples baseline = plan.baseline ? read_baseline(plan.baseline->path) : gate::Samples{};
   const std::vector<elf::BinarySize> binaries = measure_binaries(plan.binaries);
 
@@ -92,10 +94,11 @@ int check_command(const cli::CheckOptions& o, const Diag& diag) {
   v.tool = "perfprobe " PERFPROBE_VERSION;
   v.baseline = plan.baseline;
   std::vector<RunResult> runs;
+  std::optional<report::RunReport> rep;
   if (!plan.run.command.empty()) {
-    auto rep = measure(plan, diag);
+    rep = measure(plan, diag);
     if (!rep) return kTargetFailed;
-    runs = std::move(rep->runs);
+    runs = rep->runs;
     v.command = plan.run.command;
     v.runs = runs.size();
     v.warmup = plan.run.warmup;
@@ -106,7 +109,7 @@ int check_command(const cli::CheckOptions& o, const Diag& diag) {
   }
   v.budgets = gate::check_budgets(plan.budgets, runs, binaries);
   if (plan.baseline) v.regressions = gate::compare_to_baseline(baseline, v.samples, *plan.baseline);
-  write_views(o, v, diag);
+  write_views(o, v, rep ? &*rep : nullptr, diag);
   return v.passed() ? 0 : 1;
 }
 

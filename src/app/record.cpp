@@ -34,7 +34,10 @@ int record_command(const cli::RecordOptions& o, const Diag& diag) {
   // The data file, then the views of the run.
   const auto data = make_record_data(rep, std::move(*sink), 0);
   writer.finish(data);
-  write_run_views(o.run, rep, diag);
+  cli::RunOptions views = o.run;
+  views.html_path.clear();  // the HTML page of a recording shows its profile too, read back from the file
+  if (!o.run.html_path.empty()) write_profile_html(o.run.html_path, sampling::read_data_file(o.output), "record");
+  write_run_views(views, rep, diag, "record");
   if (!o.run.quiet) diag.note(recorded_line(data, writer.samples(), o.output));
   return exit_code_of(rep);
 }

@@ -18,6 +18,7 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.folded_path, "--folded");
   check_output_writable(o.trace_path, "--trace");
   check_output_writable(o.pprof_path, "--pprof");
+  check_output_writable(o.html_path, "--html");
   const sampling::RecordData data = sampling::read_data_file(o.path);
 
   // Symbolize with the files on this machine (build-ids say when they changed since).
@@ -36,6 +37,10 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
     const std::int64_t start_ns = data.recorded_unix_s * 1'000'000'000 - data.run.wall_ns;
     const report::PprofMeta meta{data.command, data.tool, start_ns, data.run.wall_ns};
     sys::write_file_atomic(o.pprof_path, report::gzip(report::to_pprof(profile, data.run.phases, meta)));
+  }
+  if (!o.html_path.empty()) {
+    sys::write_file_atomic(o.html_path,
+                           report::profile_to_html(rep, profile, data.run, recording_meta(data, "report")));
   }
   if (o.json) {
     std::cout << report::profile_to_json(rep);

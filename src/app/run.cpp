@@ -1,4 +1,6 @@
 // `perfprobe run`: plan, warm-up runs, measured runs, then the views (stderr summary, JSON file).
+#include <iostream>
+
 #include "output_files.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/error.hpp"
@@ -34,6 +36,10 @@ int run(const cli::Options& options, const Diag& diag) {
       return report_command(options.report, diag);
     case cli::Command::attach:
       return attach_command(options.attach, diag);
+    case cli::Command::completions:
+      std::cout << options.completions.script;
+      std::cout.flush();
+      return 0;
     case cli::Command::none:
       break;
   }

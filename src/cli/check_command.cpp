@@ -60,6 +60,9 @@ void define_check(CLI::App& app, Options& options) {
   sub->add_option("--junit", o.junit_path, "Write JUnit XML to FILE: one testcase per budget")->type_name("FILE");
   sub->add_option("--markdown", o.markdown_path, "Write a Markdown summary to FILE (CI job summary, PR comment)")
       ->type_name("FILE");
+  sub->add_option("--html", o.html_path,
+                  "Write a self-contained HTML report to FILE: budgets, baseline, timeline, distributions")
+      ->type_name("FILE");
   sub->add_option("--prepare", o.run.prepare, "Shell command run before every run")->type_name("CMD");
   define_run_markers(*sub, o.run);
 }

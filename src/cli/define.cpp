@@ -33,6 +33,7 @@ void define(CLI::App& app, Options& options) {
   define_record(app, options);
   define_report(app, options);
   define_attach(app, options);
+  define_completions(app, options);
 }
 
 void parse(CLI::App& app, Options& options, int argc, const char* const* argv) {
@@ -68,6 +69,9 @@ void finalize(const CLI::App& app, Options& options) {
   } else if (app.got_subcommand("attach")) {
     options.command = Command::attach;
     finalize_attach(*app.get_subcommand("attach"), options, options.attach);
+  } else if (app.got_subcommand("completions")) {
+    options.command = Command::completions;
+    finalize_completions(app, options);
   } else if (app.got_subcommand("check")) {
     options.command = Command::check;
     finalize_check(*app.get_subcommand("check"), options, options.check);

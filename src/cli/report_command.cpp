@@ -8,7 +8,7 @@ void define_report(CLI::App& app, Options& options) {
   auto& o = options.report;
   CLI::App* sub = app.add_subcommand("report", "Show where the time went in a `perfprobe record` data file");
   sub->footer(
-      "Usage: perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE] [--pprof FILE]\n"
+      "Usage: perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE] [--pprof FILE] [--html FILE]\n"
       "The report goes to stdout: top functions (self, total), per phase, per thread, hints.");
   sub->add_option("file", o.path, "Data file written by record or attach -o (default perfprobe.data)")
       ->type_name("FILE");
@@ -20,6 +20,9 @@ void define_report(CLI::App& app, Options& options) {
       ->type_name("FILE");
   sub->add_option("--pprof", o.pprof_path,
                   "Write the samples as a gzipped pprof profile to FILE (go tool pprof, Pyroscope, speedscope)")
+      ->type_name("FILE");
+  sub->add_option("--html", o.html_path,
+                  "Write a self-contained HTML report to FILE: flame graph, top functions, hot lines, timeline")
       ->type_name("FILE");
   sub->add_option("--top", o.top, "Functions listed per section (default 20)")
       ->check(CLI::Range(1, 100000))

@@ -61,6 +61,10 @@ void define_measure_basics(CLI::App& sub, RunOptions& o) {
       ->type_name("FILE");
   sub.add_option("--trace", o.trace_path, "Write the timeline as Chrome trace-event JSON (ui.perfetto.dev) to FILE")
       ->type_name("FILE");
+  sub.add_option(
+         "--html", o.html_path,
+         "Write a self-contained HTML report to FILE: timeline, tokens, counters (and flame graph with samples)")
+      ->type_name("FILE");
   sub.add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr");
 }
 

@@ -38,6 +38,10 @@ void finalize_sampling(const CLI::App& sub, SamplingOptions& sampling);
 void define_measure_basics(CLI::App& sub, RunOptions& run);  // -e --no-counters -i --json --jsonl --trace -q
 void finalize_measure_basics(RunOptions& run);
 
+// `perfprobe completions SHELL`: the script is made from `app` (every subcommand and option).
+void define_completions(CLI::App& app, Options& options);
+void finalize_completions(const CLI::App& app, Options& options);
+
 // "a,b" "c" -> a, b, c; an empty element is a UsageError naming the option.
 [[nodiscard]] std::vector<std::string> split_comma_list(const std::vector<std::string>& specs,
                                                         const std::string& option);

@@ -1,7 +1,9 @@
 // Chrome trace-event JSON ({"traceEvents": [...]}, times in µs since the target's exec): the format
-// ui.perfetto.dev and chrome://tracing open. Phases are complete slices ("X") on a track of their
-// own, markers and tokens instants ("i"), RSS and counter snapshots counter tracks ("C"), samples
-// instants on their thread's track named after the leaf function, with the stack in args.
+// ui.perfetto.dev, chrome://tracing and speedscope open. Phases are slices on a track of their own,
+// markers and tokens instants ("i"), RSS and counter snapshots counter tracks ("C"), samples real
+// stack samples ("stackFrames" + "samples") and nested slices on their thread's track.
+#include <algorithm>
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include "perfprobe/report/profile_report.hpp"
@@ -43,11 +45,33 @@ int track_of(EventKind k) {
   }
 }
 
-void add_timeline(json& ev, const RunResult& run, int pid) {
+// Phases are complete slices on a track of their own, or, beside samples, async slices ("b"/"e"):
+// speedscope makes a profile of every track that holds slices and wants samples on each.
+void add_timeline(json& ev, const RunResult& run, int pid, bool async_phases) {
+  int phase_id = 0;
   for (const auto& ph : run.phases) {
     json args{{"rss_delta_bytes", ph.rss_delta_bytes}};
     for (const auto& c : ph.counters) {
       if (c.supported) args[c.name] = c.value;
+    }
+    if (async_phases) {
+      ++phase_id;
+      ev.push_back({{"ph", "b"},
+                    {"name", ph.name},
+                    {"cat", "phase"},
+                    {"id", phase_id},
+                    {"ts", us(ph.start_ns)},
+                    {"pid", pid},
+                    {"tid", kPhaseTrack},
+                    {"args", std::move(args)}});
+      ev.push_back({{"ph", "e"},
+                    {"name", ph.name},
+                    {"cat", "phase"},
+                    {"id", phase_id},
+                    {"ts", us(std::max(ph.end_ns, ph.start_ns))},
+                    {"pid", pid},
+                    {"tid", kPhaseTrack}});
+      continue;
     }
     ev.push_back({{"ph", "X"},
                   {"name", ph.name},
@@ -91,22 +115,113 @@ void add_timeline(json& ev, const RunResult& run, int pid) {
   ev.push_back(meta("thread_name", pid, kOutputTrack, "output"));
 }
 
-void add_samples(json& ev, const ResolvedProfile& p, int pid) {
-  std::map<pid_t, bool> named;
-  for (const auto& s : p.samples) {
-    if (s.stack.empty()) continue;
-    std::string stack;
-    for (auto it = s.stack.rbegin(); it != s.stack.rend(); ++it)
-      stack += (stack.empty() ? "" : ";") + p.frames[*it].function;
-    ev.push_back(
-        instant(p.frames[s.stack.front()].function, "sample", s.t_ns, pid, s.tid, {{"stack", stack}, {"pid", s.pid}}));
-    if (!named[s.tid]) {
-      named[s.tid] = true;
-      const auto n = p.thread_names.find(s.tid);
-      ev.push_back(meta("thread_name", pid, s.tid,
-                        (n == p.thread_names.end() ? std::string("thread") : n->second) + " " + std::to_string(s.tid)));
+std::string base_name(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// How long one sample stands for, in µs: the sampling interval.
+double sample_us(const ResolvedProfile& p) {
+  if (p.frequency_hz > 0) return 1e6 / static_cast<double>(p.frequency_hz);
+  if (p.period > 0 && (p.event == "cpu-clock" || p.event == "task-clock")) return static_cast<double>(p.period) / 1e3;
+  return 1000;
+}
+
+// One stack-frame node per distinct call path (ids from 1: readers stop at a parent of 0).
+class StackFrames {
+ public:
+  int node(int parent, const FrameInfo& f) {
+    const auto [it, added] = ids_.try_emplace({parent, f.function}, next_);
+    if (added) {
+      json frame{{"name", f.function}, {"category", base_name(f.module)}};
+      if (parent != 0) frame["parent"] = parent;
+      frames_[std::to_string(next_++)] = std::move(frame);
+    }
+    return it->second;
+  }
+  json take() { return std::move(frames_); }
+
+ private:
+  std::map<std::pair<int, std::string>, int> ids_;
+  json frames_ = json::object();
+  int next_ = 1;
+};
+
+// A thread's samples as nested slices: a frame opens at the first sample that has it on its stack
+// and closes at the first that does not (or one interval after the last sample, or at a gap).
+class ThreadSlices {
+ public:
+  ThreadSlices(json& ev, int pid, pid_t tid, double interval_us)
+      : ev_(ev), pid_(pid), tid_(tid), interval_(interval_us) {}
+  void sample(double ts, const std::vector<const std::string*>& path) {
+    if (!open_.empty() && ts - last_ > 2 * interval_) close_to(0, last_ + interval_);
+    std::size_t common = 0;
+    while (common < open_.size() && common < path.size() && *open_[common].first == *path[common]) ++common;
+    close_to(common, ts);
+    for (std::size_t i = common; i < path.size(); ++i) open_.emplace_back(path[i], ts);
+    last_ = ts;
+  }
+  void finish() { close_to(0, last_ + interval_); }
+
+ private:
+  void close_to(std::size_t depth, double ts) {
+    while (open_.size() > depth) {
+      const auto& [name, start] = open_.back();
+      ev_.push_back({{"ph", "X"},
+                     {"name", *name},
+                     {"cat", "sample"},
+                     {"ts", start},
+                     {"dur", ts - start},
+                     {"pid", pid_},
+                     {"tid", tid_}});
+      open_.pop_back();
     }
   }
+  json& ev_;
+  int pid_;
+  pid_t tid_;
+  double interval_;
+  double last_ = 0;
+  std::vector<std::pair<const std::string*, double>> open_;
+};
+
+// Samples as the trace format's stack samples ("stackFrames" and "samples", which speedscope and
+// chrome://tracing draw as a flame chart per thread), and the same call paths as nested slices on
+// each thread's track (what Perfetto draws).
+void add_samples(json& ev, json& doc, const ResolvedProfile& p, int pid) {
+  std::map<pid_t, std::vector<const ResolvedSample*>> by_tid;
+  for (const auto& s : p.samples) {
+    if (!s.stack.empty()) by_tid[s.tid].push_back(&s);
+  }
+  StackFrames frames;
+  json samples = json::array();
+  const double interval = sample_us(p);
+  for (auto& [tid, list] : by_tid) {
+    std::stable_sort(list.begin(), list.end(), [](const auto* a, const auto* b) { return a->t_ns < b->t_ns; });
+    ThreadSlices slices(ev, pid, tid, interval);
+    for (const auto* s : list) {
+      int node = 0;
+      std::vector<const std::string*> path;
+      for (auto it = s->stack.rbegin(); it != s->stack.rend(); ++it) {
+        node = frames.node(node, p.frames[*it]);
+        path.push_back(&p.frames[*it].function);
+      }
+      samples.push_back({{"cpu", 0},
+                         {"pid", pid},
+                         {"tid", tid},
+                         {"ts", us(s->t_ns)},
+                         {"name", p.event},
+                         {"sf", node},
+                         {"weight", 1}});
+      slices.sample(us(s->t_ns), path);
+    }
+    slices.finish();
+    const auto n = p.thread_names.find(tid);
+    ev.push_back(meta("thread_name", pid, tid,
+                      (n == p.thread_names.end() ? std::string("thread") : n->second) + " " + std::to_string(tid)));
+  }
+  doc["stackFrames"] = frames.take();
+  doc["samples"] = std::move(samples);
 }
 
 std::string join(const std::vector<std::string>& words) {
@@ -122,9 +237,12 @@ std::string to_trace_json(const RunResult& run, const std::vector<std::string>& 
   json ev = json::array();
   const int pid = profile != nullptr && !profile->samples.empty() ? profile->samples.front().pid : 1;
   ev.push_back(meta("process_name", pid, 0, join(command)));
-  add_timeline(ev, run, pid);
-  if (profile != nullptr) add_samples(ev, *profile, pid);
-  return json{{"traceEvents", std::move(ev)}, {"displayTimeUnit", "ms"}}.dump() + "\n";
+  const bool samples = profile != nullptr && !profile->samples.empty();
+  add_timeline(ev, run, pid, samples);
+  json doc{{"displayTimeUnit", "ms"}};
+  if (samples) add_samples(ev, doc, *profile, pid);
+  doc["traceEvents"] = std::move(ev);
+  return doc.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
 std::string to_trace_json(const std::vector<RunResult>& runs, const std::vector<std::string>& command) {
@@ -132,7 +250,7 @@ std::string to_trace_json(const std::vector<RunResult>& runs, const std::vector<
   for (std::size_t i = 0; i < runs.size(); ++i) {
     const int pid = static_cast<int>(i) + 1;
     ev.push_back(meta("process_name", pid, 0, "run " + std::to_string(pid) + ": " + join(command)));
-    add_timeline(ev, runs[i], pid);
+    add_timeline(ev, runs[i], pid, false);
   }
   return json{{"traceEvents", std::move(ev)}, {"displayTimeUnit", "ms"}}.dump() + "\n";
 }

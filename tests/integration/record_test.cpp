@@ -5,7 +5,9 @@
 #include <gtest/gtest.h>
 #include <pwd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <map>
 #include <set>
 
 #include "integration/harness.hpp"
@@ -188,7 +190,16 @@ TEST(Record, FoldedAndTraceExports) {
   const json trace = harness::read_json(dir.file("t.json"));
   std::set<std::string> phs;
   for (const auto& e : trace["traceEvents"]) phs.insert(e["ph"].get<std::string>());
-  EXPECT_TRUE(phs.count("i") && phs.count("C") && phs.count("M")) << "samples, RSS, names";
+  EXPECT_TRUE(phs.count("X") && phs.count("C") && phs.count("M")) << "sample slices, RSS, names";
+  ASSERT_FALSE(trace["samples"].empty());
+  // The hottest leaf in the stack samples is heavy, called from work and main.
+  std::map<int, int> leaves;
+  for (const auto& s : trace["samples"]) ++leaves[s["sf"].get<int>()];
+  const auto top = std::max_element(leaves.begin(), leaves.end(), [](auto& a, auto& b) { return a.second < b.second; });
+  const auto& frames = trace["stackFrames"];
+  const auto& leaf = frames[std::to_string(top->first)];
+  EXPECT_EQ(leaf["name"], "heavy");
+  EXPECT_EQ(frames[std::to_string(leaf["parent"].get<int>())]["name"], "work");
 }
 
 TEST(Record, RunTraceWritesTheTimelineWithoutSamples) {

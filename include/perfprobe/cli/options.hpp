@@ -7,7 +7,7 @@
 
 namespace perfprobe::cli {
 
-enum class Command { none, run, events, record, report, attach, size, check, probes };
+enum class Command { none, run, events, record, report, attach, size, check, probes, completions };
 
 enum class ColorMode { automatic, always, never };
 
@@ -29,6 +29,7 @@ struct RunOptions {
   std::int64_t interval_ns = 100'000'000;  // RSS sampling interval; 0 disables the timeline
   std::string json_path;                   // --json FILE
   std::string jsonl_path;                  // --jsonl FILE
+  std::string html_path;                   // --html FILE: the self-contained HTML report
   bool quiet = false;                      // no human summary
   // Markers, phases and tokens. Specs are checked when the plan is built.
   std::vector<std::string> usdt;        // --usdt PROVIDER:NAME or PROVIDER:* (repeatable)
@@ -68,6 +69,7 @@ struct ReportOptions {
   std::string folded_path;
   std::string trace_path;
   std::string pprof_path;  // --pprof FILE: gzipped profile.proto
+  std::string html_path;   // --html FILE
   int top = 20;
 };
 
@@ -118,6 +120,7 @@ struct CheckOptions {
   std::string json_path;               // --json FILE
   std::string junit_path;              // --junit FILE
   std::string markdown_path;           // --markdown FILE
+  std::string html_path;               // --html FILE
 };
 
 // `perfprobe probes FILE [--json]` or `perfprobe probes -p PID [--json]`
@@ -125,6 +128,12 @@ struct ProbesOptions {
   std::string file;
   int pid = 0;
   bool json = false;
+};
+
+// `perfprobe completions SHELL`: the script is generated from the CLI definition by cli/.
+struct CompletionsOptions {
+  std::string shell;   // bash, zsh or fish
+  std::string script;  // what to print
 };
 
 struct Options {
@@ -140,6 +149,7 @@ struct Options {
   RecordOptions record;
   ReportOptions report;
   AttachOptions attach;
+  CompletionsOptions completions;
 };
 
 }  // namespace perfprobe::cli

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "perfprobe/gate/verdict.hpp"
+#include "perfprobe/report/html.hpp"
 
 namespace perfprobe::gate {
 
@@ -14,6 +15,8 @@ void write_text(std::ostream& out, const Verdict& verdict, bool color);
 [[nodiscard]] std::string to_json_text(const Verdict& verdict);
 [[nodiscard]] std::string to_junit_xml(const Verdict& verdict);
 [[nodiscard]] std::string to_markdown(const Verdict& verdict);
+// --html FILE: the verdict and, when a command ran, its runs (`runs` may be null).
+[[nodiscard]] std::string to_html(const Verdict& verdict, const report::RunReport* runs, report::HtmlMeta meta);
 
 // Shared by the views: a budget's name ("stripped_size build/llm"), a value in the budget's unit,
 // a metric's value by its key suffix (_ms, _bytes), a signed relative change ("+30.2%").

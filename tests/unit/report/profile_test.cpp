@@ -1,4 +1,5 @@
 // Profile analysis and its views on hand-made profiles: exact shares, phases, hints, folded, trace.
+#include <map>
 #include <nlohmann/json.hpp>
 
 #include <gtest/gtest.h>
@@ -171,16 +172,54 @@ TEST(Trace, PhasesSlicesMarkersInstantsRssCountersSamples) {
     if (ph != "M") {
       EXPECT_TRUE(e["ts"].is_number());
     }
-    if (ph == "X") {
+    if (ph == "b") {
       EXPECT_EQ(e["name"], "decode");
       EXPECT_DOUBLE_EQ(e["ts"].get<double>(), 1000.0);
-      EXPECT_DOUBLE_EQ(e["dur"].get<double>(), 4000.0);
     }
   }
-  EXPECT_EQ(phs["X"], 1);
-  EXPECT_EQ(phs["i"], 1 + 10);  // the token + one instant per sample
-  EXPECT_EQ(phs["C"], 2);       // counters + RSS
+  EXPECT_EQ(phs["b"], 1);  // the phase, async beside samples
+  EXPECT_EQ(phs["e"], 1);
+  EXPECT_EQ(phs["i"], 1);  // the token
+  EXPECT_EQ(phs["C"], 2);  // counters + RSS
   EXPECT_GE(phs["M"], 3);
+}
+
+// Real stack samples: every sample names a stack-frame node whose parent chain is its stack, root
+// first, and each sampled thread's track holds the same stacks as nested slices.
+TEST(Trace, SamplesAreStackSamplesWithAFrameTreeAndSlicesPerThread) {
+  const auto p = make_profile();
+  const auto j = nlohmann::json::parse(to_trace_json(RunResult{}, {"./m"}, &p));
+  ASSERT_TRUE(j.contains("stackFrames") && j.contains("samples"));
+  ASSERT_EQ(j["samples"].size(), 10U);
+  std::map<std::string, int> stacks;
+  for (const auto& s : j["samples"]) {
+    std::string stack;
+    for (auto node = s["sf"].get<int>(); node != 0;) {
+      const auto& f = j["stackFrames"][std::to_string(node)];
+      stack = f["name"].get<std::string>() + (stack.empty() ? "" : ";") + stack;
+      EXPECT_EQ(f["category"], "m");
+      node = f.value("parent", 0);
+    }
+    ++stacks[std::to_string(s["tid"].get<int>()) + ":" + stack];
+    EXPECT_EQ(s["weight"], 1);
+    EXPECT_EQ(s["name"], "cpu-clock");
+  }
+  EXPECT_EQ(stacks["1:main;work;hot"], 6);
+  EXPECT_EQ(stacks["1:main;work;cold"], 2);
+  EXPECT_EQ(stacks["2:main"], 2);
+  EXPECT_EQ(j["stackFrames"].size(), 4U) << "main, main;work, main;work;hot, main;work;cold";
+  // Thread 1: main and work span every sample (0..11 ms, with a gap at 6..10 ms that closes them),
+  // hot 0..6 ms (six samples, the last lasting one interval of ~1 ms).
+  std::map<std::string, std::vector<std::pair<double, double>>> slices;
+  for (const auto& e : j["traceEvents"]) {
+    if (e["ph"] == "X" && e["tid"] == 1) slices[e["name"]].emplace_back(e["ts"], e["dur"]);
+  }
+  ASSERT_EQ(slices["hot"].size(), 1U);
+  EXPECT_DOUBLE_EQ(slices["hot"][0].first, 0);
+  EXPECT_NEAR(slices["hot"][0].second, 5000 + 1e6 / 999, 1e-6);
+  ASSERT_EQ(slices["cold"].size(), 1U);
+  EXPECT_DOUBLE_EQ(slices["cold"][0].first, 10000);
+  EXPECT_EQ(slices["main"].size(), 2U);
 }
 
 }  // namespace
