@@ -38,11 +38,11 @@ build/release/perfprobe check --binary build/release/perfprobe --max-stripped-si
   { cat build/release/dogfood.md; echo "dogfood gate failed"; exit 1; }
 cat build/release/dogfood.md
 
-echo "== fuzz: the ELF reader and check's config/baseline readers (libFuzzer, ASan+UBSan)"
+echo "== fuzz: the ELF reader, check's config/baseline readers and the marker ring reader (libFuzzer, ASan+UBSan)"
 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DPERFPROBE_FUZZ=ON -DPERFPROBE_BUILD_TESTS=OFF \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
   -DPERFPROBE_SANITIZE=address,undefined >/dev/null
-cmake --build build/fuzz -j"$jobs" --target elf_reader_fuzz baseline_fuzz
+cmake --build build/fuzz -j"$jobs" --target elf_reader_fuzz baseline_fuzz marker_ring_fuzz
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 mkdir -p "$corpus/elf" "$corpus/json"
@@ -52,3 +52,5 @@ echo '{"samples": {"wall_ms": [1, 2]}}' > "$corpus/json/check.json"
 echo '{"command": ["x"], "runs": 3, "budgets": {"peak_rss": "1MiB", "phase_p95": {"a": 5}}}' > "$corpus/json/config.json"
 build/fuzz/tests/fuzz/elf_reader_fuzz -max_total_time=20 -max_len=65536 -rss_limit_mb=2048 "$corpus/elf" 2>&1 | tail -3
 build/fuzz/tests/fuzz/baseline_fuzz -max_total_time=10 "$corpus/json" 2>&1 | tail -3
+cp -r tests/fuzz/corpus/marker_ring "$corpus/ring"
+build/fuzz/tests/fuzz/marker_ring_fuzz -max_total_time=10 -max_len=32768 "$corpus/ring" 2>&1 | tail -3

@@ -114,6 +114,7 @@ struct Stall {
 // Tokens of one run: arrival times and what follows from them.
 struct TokenStats {
   std::uint64_t count = 0;
+  std::uint64_t prompt_echo = 0;        // tokens before --tokens-after's marker, not in count
   std::optional<std::int64_t> ttft_ns;  // first token, since exec
   double tokens_per_s = 0;              // (count-1) / (last - first), the decode rate
   std::vector<double> latency_ms;       // inter-token latencies, count-1 of them

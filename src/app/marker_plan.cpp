@@ -25,6 +25,7 @@ std::vector<const MarkerSpec*> all_specs(const markers::AnalysisPlan& a) {
   std::vector<const MarkerSpec*> out;
   if (a.ready) out.push_back(&*a.ready);
   if (a.tokens) out.push_back(&*a.tokens);
+  if (a.tokens_after) out.push_back(&*a.tokens_after);
   for (const auto& p : a.phases) {
     out.push_back(&p.begin);
     out.push_back(&p.end);
@@ -104,6 +105,7 @@ markers::AnalysisPlan analysis_plan(const cli::RunOptions& o) {
                        "use usdt:P:N, mark:NAME, output:REGEX or output");
     }
   }
+  if (!o.tokens_after.empty()) a.tokens_after = markers::parse_spec(o.tokens_after, "--tokens-after");
   for (const auto& p : o.phases) a.phases.push_back(markers::parse_phase(p));
   return a;
 }
@@ -161,12 +163,18 @@ void add_marker_plan(const cli::RunOptions& o, MeasurePlan& plan) {
   if (plan.target == TargetKind::attach) reject_output_specs(o, plan.analysis);
   plan.rss_warn_bytes = o.rss_warn_bytes;
   const auto specs = all_specs(plan.analysis);
-  // The marker API needs no flag: its ring is always offered (a memfd and a 2 ms drain timer).
+  // The marker API needs no flag: its ring is always offered (a memfd; no wake-ups until the target marks).
   plan.sources.emplace_back([] { return make_channel_source(); });
   const bool output =
       o.pty || std::any_of(specs.begin(), specs.end(), [](const MarkerSpec* s) { return markers::needs_output(*s); });
   if (output) {
-    plan.sources.emplace_back([op = output_plan(specs, o.pty)] { return make_output_source(op); });
+    markers::OutputPlan op = output_plan(specs, o.pty);
+    // A --ready regex needs its first match only; stop matching there unless another spec shares it.
+    const auto& ready = plan.analysis.ready;
+    if (ready && ready->kind == SpecKind::output_regex &&
+        std::count_if(specs.begin(), specs.end(), [&](const MarkerSpec* s) { return s->regex == ready->regex; }) == 1)
+      op.until_first.push_back(ready->regex);
+    plan.sources.emplace_back([op] { return make_output_source(op); });
   }
   for (const MarkerSpec* s : specs) {
     if (s->kind == SpecKind::listen || s->kind == SpecKind::file) {

@@ -1,9 +1,12 @@
 // The marker sources of a run, plugged into measure_once through RunSource.
 #include "marker_sources.hpp"
 
+#include <cstdio>
+
 #include "perfprobe/markers/channel.hpp"
 #include "perfprobe/markers/readiness.hpp"
 #include "perfprobe/sys/clock.hpp"
+#include "perfprobe/sys/futex.hpp"
 
 namespace perfprobe::app {
 
@@ -14,29 +17,66 @@ void add_all(Timeline& timeline, std::vector<Event>& events) {
   events.clear();
 }
 
-// The marker API: drained every 2 ms, so phase boundaries get their RSS sample promptly.
+// The marker API. perfprobe sleeps until the target nudges it (ring half full, first token,
+// ready/phase marks) or the slow timer fires (keeps the live JSONL stream fresh), so a target that
+// makes no marks costs no wake-ups here.
 class ChannelSource final : public RunSource {
  public:
   void prepare_launch(launch::LaunchSpec& spec) override {
     spec.env_set.push_back(channel_.env_entry());
     spec.keep_fds.push_back(channel_.fd());
+    channel_.set_handshake(kHandshakeUs);
   }
   void open(pid_t, bool, std::vector<std::string>&) override {}
   void start(sys::EventLoop& loop, Timeline& timeline) override {
-    loop.add_timer(std::chrono::milliseconds(2), [this, &timeline] {
-      channel_.drain(pending_);
-      add_all(timeline, pending_);
+    watch_ = std::make_unique<sys::FutexWatch>(channel_.nudge_word());
+    loop.add_fd(watch_->fd(), [this, &timeline] {
+      watch_->clear();
+      drain(timeline);
     });
+    loop.add_timer(kSlowDrain, [this, &timeline] { drain(timeline); });
+    drain(timeline);  // marks made before the watch began (their nudges are past)
   }
+  void after_snapshot() override { channel_.ack(); }
   void finish(Timeline& timeline, RunResult& result) override {
-    channel_.drain(pending_);
-    add_all(timeline, pending_);
+    channel_.set_handshake(0);  // descendants that outlive the target no longer wait for anyone
+    channel_.ack();
+    watch_.reset();
+    drain(timeline);
+    for (const auto& [key, n] : channel_.counts()) result.marker_counts[key] = n;
     result.markers_dropped = channel_.dropped();
+    warn_if_corrupt(timeline);
   }
 
  private:
-  markers::MarkerChannel channel_;
+  static constexpr std::chrono::milliseconds kSlowDrain{250};
+  // The longest a ready/phase mark waits for its snapshot: far above perfprobe's usual reply (tens
+  // of microseconds), and what a stuck perfprobe costs the target once.
+  static constexpr std::uint32_t kHandshakeUs = 500'000;
+  // Plain marks beyond this many per call site are counted exactly but keep no timestamp.
+  static constexpr std::uint64_t kMaxTimedPerSite = 50'000;
+
+  void drain(Timeline& timeline) {
+    channel_.drain(pending_);
+    add_all(timeline, pending_);
+    warn_if_corrupt(timeline);
+  }
+  void warn_if_corrupt(Timeline& timeline) {
+    if (warned_ || channel_.corruption().empty()) return;
+    warned_ = true;
+    Event w;
+    w.t_ns = sys::monotonic_ns();
+    w.kind = EventKind::warning;
+    w.name = "marker_channel_corrupt";
+    w.text =
+        "the target corrupted the marker channel (" + channel_.corruption() + "); its marks from then on are ignored";
+    std::fprintf(stderr, "perfprobe: warning: %s\n", w.text.c_str());
+    timeline.add(std::move(w));
+  }
+  markers::MarkerChannel channel_{65536, kMaxTimedPerSite};
+  std::unique_ptr<sys::FutexWatch> watch_;
   std::vector<Event> pending_;
+  bool warned_ = false;
 };
 
 class OutputSource final : public RunSource {
@@ -50,13 +90,13 @@ class OutputSource final : public RunSource {
   void start(sys::EventLoop& loop, Timeline& timeline) override {
     for (const int fd : {tap_.stdout_fd(), tap_.stderr_fd()}) {
       loop.add_fd(fd, [this, fd, &loop, &timeline] {
-        if (!tap_.on_readable(fd, sys::monotonic_ns(), pending_)) loop.remove_fd(fd);
+        if (!tap_.on_readable(fd, pending_)) loop.remove_fd(fd);
         add_all(timeline, pending_);
       });
     }
   }
   void finish(Timeline& timeline, RunResult&) override {
-    tap_.drain(sys::monotonic_ns(), pending_);
+    tap_.finish(pending_);
     add_all(timeline, pending_);
   }
 

@@ -73,6 +73,7 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
     if (snapshot_due && !ended) {
       snapshot_due = false;
       for (auto& source : sources) source->snapshot(timeline);
+      for (auto& source : sources) source->after_snapshot();
     }
     return ended;
   });

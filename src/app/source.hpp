@@ -40,6 +40,9 @@ class RunSource {
   // A boundary (a phase begins or ends, the target is ready, the first token): record the state
   // now, so per-phase and per-token figures do not wait for the next sampling interval.
   virtual void snapshot(Timeline& timeline) { (void)timeline; }
+  // Every source has taken its snapshot: a source whose target waits for it (the marker API's
+  // ready/phase handshake) lets it go on.
+  virtual void after_snapshot() {}
   // The window has closed (the target exited, or the attach ended): drain what is left, fill in
   // the result.
   virtual void finish(Timeline& timeline, RunResult& result) = 0;

@@ -23,6 +23,10 @@ void define_run_markers(CLI::App& sub, RunOptions& o) {
                  "What one token is: a marker spec, or output for each chunk the target writes to stdout "
                  "(default: the marker API's PERFPROBE_TOKEN)")
       ->type_name("SPEC");
+  sub.add_option("--tokens-after", o.tokens_after,
+                 "Count tokens only after the first event matching SPEC (where generation starts); tokens "
+                 "before it are the prompt's echo, reported apart, and TTFT is the first token after it")
+      ->type_name("SPEC");
   sub.add_flag("--unbuffer", o.unbuffer, "Make the target's C stdio unbuffered, as stdbuf -o0 does");
   sub.add_flag("--pty", o.pty, "Run the target with its stdout on a pseudo-terminal (terminal line buffering)");
   sub.add_flag("--cold", o.cold,

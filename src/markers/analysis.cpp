@@ -2,6 +2,7 @@
 #include "perfprobe/markers/analysis.hpp"
 
 #include <algorithm>
+#include <utility>
 
 #include "perfprobe/stats/summary.hpp"
 
@@ -160,20 +161,33 @@ TokenStats token_stats(const std::vector<std::int64_t>& arrivals, double stall_f
 
 void analyze(const AnalysisPlan& plan, RunResult& run) {
   const auto events = sorted_events(run.events);
-  run.marker_counts.clear();
+  // Sources that count exactly (the marker API's per-site counters, lost USDT records) put their
+  // counts in first; the timeline may hold fewer events than that, never more.
+  const auto exact = std::exchange(run.marker_counts, {});
   run.phases.clear();
   std::vector<std::int64_t> tokens;
+  std::uint64_t prompt_echo = 0;
+  bool generating = !plan.tokens_after;
   for (const Event* e : events) {
     if (const auto key = marker_key(*e); !key.empty()) ++run.marker_counts[key];
     if (plan.is_ready(*e) && !run.startup_ns) run.startup_ns = e->t_ns;
-    if (plan.is_token(*e)) tokens.push_back(e->t_ns);
+    if (plan.is_token(*e)) {
+      if (generating)
+        tokens.push_back(e->t_ns);
+      else
+        ++prompt_echo;
+    }
+    // After the token test: a chunk that is both a token and the start marker is still the prompt's.
+    if (!generating && matches(*plan.tokens_after, *e)) generating = true;
   }
+  for (const auto& [key, n] : exact) run.marker_counts[key] = std::max(run.marker_counts[key], n);
   api_phases(events, run);
   for (const auto& spec : plan.phases) explicit_phases(spec, events, run);
   std::stable_sort(run.phases.begin(), run.phases.end(),
                    [](const auto& a, const auto& b) { return a.start_ns < b.start_ns; });
-  if (!tokens.empty() || plan.tokens) {
+  if (!tokens.empty() || plan.tokens || prompt_echo > 0) {
     TokenStats t = token_stats(tokens, plan.stall_factor);
+    t.prompt_echo = prompt_echo;
     per_token_costs(events, run, t);
     run.tokens = std::move(t);
   }

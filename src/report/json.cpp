@@ -68,6 +68,7 @@ json phase_json(const PhaseResult& p) {
 
 json tokens_json(const TokenStats& t) {
   json j{{"count", t.count},
+         {"prompt_echo_count", t.prompt_echo},
          {"ttft_ms", t.ttft_ns ? json(ms(*t.ttft_ns)) : json(nullptr)},
          {"tokens_per_s", t.tokens_per_s}};
   const auto s = stats::summarize(t.latency_ms);

@@ -119,7 +119,10 @@ void write_markers(std::ostream& out, const RunReport& report, const MetricSumma
   if (last.tokens) {
     const auto& t = *last.tokens;
     out << st.bold("  tokens") << "   " << t.count
-        << (t.stalls.empty() ? "" : ", " + std::to_string(t.stalls.size()) + " stalls") << "\n";
+        << (t.stalls.empty() ? "" : ", " + std::to_string(t.stalls.size()) + " stalls")
+        << (t.prompt_echo == 0 ? ""
+                               : " (+" + std::to_string(t.prompt_echo) + " prompt-echo tokens before --tokens-after)")
+        << "\n";
     line("time to first token", "ttft_ms", 1e6, +ms_fmt);
     const auto per_s = [](double v) { return fmt("%.1f/s", v); };
     line("tokens per second", "tokens_per_s", 1, +per_s);
@@ -140,7 +143,8 @@ void write_markers(std::ostream& out, const RunReport& report, const MetricSumma
     out << "    " << pad("markers", 20) << " " << list << "\n";
   }
   if (last.markers_dropped > 0)
-    out << st.yellow("perfprobe: warning: ") << last.markers_dropped << " marks dropped: the marker ring was full\n";
+    out << st.yellow("perfprobe: warning: ") << last.markers_dropped
+        << " marks kept no timestamp (the marker ring was full); their counts above are exact\n";
 }
 
 std::string exit_description(const RunResult& r) {

@@ -36,6 +36,7 @@ struct RunOptions {
   std::string ready;                    // --ready SPEC
   std::vector<std::string> phases;      // --phase NAME=BEGIN..END (repeatable)
   std::string tokens;                   // --tokens SPEC
+  std::string tokens_after;             // --tokens-after SPEC
   bool unbuffer = false;                // --unbuffer: the target's C stdio unbuffered (stdbuf -o0)
   bool pty = false;                     // --pty: the target's stdout on a pseudo-terminal
   bool cold = false;                    // --cold: evict binary, libraries, --cold-file from the page cache

@@ -14,7 +14,9 @@ struct AnalysisPlan {
   std::optional<MarkerSpec> ready;   // default: the marker API's PERFPROBE_READY()
   std::vector<PhaseSpec> phases;     // in addition to the marker API's PHASE_BEGIN/END pairs
   std::optional<MarkerSpec> tokens;  // default: the marker API's PERFPROBE_TOKEN()
-  double stall_factor = 3.0;         // a token is a stall when its latency exceeds this x the median
+  // Tokens before the first hit of this spec are the prompt's echo: counted apart, not in TTFT.
+  std::optional<MarkerSpec> tokens_after;
+  double stall_factor = 3.0;  // a token is a stall when its latency exceeds this x the median
 
   // The one rule for what an event means, shared by the analysis and the run loop.
   [[nodiscard]] bool is_ready(const Event& e) const;

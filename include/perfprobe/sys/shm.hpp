@@ -8,7 +8,9 @@
 
 namespace perfprobe::sys {
 
-// memfd_create + ftruncate; close-on-exec (the launcher clears it for the target). Throws Error.
+// memfd_create + ftruncate; close-on-exec (the launcher clears it for the target). Its size is sealed:
+// a target holding the fd cannot shrink it under perfprobe's mapping (which would be a SIGBUS).
+// Throws Error.
 [[nodiscard]] Fd make_memfd(const std::string& name, std::size_t bytes);
 
 // mmap(MAP_SHARED, read+write) of the whole fd. Throws Error.

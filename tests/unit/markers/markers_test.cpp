@@ -65,6 +65,39 @@ TEST(StreamMatcher, FindsMatchesSplitAcrossChunks) {
   EXPECT_EQ(line.feed("\ntok\n"), 2u);
 }
 
+TEST(StreamMatcher, RequiredLiteralIsOnlyWhatEveryMatchContains) {
+  EXPECT_EQ(required_literal("server is ready"), "server is ready");
+  EXPECT_EQ(required_literal("^loaded \\d+ layers$"), "loaded ");
+  EXPECT_EQ(required_literal("colou?r"), "colo");
+  EXPECT_EQ(required_literal("ab*c"), "a");
+  EXPECT_EQ(required_literal("x{0,3}yz"), "yz");
+  EXPECT_EQ(required_literal("a\\.b"), "a.b");
+  EXPECT_EQ(required_literal("[abc]def"), "def");
+  EXPECT_EQ(required_literal("(ready)?go"), "go");
+  EXPECT_EQ(required_literal("ready|done"), "");  // either may match
+  EXPECT_EQ(required_literal("\\w+"), "");
+}
+
+TEST(StreamMatcher, UntilFirstStopsAfterOneMatchAndTheLiteralNeverHidesAMatch) {
+  StreamMatcher once("ready", true);
+  EXPECT_EQ(once.feed("ready ready\n"), 1u);
+  EXPECT_EQ(once.feed("ready\n"), 0u);
+  std::vector<StreamMatcher> moved;  // matchers live in vectors: the prefilter must survive moves
+  for (int i = 0; i < 20; ++i) moved.emplace_back("tok");
+  EXPECT_EQ(moved.front().feed("tok\n"), 1u);
+  StreamMatcher split("loaded \\d+");
+  EXPECT_EQ(split.feed("lo"), 0u);
+  EXPECT_EQ(split.feed("aded 12\n"), 1u);
+  EXPECT_EQ(split.feed(std::string(200000, 'x') + "\n"), 0u);
+  EXPECT_EQ(split.feed("loaded 3\n"), 1u);
+}
+
+TEST(StreamMatcher, WhitespaceOnlyChunksAreBlank) {
+  EXPECT_TRUE(is_blank("\n"));
+  EXPECT_TRUE(is_blank(" \t\r\n"));
+  EXPECT_FALSE(is_blank(" x\n"));
+}
+
 namespace {
 Event ev(std::int64_t ms, EventKind kind, EventSource source, const std::string& name) {
   Event e;
@@ -172,4 +205,22 @@ TEST(Channel, MarksWrittenThroughTheHeaderArriveInOrderAndOverflowIsCounted) {
   channel.drain(out);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_EQ(out[0].args, std::vector<std::int64_t>{99});
-}
+
+  TEST(Analysis, TokensAfterAMarkerCountTheEchoApartAndExactCountsWin) {
+    RunResult r;
+    r.events.push_back(ev(1, EventKind::output, EventSource::output, "stdout"));
+    r.events.push_back(ev(2, EventKind::output, EventSource::output, "stdout"));
+    r.events.push_back(ev(5, EventKind::marker, EventSource::mark, "generate"));
+    r.events.push_back(ev(8, EventKind::output, EventSource::output, "stdout"));
+    r.events.push_back(ev(9, EventKind::output, EventSource::output, "stdout"));
+    r.marker_counts["mark:generate"] = 7;  // the source counted more than it kept
+    AnalysisPlan plan;
+    plan.tokens = parse_spec("output", "--tokens");
+    plan.tokens_after = parse_spec("mark:generate", "--tokens-after");
+    analyze(plan, r);
+    ASSERT_TRUE(r.tokens);
+    EXPECT_EQ(r.tokens->count, 2u);
+    EXPECT_EQ(r.tokens->prompt_echo, 2u);
+    EXPECT_EQ(*r.tokens->ttft_ns, 8'000'000);
+    EXPECT_EQ(r.marker_counts["mark:generate"], 7u);
+  }
