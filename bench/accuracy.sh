@@ -10,7 +10,7 @@ build=${1:-build/rel}
 pp=$build/perfprobe
 fx=$build/tests/fixtures/marker_stress
 tmp=$(mktemp -d)
-chmod 755 "$tmp"
+chmod 1777 "$tmp"  # the unprivileged runs write there too
 trap 'rm -rf "$tmp"' EXIT
 echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, kernel $(uname -r), $(date -u '+%F %H:%M UTC')"
 printf '%-44s %16s %16s\n' figure perfprobe truth
@@ -18,8 +18,8 @@ phase() {  # label [prefix...]
   local label=$1
   shift
   for i in 1 2 3 4 5; do
-    "$@" "$pp" run -q --json "$tmp/p.json" -e page-faults -- "$fx" touch 64 >/dev/null
-    python3 - "$tmp/p.json" "$label run $i" <<'PY'
+    "$@" "$pp" run -q --json "$tmp/p-$label.json" -e page-faults -- "$fx" touch 64 >/dev/null
+    python3 - "$tmp/p-$label.json" "$label run $i" <<'PY'
 import json, sys
 load = json.load(open(sys.argv[1]))["runs"][0]["phases"][0]
 print("%-44s %16d %16d" % (sys.argv[2] + ": load RSS delta (B)", load["rss_delta_bytes"], 64 << 20))

@@ -183,44 +183,21 @@ TEST(EventSource, NamesRoundTripAndUnknownIsNone) {
   EXPECT_EQ(event_source_named("from-the-future"), EventSource::none);
 }
 
-TEST(Channel, MarksWrittenThroughTheHeaderArriveInOrderAndOverflowIsCounted) {
-  MarkerChannel channel(8);
-  ::setenv("PERFPROBE_MARKER_FD", std::to_string(channel.fd()).c_str(), 1);
-  PERFPROBE_PHASE_BEGIN("load");
-  PERFPROBE_PHASE_END("load");
-  PERFPROBE_READY();
-  for (int i = 0; i < 10; ++i) PERFPROBE_TOKEN();  // 13 marks into 8 slots: 5 dropped, none blocks
-  std::vector<Event> out;
-  channel.drain(out);
-  ASSERT_EQ(out.size(), 8u);
-  EXPECT_EQ(out[0].name, "load.begin");
-  EXPECT_EQ(out[0].kind, EventKind::phase_begin);
-  EXPECT_EQ(out[1].name, "load.end");
-  EXPECT_EQ(out[2].kind, EventKind::ready);
-  EXPECT_EQ(out[3].kind, EventKind::token);
-  EXPECT_LE(out[0].t_ns, out[7].t_ns);
-  EXPECT_EQ(channel.dropped(), 5u);
-  PERFPROBE_MARK_ARG("after", 99);  // the drain freed the ring
-  out.clear();
-  channel.drain(out);
-  ASSERT_EQ(out.size(), 1u);
-  EXPECT_EQ(out[0].args, std::vector<std::int64_t>{99});
-
-  TEST(Analysis, TokensAfterAMarkerCountTheEchoApartAndExactCountsWin) {
-    RunResult r;
-    r.events.push_back(ev(1, EventKind::output, EventSource::output, "stdout"));
-    r.events.push_back(ev(2, EventKind::output, EventSource::output, "stdout"));
-    r.events.push_back(ev(5, EventKind::marker, EventSource::mark, "generate"));
-    r.events.push_back(ev(8, EventKind::output, EventSource::output, "stdout"));
-    r.events.push_back(ev(9, EventKind::output, EventSource::output, "stdout"));
-    r.marker_counts["mark:generate"] = 7;  // the source counted more than it kept
-    AnalysisPlan plan;
-    plan.tokens = parse_spec("output", "--tokens");
-    plan.tokens_after = parse_spec("mark:generate", "--tokens-after");
-    analyze(plan, r);
-    ASSERT_TRUE(r.tokens);
-    EXPECT_EQ(r.tokens->count, 2u);
-    EXPECT_EQ(r.tokens->prompt_echo, 2u);
-    EXPECT_EQ(*r.tokens->ttft_ns, 8'000'000);
-    EXPECT_EQ(r.marker_counts["mark:generate"], 7u);
-  }
+TEST(Analysis, TokensAfterAMarkerCountTheEchoApartAndExactCountsWin) {
+  RunResult r;
+  r.events.push_back(ev(1, EventKind::output, EventSource::output, "stdout"));
+  r.events.push_back(ev(2, EventKind::output, EventSource::output, "stdout"));
+  r.events.push_back(ev(5, EventKind::marker, EventSource::mark, "generate"));
+  r.events.push_back(ev(8, EventKind::output, EventSource::output, "stdout"));
+  r.events.push_back(ev(9, EventKind::output, EventSource::output, "stdout"));
+  r.marker_counts["mark:generate"] = 7;  // the source counted more than it kept
+  AnalysisPlan plan;
+  plan.tokens = parse_spec("output", "--tokens");
+  plan.tokens_after = parse_spec("mark:generate", "--tokens-after");
+  analyze(plan, r);
+  ASSERT_TRUE(r.tokens);
+  EXPECT_EQ(r.tokens->count, 2u);
+  EXPECT_EQ(r.tokens->prompt_echo, 2u);
+  EXPECT_EQ(*r.tokens->ttft_ns, 8'000'000);
+  EXPECT_EQ(r.marker_counts["mark:generate"], 7u);
+}
