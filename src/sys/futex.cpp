@@ -18,7 +18,10 @@ void futex_wake_all(std::uint32_t* word) noexcept { (void)futex(word, FUTEX_WAKE
 
 FutexWatch::FutexWatch(std::uint32_t* word) : word_(word), event_(::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) {
   if (!event_.valid()) throw_errno("eventfd");
-  thread_ = std::thread([this] { watch(); });
+  // Read here, not in the thread: a bump between construction and the thread's first look would
+  // otherwise be taken as the starting value and never reported.
+  const std::uint32_t seen = __atomic_load_n(word_, __ATOMIC_ACQUIRE);
+  thread_ = std::thread([this, seen] { watch(seen); });
 }
 
 FutexWatch::~FutexWatch() {
@@ -28,8 +31,7 @@ FutexWatch::~FutexWatch() {
   thread_.join();
 }
 
-void FutexWatch::watch() noexcept {
-  std::uint32_t seen = __atomic_load_n(word_, __ATOMIC_ACQUIRE);
+void FutexWatch::watch(std::uint32_t seen) noexcept {
   while (!stop_.load()) {
     (void)futex(word_, FUTEX_WAIT, seen);  // returns at once when the word already changed
     const std::uint32_t now = __atomic_load_n(word_, __ATOMIC_ACQUIRE);

@@ -27,7 +27,7 @@ class FutexWatch {
   void clear() noexcept;
 
  private:
-  void watch() noexcept;
+  void watch(std::uint32_t seen) noexcept;
   std::uint32_t* word_;
   Fd event_;
   std::atomic<bool> stop_{false};
