@@ -52,7 +52,7 @@ json rss_json(const RssSample& s) {
               {"file_bytes", s.file_bytes}, {"shmem_bytes", s.shmem_bytes}, {"processes", s.processes}};
 }
 
-// Issue #3's contract: startup, phases, tokens, marker counts.
+// The markers' figures: startup, phases, tokens, marker counts.
 json phase_json(const PhaseResult& p) {
   json counters = json::object();
   for (const auto& c : p.counters) counters[c.name] = c.value;
