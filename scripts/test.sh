@@ -19,12 +19,12 @@ echo "== asan: gcc Debug, ASan+UBSan, -Werror"
 cmake --preset asan -DPERFPROBE_BUILD_TESTS=ON >/dev/null
 cmake --build --preset asan -j"$jobs"
 ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --preset asan -j"$jobs" --timeout 300 --no-tests=error --repeat until-pass:2
+  ctest --preset asan -j"$jobs" --timeout 300 --no-tests=error --repeat until-pass:3
 
 echo "== release"
 cmake --preset release -DPERFPROBE_WERROR=ON -DPERFPROBE_BUILD_TESTS=ON >/dev/null  # warnings are errors in CI
 cmake --build --preset release -j"$jobs"
-ctest --preset release -j"$jobs" --timeout 300 --no-tests=error --repeat until-pass:2
+ctest --preset release -j"$jobs" --timeout 300 --no-tests=error --repeat until-pass:3
 scripts/check-man.sh build/release/perfprobe
 echo "artifacts: screenshots of the HTML reports in build/release/artifacts/html/"
 
