@@ -9,6 +9,7 @@
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/cli/define.hpp"
 #include "perfprobe/error.hpp"
+#include "perfprobe/sys/fd.hpp"
 
 namespace {
 
@@ -22,6 +23,7 @@ bool use_color(perfprobe::cli::ColorMode mode) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  perfprobe::sys::ensure_standard_fds();  // before anything opens a descriptor
   perfprobe::cli::Options options;
   CLI::App app;
   perfprobe::cli::define(app, options);

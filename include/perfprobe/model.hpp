@@ -127,6 +127,12 @@ struct TokenStats {
 
 // Everything measured on one run of the target.
 // A new field must also be added to src/sampling/run_codec.cpp (the `record` data file).
+// --cold: what the eviction before a run achieved, checked with mincore (docs/json-schema.md, "cold").
+struct ColdStart {
+  std::uint64_t evicted_bytes = 0;       // resident before minus resident after the eviction
+  std::uint64_t still_cached_bytes = 0;  // resident after it (mapped by another process, dirty, locked)
+};
+
 struct RunResult {
   int exit_code = 0;          // the target's exit status, or 128+signal
   std::optional<int> signal;  // the signal that ended it, if any
@@ -152,6 +158,8 @@ struct RunResult {
   std::optional<TokenStats> tokens;
   std::map<std::string, std::uint64_t> marker_counts;
   std::uint64_t markers_dropped = 0;  // marker-API marks lost because the ring was full
+
+  std::optional<ColdStart> cold;  // set when --cold evicted files before this run
 };
 
 }  // namespace perfprobe

@@ -21,6 +21,16 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
   check_output_writable(o.output, "-o");
   const pid_t pid = o.pid;
   auto cmdline = sys::cmdline_of(pid);
+  if (sys::raised_privileges() && !sys::real_user_may_read(pid)) {
+    throw UsageError("refusing to attach to pid " + std::to_string(pid) +
+                         ": perfprobe runs with file capabilities (or set-id), and the process is not yours",
+                     "attach only to your own processes, or run perfprobe as root or as the process's owner");
+  }
+  if (cmdline.empty() && sys::is_kernel_thread(pid)) {
+    throw UsageError(
+        "cannot attach to pid " + std::to_string(pid) + ": it is a kernel thread, with no program to measure",
+        "give the pid of a user-space process (`ps -ef`; kernel threads show in [brackets])");
+  }
   if (cmdline.empty()) {
     throw UsageError("cannot attach to pid " + std::to_string(pid) + ": no such process (or not readable)",
                      "list candidates with `pgrep NAME` or `ps -ef`");
@@ -60,10 +70,12 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
     const auto data = make_record_data(rep, std::move(*sink), pid);
     writer->finish(data);
     // The page shows the profile, read back from the file the samples streamed into.
-    if (!run.html_path.empty()) write_profile_html(run.html_path, sampling::read_data_file(o.output), "attach");
+    if (!run.html_path.empty())
+      (void)write_profile_html(run.html_path, sampling::read_data_file(o.output), "attach", diag);
     run.html_path.clear();  // written above, with the profile
     if (!run.quiet) diag.note(recorded_line(data, writer->samples(), o.output));
   }
+  (void)m.jsonl.finish(diag);
   write_run_views(run, rep, diag, "attach");
   return 0;
 }

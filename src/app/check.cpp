@@ -14,7 +14,7 @@
 #include "perfprobe/gate/evaluate.hpp"
 #include "perfprobe/gate/files.hpp"
 #include "perfprobe/gate/views.hpp"
-#include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/input_file.hpp"
 #include "plan.hpp"
 
 namespace perfprobe::app {
@@ -22,11 +22,10 @@ namespace perfprobe::app {
 namespace {
 
 constexpr int kTargetFailed = 3;
+constexpr std::uint64_t kMaxTextInput = 64ULL << 20;  // a baseline or config file is a few KiB
 
 gate::Samples read_baseline(const std::string& path) {
-  std::string text;
-  if (!sys::read_file(path, text)) throw UsageError("cannot read --baseline file '" + path + "'", "check the path");
-  return gate::parse_baseline(text, path);
+  return gate::parse_baseline(sys::read_input(path, "--baseline file", kMaxTextInput), path);
 }
 
 std::vector<elf::BinarySize> measure_binaries(const std::vector<std::string>& paths) {
@@ -66,10 +65,11 @@ std::optional<report::RunReport> measure(const CheckPlan& plan, const Diag& diag
 }
 
 void write_views(const cli::CheckOptions& o, const gate::Verdict& v, const report::RunReport* runs, const Diag& diag) {
-  if (!o.html_path.empty()) sys::write_file_atomic(o.html_path, gate::to_html(v, runs, html_meta("check", v.command)));
-  if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, gate::to_json_text(v));
-  if (!o.junit_path.empty()) sys::write_file_atomic(o.junit_path, gate::to_junit_xml(v));
-  if (!o.markdown_path.empty()) sys::write_file_atomic(o.markdown_path, gate::to_markdown(v));
+  if (!o.html_path.empty())
+    (void)write_output(o.html_path, "--html", gate::to_html(v, runs, html_meta("check", v.command)), diag);
+  if (!o.json_path.empty()) (void)write_output(o.json_path, "--json", gate::to_json_text(v), diag);
+  if (!o.junit_path.empty()) (void)write_output(o.junit_path, "--junit", gate::to_junit_xml(v), diag);
+  if (!o.markdown_path.empty()) (void)write_output(o.markdown_path, "--markdown", gate::to_markdown(v), diag);
   // The target owns stdout (its output passes through byte-exact), so the table goes with
   // perfprobe's other reports, to stderr.
   std::ostringstream table;

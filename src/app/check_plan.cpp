@@ -9,7 +9,7 @@
 #include "perfprobe/cli/units.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/gate/files.hpp"
-#include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/input_file.hpp"
 
 namespace perfprobe::app {
 
@@ -27,9 +27,8 @@ double parse_limit(BudgetKind kind, const Setting& s) {
   const std::string unit = gate::budget_unit(kind);
   if (unit == "bytes") return static_cast<double>(cli::parse_size_bytes(s.text, s.origin));
   if (unit == "ns") return static_cast<double>(cli::parse_duration_ns(s.text, s.origin));
-  char* end = nullptr;
-  const double v = std::strtod(s.text.c_str(), &end);
-  if (end == s.text.c_str() || *end != '\0' || !std::isfinite(v) || v < 0) {
+  const auto [v, rest] = cli::parse_number(s.text, s.origin);
+  if (!rest.empty()) {
     throw UsageError("invalid " + s.origin + " '" + s.text + "': expected a number of tokens per second", "e.g. 20");
   }
   return v;
@@ -91,10 +90,9 @@ void merge_run(const cli::CheckOptions& o, const gate::CheckConfig& c, CheckPlan
 }  // namespace
 
 double parse_fraction(const std::string& text, const std::string& what) {
-  char* end = nullptr;
-  double v = std::strtod(text.c_str(), &end);
-  const bool percent = end != nullptr && std::string(end) == "%";
-  if (end == text.c_str() || (*end != '\0' && !percent) || !std::isfinite(v) || v < 0) {
+  auto [v, rest] = cli::parse_number(text, what);
+  const bool percent = rest == "%";
+  if (!rest.empty() && !percent) {
     throw UsageError("invalid " + what + " '" + text + "'", "write a percentage such as 10% or a fraction such as 0.1");
   }
   if (percent) v /= 100;
@@ -108,11 +106,8 @@ double parse_fraction(const std::string& text, const std::string& what) {
 CheckPlan make_check_plan(const cli::CheckOptions& o) {
   gate::CheckConfig c;
   if (!o.config_path.empty()) {
-    std::string text;
-    if (!sys::read_file(o.config_path, text)) {
-      throw UsageError("cannot read --config file '" + o.config_path + "'", "check the path");
-    }
-    c = gate::parse_check_config(text, o.config_path);
+    constexpr std::uint64_t kMaxConfig = 64ULL << 20;  // a config is a few KiB
+    c = gate::parse_check_config(sys::read_input(o.config_path, "--config file", kMaxConfig), o.config_path);
   }
   CheckPlan plan;
   merge_run(o, c, plan);

@@ -1,21 +1,33 @@
 // --jsonl writer.
 #include "jsonl_stream.hpp"
 
-#include <fcntl.h>
+#include <unistd.h>
 
-#include "perfprobe/error.hpp"
+#include <cerrno>
+#include <cstring>
+
+#include "perfprobe/sys/output_file.hpp"
 
 namespace perfprobe::app {
 
-JsonlStream::JsonlStream(const std::string& path)
-    : fd_(::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_APPEND, 0644)) {
-  if (!fd_.valid()) sys::throw_errno("cannot create --jsonl file '" + path + "'");
-}
+JsonlStream::JsonlStream(const std::string& path) : path_(path), fd_(sys::open_stream_output(path, "--jsonl")) {}
 
 void JsonlStream::write_line(std::string line) const {
   if (!fd_.valid()) return;
   line.push_back('\n');
-  (void)sys::write_all(fd_.get(), line.data(), line.size());
+  if (!sys::write_all(fd_.get(), line.data(), line.size())) {
+    if (first_error_ == 0) first_error_ = errno != 0 ? errno : EIO;
+    ++lost_lines_;
+  }
+}
+
+bool JsonlStream::finish(const Diag& diag) const {
+  if (!fd_.valid()) return true;
+  if (first_error_ == 0 && ::fsync(fd_.get()) != 0 && errno != EINVAL && errno != EROFS) first_error_ = errno;
+  if (first_error_ == 0) return true;
+  diag.warning("cannot write --jsonl file '" + path_ + "': " + std::strerror(first_error_) + " (" +
+               std::to_string(lost_lines_) + " line" + (lost_lines_ == 1 ? "" : "s") + " lost)");
+  return false;
 }
 
 }  // namespace perfprobe::app

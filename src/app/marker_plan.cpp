@@ -11,6 +11,7 @@
 #include "perfprobe/elf/sdt.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/launch/child.hpp"
+#include "perfprobe/sys/input_file.hpp"
 #include "usdt_source.hpp"
 
 namespace perfprobe::app {
@@ -63,9 +64,7 @@ void add_unbuffer(const std::string& program, MeasurePlan& plan) {
     return;
   }
   if (!path.empty() && elf::elf_interpreter(path).empty()) {
-    std::string head;
-    (void)sys::read_file(path, head);
-    if (head.rfind("\177ELF", 0) == 0) {
+    if (sys::read_head(path, 4) == "\177ELF") {  // four bytes, however large the program
       plan.warnings.emplace_back("--unbuffer cannot apply to '" + program +
                                  "': it is statically linked (no LD_PRELOAD); make it flush its output, or use --pty");
       return;

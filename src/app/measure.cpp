@@ -100,14 +100,21 @@ void run_prepare(const std::string& command, Session& session) {
 RunResult measure_once(const MeasurePlan& plan, Session& session, const Diag& diag, int run_index, bool warmup) {
   if (!plan.prepare.empty()) run_prepare(plan.prepare, session);
   if (session.interrupted) return RunResult{};
-  for (auto& failed : memory::evict_from_page_cache(plan.cold_files)) {
-    const std::string item = "--cold: " + failed;
-    if (std::find(session.unavailable.begin(), session.unavailable.end(), item) == session.unavailable.end()) {
-      session.unavailable.push_back(item);
+  std::optional<ColdStart> cold;
+  if (!plan.cold_files.empty()) {
+    const memory::Eviction ev = memory::evict_and_check(plan.cold_files);
+    for (const auto& failed : ev.problems) {
+      const std::string item = "--cold: " + failed;
+      if (std::find(session.unavailable.begin(), session.unavailable.end(), item) == session.unavailable.end()) {
+        session.unavailable.push_back(item);
+      }
     }
+    cold = ColdStart{ev.evicted_bytes, ev.still_cached_bytes};
   }
   LaunchedTarget target(plan.command);
-  return run_window(plan, target, session, diag, run_index, warmup);
+  RunResult r = run_window(plan, target, session, diag, run_index, warmup);
+  r.cold = cold;
+  return r;
 }
 
 }  // namespace perfprobe::app

@@ -1,8 +1,6 @@
 // Output path checks and run views shared by run, check, record, attach and report.
 #include "output_files.hpp"
 
-#include <unistd.h>
-
 #include <ctime>
 #include <sstream>
 
@@ -11,16 +9,20 @@
 #include "perfprobe/report/views.hpp"
 #include "perfprobe/symbols/resolve.hpp"
 #include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/output_file.hpp"
 
 namespace perfprobe::app {
 
-void check_output_writable(const std::string& path, const char* option) {
-  if (path.empty()) return;
-  const auto slash = path.rfind('/');
-  const std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
-  if (::access(dir.c_str(), W_OK) != 0) {
-    throw UsageError(std::string("cannot write ") + option + " file '" + path + "': directory '" + dir +
-                     "' does not exist or is not writable");
+void check_output_writable(const std::string& path, const char* option) { sys::check_output_path(path, option); }
+
+bool write_output(const std::string& path, const char* option, std::string_view content, const Diag& diag) {
+  try {
+    sys::write_file_atomic(path, content, option);
+    return true;
+  } catch (const Error& e) {
+    const std::string saved = sys::save_fallback(path, content);
+    diag.warning(std::string(e.what()) + (saved.empty() ? "; the content is lost" : "; saved it in '" + saved + "'"));
+    return false;
   }
 }
 
@@ -31,16 +33,22 @@ void check_run_outputs(const cli::RunOptions& o) {
   check_output_writable(o.html_path, "--html");
 }
 
-void write_run_views(const cli::RunOptions& o, const report::RunReport& rep, const Diag& diag, const char* kind) {
-  if (!o.json_path.empty()) sys::write_file_atomic(o.json_path, report::to_json_text(rep));
-  if (!o.trace_path.empty()) sys::write_file_atomic(o.trace_path, report::to_trace_json(rep.runs, rep.command));
-  if (!o.html_path.empty()) sys::write_file_atomic(o.html_path, report::run_to_html(rep, html_meta(kind, rep.command)));
+bool write_run_views(const cli::RunOptions& o, const report::RunReport& rep, const Diag& diag, const char* kind) {
+  bool ok = true;
+  if (!o.json_path.empty()) ok &= write_output(o.json_path, "--json", report::to_json_text(rep), diag);
+  if (!o.trace_path.empty()) {
+    ok &= write_output(o.trace_path, "--trace", report::to_trace_json(rep.runs, rep.command), diag);
+  }
+  if (!o.html_path.empty()) {
+    ok &= write_output(o.html_path, "--html", report::run_to_html(rep, html_meta(kind, rep.command)), diag);
+  }
   if (!o.quiet) {
     std::ostringstream text;
     report::write_text(text, rep, report::TextOptions{diag.color()});
     diag.stream() << text.str();
     diag.stream().flush();
   }
+  return ok;
 }
 
 namespace {
@@ -74,13 +82,14 @@ report::HtmlMeta html_meta(const std::string& kind, const std::vector<std::strin
   return meta;
 }
 
-void write_profile_html(const std::string& path, const sampling::RecordData& data, const char* kind) {
+bool write_profile_html(const std::string& path, const sampling::RecordData& data, const char* kind, const Diag& diag) {
   symbols::Symbolizer symbolizer;
   const ResolvedProfile profile = symbols::resolve(data.profile, symbolizer);
   report::ProfileReport rep = report::analyse_profile(profile, data.run.phases, report::ProfileOptions{});
   rep.command = data.command;
   for (const auto& n : data.notes) rep.warnings.push_back(n);
-  sys::write_file_atomic(path, report::profile_to_html(rep, profile, data.run, recording_meta(data, kind)));
+  return write_output(path, "--html", report::profile_to_html(rep, profile, data.run, recording_meta(data, kind)),
+                      diag);
 }
 
 report::HtmlMeta recording_meta(const sampling::RecordData& data, const char* kind) {

@@ -12,20 +12,25 @@
 
 namespace perfprobe::app {
 
-// Throws UsageError when `path`'s directory does not exist or is not writable. Empty path: no-op.
+// Throws UsageError when `path` cannot be created (see sys/output_file.hpp). Empty path: no-op.
 void check_output_writable(const std::string& path, const char* option);
+
+// Writes one output file atomically. On failure (a full disk, a directory removed meanwhile) the content
+// is saved in $TMPDIR and a warning says where; returns false then.
+bool write_output(const std::string& path, const char* option, std::string_view content, const Diag& diag);
 
 // The output files of a run-shaped command (--json, --jsonl, --trace), checked before the target starts.
 void check_run_outputs(const cli::RunOptions& o);
 
 // The views of a run: --json, --trace and --html files (atomically), then the human summary on
-// stderr. `kind` names the command in the HTML page.
-void write_run_views(const cli::RunOptions& o, const report::RunReport& rep, const Diag& diag,
+// stderr. `kind` names the command in the HTML page. Returns false when a file could not be written
+// (the warning is on stderr).
+bool write_run_views(const cli::RunOptions& o, const report::RunReport& rep, const Diag& diag,
                      const char* kind = "run");
 
 // The HTML page of a recording (record --html, attach -o --html, report --html): symbolized with
-// the files on this machine, like `report`.
-void write_profile_html(const std::string& path, const sampling::RecordData& data, const char* kind);
+// the files on this machine, like `report`. Written like write_output; returns false on failure.
+bool write_profile_html(const std::string& path, const sampling::RecordData& data, const char* kind, const Diag& diag);
 // The HTML header of a recording: the machine and date of the recording.
 [[nodiscard]] report::HtmlMeta recording_meta(const sampling::RecordData& data, const char* kind);
 

@@ -6,7 +6,7 @@
 #include "perfprobe/counters/scripted.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/report/run_report.hpp"
-#include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/input_file.hpp"
 
 namespace perfprobe::app {
 
@@ -23,11 +23,8 @@ MeasurePlan build_plan(const cli::RunOptions& o, const counters::PfmLibrary& pfm
   plan.interval_ns = o.interval_ns;
   plan.prepare = o.prepare;
   if (!o.fake_counters_path.empty()) {
-    std::string text;
-    if (!sys::read_file(o.fake_counters_path, text)) {
-      throw UsageError("cannot read --fake-counters file '" + o.fake_counters_path + "'");
-    }
-    plan.fake_counters = counters::parse_counter_script(text, o.fake_counters_path);
+    plan.fake_counters = counters::parse_counter_script(sys::read_input(o.fake_counters_path, "--fake-counters file"),
+                                                        o.fake_counters_path);
   }
   add_marker_plan(o, plan);  // --ready/--phase/--tokens/--usdt...: their sources and analysis
   return plan;

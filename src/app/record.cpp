@@ -29,6 +29,7 @@ int record_command(const cli::RecordOptions& o, const Diag& diag) {
   m.plan.runs = 1;
   m.plan.warmup = 0;
   const report::RunReport rep = measure_runs(m.plan, m.session, diag);
+  (void)m.jsonl.finish(diag);  // the exit status is the target's; the warning says what was lost
   if (rep.runs.empty()) return exit_code_of(rep);
 
   // The data file, then the views of the run.
@@ -36,7 +37,8 @@ int record_command(const cli::RecordOptions& o, const Diag& diag) {
   writer.finish(data);
   cli::RunOptions views = o.run;
   views.html_path.clear();  // the HTML page of a recording shows its profile too, read back from the file
-  if (!o.run.html_path.empty()) write_profile_html(o.run.html_path, sampling::read_data_file(o.output), "record");
+  if (!o.run.html_path.empty())
+    (void)write_profile_html(o.run.html_path, sampling::read_data_file(o.output), "record", diag);
   write_run_views(views, rep, diag, "record");
   if (!o.run.quiet) diag.note(recorded_line(data, writer.samples(), o.output));
   return exit_code_of(rep);

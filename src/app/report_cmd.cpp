@@ -10,7 +10,6 @@
 #include "perfprobe/report/profile_report.hpp"
 #include "perfprobe/sampling/data_file.hpp"
 #include "perfprobe/symbols/resolve.hpp"
-#include "perfprobe/sys/fd.hpp"
 
 namespace perfprobe::app {
 
@@ -29,18 +28,21 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
   rep.command = data.command;
   for (const auto& n : data.notes) rep.warnings.push_back(n);
 
-  if (!o.folded_path.empty()) sys::write_file_atomic(o.folded_path, report::to_folded(profile));
-  if (!o.trace_path.empty())
-    sys::write_file_atomic(o.trace_path, report::to_trace_json(data.run, data.command, &profile));
+  bool written = true;
+  if (!o.folded_path.empty()) written &= write_output(o.folded_path, "--folded", report::to_folded(profile), diag);
+  if (!o.trace_path.empty()) {
+    written &= write_output(o.trace_path, "--trace", report::to_trace_json(data.run, data.command, &profile), diag);
+  }
   if (!o.pprof_path.empty()) {
     // The file holds when the recording ended; the profile says when it began.
     const std::int64_t start_ns = data.recorded_unix_s * 1'000'000'000 - data.run.wall_ns;
     const report::PprofMeta meta{data.command, data.tool, start_ns, data.run.wall_ns};
-    sys::write_file_atomic(o.pprof_path, report::gzip(report::to_pprof(profile, data.run.phases, meta)));
+    written &=
+        write_output(o.pprof_path, "--pprof", report::gzip(report::to_pprof(profile, data.run.phases, meta)), diag);
   }
   if (!o.html_path.empty()) {
-    sys::write_file_atomic(o.html_path,
-                           report::profile_to_html(rep, profile, data.run, recording_meta(data, "report")));
+    written &= write_output(o.html_path, "--html",
+                            report::profile_to_html(rep, profile, data.run, recording_meta(data, "report")), diag);
   }
   if (o.json) {
     std::cout << report::profile_to_json(rep);
@@ -48,7 +50,7 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
     report::write_profile_text(std::cout, rep, diag.color() && ::isatty(1) != 0);
   }
   std::cout.flush();
-  return 0;
+  return written ? 0 : 1;
 }
 
 }  // namespace perfprobe::app

@@ -12,6 +12,7 @@ int run_command(const cli::RunOptions& o, const Diag& diag) {
   // Plan: every check of user input before any process starts.
   Measurement m(o, TargetKind::launch);
   const report::RunReport rep = measure_runs(m.plan, m.session, diag);
+  (void)m.jsonl.finish(diag);  // the exit status is the target's; the warning says what was lost
 
   // Views: the JSON and trace files first (atomically), then the human summary.
   write_run_views(o, rep, diag);

@@ -11,7 +11,7 @@
 #include "perfprobe/elf/size_diff.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/report/size_views.hpp"
-#include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/input_file.hpp"
 
 namespace perfprobe::app {
 
@@ -28,11 +28,8 @@ elf::SizeOptions size_options(const cli::SizeOptions& o) {
 
 // OLD is a binary, or the JSON a `size --json` wrote (it starts with '{').
 elf::BinarySize load_old(const std::string& path, const std::string& new_path, const elf::SizeOptions& s) {
-  std::ifstream in(path, std::ios::binary);
-  if (in && in.peek() == '{') {
-    std::string text;
-    if (!sys::read_file(path, text)) throw UsageError("cannot read --diff file '" + path + "'");
-    return report::size_from_json_text(text, path, new_path);
+  if (sys::read_head(path, 1) == "{") {
+    return report::size_from_json_text(sys::read_input(path, "--diff file"), path, new_path);
   }
   return elf::measure_file(path, s);
 }

@@ -14,6 +14,7 @@ void define_attach(CLI::App& app, Options& options) {
       "Usage: perfprobe attach -p PID [--duration TIME] [--json FILE] [-o FILE]\n"
       "Until the duration ends, the target exits, or Ctrl-C. The target is never stopped or traced.");
   sub->add_option("-p,--pid", o.pid, "The process to attach to (its threads and the children it starts)")
+      ->transform(decimal_integer())
       ->required()
       ->check(CLI::Range(1, 1 << 30))
       ->type_name("PID");

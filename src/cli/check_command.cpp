@@ -44,9 +44,11 @@ void define_check(CLI::App& app, Options& options) {
       ->type_name("FILE");
   define_budgets(sub, o);
   sub->add_option("-r,--runs", o.run.runs, "Measured runs (default " + std::to_string(kDefaultCheckRuns) + ")")
+      ->transform(decimal_integer())
       ->check(CLI::Range(1, 100000));
   sub->add_option("-w,--warmup", o.run.warmup,
                   "Warm-up runs before the measured ones (default " + std::to_string(kDefaultCheckWarmup) + ")")
+      ->transform(decimal_integer())
       ->check(CLI::Range(0, 100000));
   sub->add_option("--baseline", o.baseline_path,
                   "Compare with the JSON of an earlier check or run (Mann-Whitney U test)")

@@ -9,7 +9,9 @@ void define_probes(CLI::App& app, Options& options) {
   CLI::App* sub =
       app.add_subcommand("probes", "List the SDT (USDT) probes of an executable or library, or of a running process");
   sub->add_option("file", o.file, "Executable or shared library")->type_name("FILE");
-  sub->add_option("-p,--pid", o.pid, "A running process: its executable and every mapped library")->type_name("PID");
+  sub->add_option("-p,--pid", o.pid, "A running process: its executable and every mapped library")
+      ->transform(decimal_integer())
+      ->type_name("PID");
   sub->add_flag("--json", o.json, "Print JSON on stdout");
 }
 

@@ -10,9 +10,11 @@ namespace perfprobe::cli {
 
 void define_sampling(CLI::App& sub, SamplingOptions& s) {
   sub.add_option("-F,--freq", s.frequency_hz, "Samples per second and thread (default 999)")
+      ->transform(decimal_integer())
       ->check(CLI::Range(1, 100000))
       ->type_name("HZ");
   sub.add_option("-c,--count", s.period, "Sample every PERIOD events instead of at a frequency (cpu-clock: ns)")
+      ->transform(decimal_integer())
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->type_name("PERIOD");
   sub.add_option("--call-graph", s.call_graph,
@@ -23,11 +25,13 @@ void define_sampling(CLI::App& sub, SamplingOptions& s) {
       ->type_name("MODE");
   sub.add_option("--stack-size", s.stack_bytes,
                  "Bytes of user stack copied with each sample (default: 512 fp, 8192 auto and dwarf)")
+      ->transform(decimal_integer())
       ->check(CLI::Range(8U, 65528U))
       ->type_name("BYTES");
   sub.add_option("--mmap-pages", s.mmap_pages,
                  "Data pages of each per-CPU sample ring, a power of two (default 64; shrunk to fit the "
                  "unprivileged mlock budget)")
+      ->transform(decimal_integer())
       ->check(CLI::Range(1U, 65536U))
       ->type_name("N");
 }

@@ -25,6 +25,7 @@ void define_report(CLI::App& app, Options& options) {
                   "Write a self-contained HTML report to FILE: flame graph, top functions, hot lines, timeline")
       ->type_name("FILE");
   sub->add_option("--top", o.top, "Functions listed per section (default 20)")
+      ->transform(decimal_integer())
       ->check(CLI::Range(1, 100000))
       ->type_name("N");
 }

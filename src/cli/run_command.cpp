@@ -5,6 +5,20 @@
 
 namespace perfprobe::cli {
 
+CLI::Validator decimal_integer() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        if (text.empty() || text.find_first_not_of("0123456789") != std::string::npos) {
+          return "'" + text + "' is not a decimal number (digits only, no sign, no 0x)";
+        }
+        if (text.size() > 18) return "'" + text + "' is out of range";
+        const auto first = text.find_first_not_of('0');
+        text = first == std::string::npos ? "0" : text.substr(first);
+        return {};
+      },
+      "");
+}
+
 std::vector<std::string> split_comma_list(const std::vector<std::string>& specs, const std::string& option) {
   std::vector<std::string> names;
   for (const auto& spec : specs) {
@@ -87,8 +101,10 @@ void define_run(CLI::App& app, Options& options) {
   sub->add_option("command", o.command, "The command to run and its arguments (after --)")->expected(0, -1);
   define_measure_basics(*sub, o);
   sub->add_option("-r,--runs", o.runs, "Number of measured runs (default " + std::to_string(kDefaultRuns) + ")")
+      ->transform(decimal_integer())
       ->check(CLI::Range(1, 100000));
   sub->add_option("-w,--warmup", o.warmup, "Warm-up runs before the measured ones (not reported)")
+      ->transform(decimal_integer())
       ->check(CLI::Range(0, 100000));
   // Hidden: scripted counter readings instead of perf_event_open (tests and docs on PMU-less machines).
   sub->add_option("--fake-counters", o.fake_counters_path, "Scripted counter readings (testing)")->group("");

@@ -18,6 +18,7 @@ void define_size(CLI::App& app, Options& options) {
   sub->add_flag("--json", o.json, "Write JSON to stdout instead of the table");
   sub->add_flag("--csv", o.csv, "Write CSV to stdout instead of the table");
   sub->add_option("--top", o.top, "Largest symbols to list (default 20; 0 lists every sized symbol)")
+      ->transform(decimal_integer())
       ->check(CLI::Range(0, 100000000))
       ->type_name("N");
   sub->add_flag("--no-libs", o.no_libs, "Do not resolve the shared-library closure");

@@ -42,6 +42,10 @@ void finalize_measure_basics(RunOptions& run);
 void define_completions(CLI::App& app, Options& options);
 void finalize_completions(const CLI::App& app, Options& options);
 
+// Integer options are plain decimal: CLI11 alone reads 0x10 as 16 (a pid!) and may read 010 as 8.
+// Leading zeros are dropped; a sign, hex, octal or binary prefix is a usage error.
+[[nodiscard]] CLI::Validator decimal_integer();
+
 // "a,b" "c" -> a, b, c; an empty element is a UsageError naming the option.
 [[nodiscard]] std::vector<std::string> split_comma_list(const std::vector<std::string>& specs,
                                                         const std::string& option);

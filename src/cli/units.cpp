@@ -12,34 +12,62 @@ namespace perfprobe::cli {
 
 namespace {
 
-struct NumberAndUnit {
-  double number = 0;
-  std::string unit;
-};
+// The length of a plain decimal number at the start of s: digits, an optional fraction, an optional
+// exponent. No sign, no hex (0x10), no inf/nan: strtod alone would take them all.
+std::size_t decimal_length(const std::string& s) {
+  std::size_t i = 0;
+  const auto digits = [&] {
+    const std::size_t from = i;
+    while (i < s.size() && std::isdigit(static_cast<unsigned char>(s[i])) != 0) ++i;
+    return i - from;
+  };
+  std::size_t n = digits();
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    n += digits();
+  }
+  if (n == 0) return 0;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    const std::size_t mark = i++;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (digits() == 0) i = mark;
+  }
+  return i;
+}
 
-NumberAndUnit split(std::string_view text, std::string_view what) {
+NumberAndUnit split_number(std::string_view text, std::string_view what) {
   std::string s(text);
   while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back())) != 0) s.pop_back();
   std::size_t start = 0;
   while (start < s.size() && std::isspace(static_cast<unsigned char>(s[start])) != 0) ++start;
   s = s.substr(start);
-  const char* begin = s.c_str();
-  char* end = nullptr;
-  const double value = std::strtod(begin, &end);
-  if (end == begin || s.empty() || !std::isfinite(value)) {
-    throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': expected a number with a unit");
-  }
-  if (value < 0)
+  if (!s.empty() && s.front() == '-') {
     throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': must not be negative");
-  std::string unit(end);
+  }
+  const std::size_t len = decimal_length(s);
+  if (len == 0) {
+    throw UsageError("invalid " + std::string(what) + " '" + std::string(text) +
+                     "': expected a decimal number with a unit");
+  }
+  const double value = std::strtod(s.substr(0, len).c_str(), nullptr);
+  if (!std::isfinite(value)) {
+    throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': the number is out of range");
+  }
+  std::string unit = s.substr(len);
   while (!unit.empty() && unit.front() == ' ') unit.erase(0, 1);
   return {value, unit};
 }
 
+[[noreturn]] void out_of_range(std::string_view text, std::string_view what, const std::string& range) {
+  throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': out of range (" + range + ")");
+}
+
 }  // namespace
 
+NumberAndUnit parse_number(std::string_view text, std::string_view what) { return split_number(text, what); }
+
 std::int64_t parse_duration_ns(std::string_view text, std::string_view what, std::string_view default_unit) {
-  auto [value, unit] = split(text, what);
+  auto [value, unit] = split_number(text, what);
   if (unit.empty()) unit = std::string(default_unit);
   double factor = 0;
   if (unit == "ns")
@@ -56,11 +84,15 @@ std::int64_t parse_duration_ns(std::string_view text, std::string_view what, std
     throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': unknown unit '" + unit + "'",
                      "use ns, us, ms, s or min, e.g. 100ms or 1.5s");
   }
-  return static_cast<std::int64_t>(std::llround(value * factor));
+  // 10^9 s (31 years) is past any run, and far enough from INT64_MAX ns that deadlines cannot overflow.
+  constexpr long double kMaxNs = 1e18L;
+  const long double ns = static_cast<long double>(value) * factor;
+  if (ns > kMaxNs) out_of_range(text, what, "at most 1000000000s, about 31 years");
+  return static_cast<std::int64_t>(std::llround(static_cast<double>(ns)));
 }
 
 std::uint64_t parse_size_bytes(std::string_view text, std::string_view what) {
-  auto [value, unit] = split(text, what);
+  auto [value, unit] = split_number(text, what);
   double factor = 0;
   if (unit.empty() || unit == "B")
     factor = 1;
@@ -84,7 +116,10 @@ std::uint64_t parse_size_bytes(std::string_view text, std::string_view what) {
     throw UsageError("invalid " + std::string(what) + " '" + std::string(text) + "': unknown unit '" + unit + "'",
                      "use B, KB, KiB, MB, MiB, GB or GiB, e.g. 15MiB");
   }
-  return static_cast<std::uint64_t>(std::llround(value * factor));
+  constexpr long double kMaxBytes = 1ULL << 60;  // 1 EiB, well inside 64 bits
+  const long double bytes = static_cast<long double>(value) * factor;
+  if (bytes > kMaxBytes) out_of_range(text, what, "at most 1 EiB");
+  return static_cast<std::uint64_t>(std::llroundl(bytes));
 }
 
 }  // namespace perfprobe::cli

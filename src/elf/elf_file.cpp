@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "perfprobe/error.hpp"
+#include "perfprobe/sys/input_file.hpp"
 
 namespace perfprobe::elf {
 
@@ -29,16 +30,7 @@ ElfFile ElfFile::open(const std::string& path) {
   init_libelf();
   ElfFile f;
   f.path_ = path;
-  f.fd_ = sys::Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!f.fd_.valid()) {
-    throw UsageError("cannot open '" + path + "': " + std::strerror(errno), "give the path of an ELF file");
-  }
-  struct stat st {};
-  if (::fstat(f.fd_.get(), &st) != 0) throw UsageError("cannot stat '" + path + "': " + std::strerror(errno));
-  if (!S_ISREG(st.st_mode)) {
-    throw UsageError("'" + path + "' is not a regular file", "give the path of an ELF file, not a directory");
-  }
-  f.size_ = static_cast<std::uint64_t>(st.st_size);
+  f.fd_ = sys::open_input(path, "ELF file", &f.size_);
   if (f.size_ == 0) throw UsageError("'" + path + "' is empty, not an ELF file");
   // READ_MMAP: libelf maps the file and reads only what is asked for, so a 100 MB library costs
   // its headers and symbol table, not 100 MB of reads.

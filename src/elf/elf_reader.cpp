@@ -165,6 +165,11 @@ void read_segments(const ElfFile& file, const GElf_Ehdr& eh, ElfLayout& layout, 
   if (elf_getphdrnum(file.get(), &phnum) != 0) throw_corrupt(file, "program headers: " + libelf_error());
   // libelf quietly reports no headers when the table lies past the end: check the raw count too.
   if (eh.e_phnum != PN_XNUM && phnum != eh.e_phnum) throw_corrupt(file, "the program headers lie past its end");
+  // PN_XNUM means "at least 0xffff, the count is in section 0": anything less there is a lie, not "no segments".
+  if (eh.e_phnum == PN_XNUM && phnum < PN_XNUM) {
+    throw_corrupt(file,
+                  "e_phnum is 0xffff (PN_XNUM) but section 0 gives " + std::to_string(phnum) + " program headers");
+  }
   if (phnum == 0) return;
   const std::uint64_t entsize = gelf_fsize(file.get(), ELF_T_PHDR, 1, EV_CURRENT);
   if (!fits(eh.e_phoff, phnum * entsize, file.size())) throw_corrupt(file, "the program headers lie past its end");

@@ -6,12 +6,14 @@
 #include <libelf.h>
 #include <unistd.h>
 
+#include <cstdint>
 #include <cstring>
 #include <memory>
 
 #include "perfprobe/elf/sdt.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/input_file.hpp"
 
 namespace perfprobe::elf {
 
@@ -29,10 +31,12 @@ struct Opened {
 
 Opened open_elf(const std::string& path, bool throw_on_error) {
   elf_version(EV_CURRENT);
-  Opened o{sys::Fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC)), nullptr};
-  if (!o.fd.valid()) {
-    if (!throw_on_error) return o;
-    throw UsageError("cannot open '" + path + "': " + std::strerror(errno), "check the path");
+  Opened o{sys::Fd(), nullptr};
+  try {
+    o.fd = sys::open_input(path, "ELF file");
+  } catch (const UsageError&) {
+    if (throw_on_error) throw;
+    return o;
   }
   o.elf.reset(elf_begin(o.fd.get(), ELF_C_READ_MMAP, nullptr));
   if (!o.elf || elf_kind(o.elf.get()) != ELF_K_ELF) {
@@ -115,11 +119,45 @@ bool parse_note(Elf* elf, const char* desc, std::size_t size, const Sections& se
   return true;
 }
 
+// A file cut short (a copy that stopped, a download in progress) has headers pointing past its end:
+// that is an error, not "no probes".
+void check_complete(Elf* elf, const std::string& path) {
+  std::size_t size = 0;
+  (void)elf_rawfile(elf, &size);
+  GElf_Ehdr eh;
+  std::size_t shnum = 0;
+  const auto fail = [&](const std::string& what) {
+    throw UsageError(
+        "'" + path + "' is truncated or corrupt: " + what + " (the file has " + std::to_string(size) + " bytes)",
+        "give a complete ELF file");
+  };
+  if (gelf_getehdr(elf, &eh) == nullptr || elf_getshdrnum(elf, &shnum) != 0) fail("no readable ELF header");
+  // libelf quietly reports no sections when the table lies past the end: compare with the raw count.
+  if ((eh.e_shnum != 0 && shnum != eh.e_shnum) || (shnum == 0 && eh.e_shoff != 0)) {
+    fail("its section headers end past the end of the file");
+  }
+  // off + len <= size, without overflow.
+  const auto fits = [&](std::uint64_t off, std::uint64_t len) { return off <= size && len <= size - off; };
+  std::uint64_t table = 0;
+  if (shnum > 0 && (__builtin_mul_overflow(shnum, std::uint64_t{eh.e_shentsize}, &table) || !fits(eh.e_shoff, table))) {
+    fail("its section headers end past the end of the file");
+  }
+  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr; scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr sh;
+    if (gelf_getshdr(scn, &sh) == nullptr) fail("a section header cannot be read");
+    if (sh.sh_type == SHT_NOBITS) continue;
+    if (!fits(sh.sh_offset, sh.sh_size)) {
+      fail("section " + std::to_string(elf_ndxscn(scn)) + " ends past the end of the file");
+    }
+  }
+}
+
 }  // namespace
 
 std::vector<SdtProbe> read_sdt_probes(const std::string& path) {
   const Opened o = open_elf(path, true);
   Elf* elf = o.elf.get();
+  check_complete(elf, path);
   const Sections sec = find_sections(elf);
   std::vector<SdtProbe> probes;
   if (sec.notes == nullptr) return probes;

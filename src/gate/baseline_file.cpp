@@ -80,6 +80,16 @@ Samples parse_baseline(const std::string& text, const std::string& name) {
     bad(name, "has a value of the wrong type: " + std::string(e.what()));
   }
   if (s.empty()) bad(name, "holds no runs to compare with");
+  // Every metric is a time, a size or a rate: a negative value is a corrupt file, and a median of 0
+  // is a baseline nothing could ever regress against.
+  for (const auto& [key, values] : s) {
+    for (const double v : values) {
+      if (v < 0) bad(name, "has a negative value in " + key + " (" + std::to_string(v) + ")");
+    }
+    if (!values.empty() && stats::percentile(values, 50) <= 0) {
+      bad(name, "has a median of 0 for " + key + ": no run can be compared against it");
+    }
+  }
   return s;
 }
 

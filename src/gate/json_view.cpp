@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "perfprobe/gate/views.hpp"
+#include "perfprobe/report/json_text.hpp"
 #include "perfprobe/report/run_report.hpp"
 
 namespace perfprobe::gate {
@@ -70,7 +71,7 @@ std::string to_json_text(const Verdict& v) {
   for (const auto& [k, values] : v.samples) samples[k] = values;
   doc["samples"] = std::move(samples);
   doc["warnings"] = v.warnings;
-  return doc.dump(2) + "\n";
+  return perfprobe::report::dump_json(doc, 2) + "\n";
 }
 
 }  // namespace perfprobe::gate

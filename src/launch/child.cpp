@@ -1,9 +1,19 @@
-// fork + go-pipe + exec. Only async-signal-safe calls between fork and exec.
+// fork + launch stub + go-pipe + exec. Only async-signal-safe calls between fork and exec.
+//
+// perfprobe makes itself a child subreaper and its forked child execs the embedded launch stub (stub.c)
+// from a memfd. The stub forks the process that becomes the target, reports its pid on a pipe and
+// exits; that process is re-parented to perfprobe, waits at the go-pipe while perfprobe opens every
+// event on its pid, and execs the target when released. So the target's peak RSS (wait4) starts from
+// the stub's few KiB, not from a copy of perfprobe. Where a memfd cannot be executed, the forked child
+// falls back to waiting and exec'ing itself (peak RSS then includes perfprobe's copy).
 #include "perfprobe/launch/child.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -13,8 +23,11 @@
 #include <cstdlib>
 #include <cstring>
 #include <ctime>
+#include <sstream>
 
+#include "launch_stub_bytes.h"
 #include "perfprobe/error.hpp"
+#include "perfprobe/sys/process.hpp"
 
 extern char** environ;
 
@@ -45,33 +58,75 @@ std::vector<char*> c_array(std::vector<std::string>& strings) {
   return out;
 }
 
+void set_cloexec(int fd, bool on) {
+  const int flags = ::fcntl(fd, F_GETFD);
+  if (flags >= 0) ::fcntl(fd, F_SETFD, on ? (flags | FD_CLOEXEC) : (flags & ~FD_CLOEXEC));
+}
+
+// The stub's image in a sealed memfd, or an invalid Fd when memfds are unavailable.
+sys::Fd stub_memfd() {
+  sys::Fd fd(::memfd_create("perfprobe-launch", MFD_CLOEXEC | MFD_ALLOW_SEALING));
+  if (!fd.valid()) return fd;
+  if (!sys::write_all(fd.get(), kLaunchStub, sizeof kLaunchStub)) return sys::Fd();
+  (void)::fcntl(fd.get(), F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+  return fd;
+}
+
+// Everything the forked child needs, prepared before fork (no allocation after it).
+struct ChildArgs {
+  const LaunchSpec* spec;
+  int go_fd;
+  int err_fd;
+  int report_fd;
+  pid_t parent;
+  int stub_fd;       // -1: no stub, exec the target directly
+  char** stub_argv;  // stub GO ERR REPORT PARENT CTTY PATH ARGV...
+  const char* path;
+  char** argv;
+  char** envp;
+  bool no_new_privs;
+};
+
 // Runs in the forked child. Reports errno on err_fd and exits 127 on any failure.
-[[noreturn]] void child_main(const LaunchSpec& spec, int go_fd, int err_fd, const char* path, char** argv,
-                             char** envp) {
+[[noreturn]] void child_main(const ChildArgs& a) {
+  const LaunchSpec& spec = *a.spec;
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   for (const int sig : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGPIPE, SIGCHLD}) ::signal(sig, SIG_DFL);
+  if (spec.stdin_fd >= 0) ::dup2(spec.stdin_fd, 0);
+  if (spec.stdout_fd >= 0) ::dup2(spec.stdout_fd, 1);
+  if (spec.stderr_fd >= 0) ::dup2(spec.stderr_fd, 2);
+  for (const int fd : spec.keep_fds) set_cloexec(fd, false);
+  // With file capabilities, nothing the target runs may gain privilege (set-id or capable programs),
+  // or perfprobe's own privilege would reach into processes that are not the user's.
+  if (a.no_new_privs) ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (a.stub_fd >= 0) {
+    for (const int fd : {a.go_fd, a.err_fd, a.report_fd, spec.controlling_tty_fd}) {
+      if (fd >= 0) set_cloexec(fd, false);
+    }
+    ::syscall(SYS_execveat, a.stub_fd, "", a.stub_argv, a.envp, AT_EMPTY_PATH);
+    // No stub (a memfd may not be executable here): be the target ourselves.
+    for (const int fd : {a.go_fd, a.err_fd, a.report_fd}) set_cloexec(fd, true);
+  }
   if (spec.controlling_tty_fd >= 0) {
     ::setsid();
     ::ioctl(spec.controlling_tty_fd, TIOCSCTTY, 0);
   }
-  if (spec.stdin_fd >= 0) ::dup2(spec.stdin_fd, 0);
-  if (spec.stdout_fd >= 0) ::dup2(spec.stdout_fd, 1);
-  if (spec.stderr_fd >= 0) ::dup2(spec.stderr_fd, 2);
-  for (const int fd : spec.keep_fds) {
-    const int flags = ::fcntl(fd, F_GETFD);
-    if (flags >= 0) ::fcntl(fd, F_SETFD, flags & ~FD_CLOEXEC);
-  }
+  const pid_t self = ::getpid();
+  (void)!::write(a.report_fd, &self, sizeof self);
+  ::close(a.report_fd);
   char go = 0;
   ssize_t n;
   do {
-    n = ::read(go_fd, &go, 1);
+    n = ::read(a.go_fd, &go, 1);
   } while (n < 0 && errno == EINTR);
   if (n != 1) ::_exit(127);  // the parent gave up before releasing us
-  ::execve(path, argv, envp);
+  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  if (::getppid() != a.parent) ::_exit(127);  // perfprobe died meanwhile
+  ::execve(a.path, a.argv, a.envp);
   const int err = errno;
-  (void)!::write(err_fd, &err, sizeof err);
+  (void)!::write(a.err_fd, &err, sizeof err);
   ::_exit(127);
 }
 
@@ -115,13 +170,50 @@ Child::Child(const LaunchSpec& spec) {
   std::vector<char*> envp = c_array(env_strings);
   sys::Pipe go = sys::make_pipe();
   sys::Pipe err = sys::make_pipe();
+  sys::Pipe report = sys::make_pipe();
+  const sys::Fd stub = stub_memfd();
+  const pid_t parent = ::getpid();
+  // Orphans of the stub (the target) come to us, so that wait4 gives the target's own rusage.
+  if (stub.valid()) (void)::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  std::vector<std::string> stub_strings = {"perfprobe-launch",
+                                           std::to_string(go.read.get()),
+                                           std::to_string(err.write.get()),
+                                           std::to_string(report.write.get()),
+                                           std::to_string(parent),
+                                           std::to_string(spec.controlling_tty_fd),
+                                           path};
+  stub_strings.insert(stub_strings.end(), argv_strings.begin(), argv_strings.end());
+  std::vector<char*> stub_argv = c_array(stub_strings);
+  const ChildArgs args{&spec,       go.read.get(), err.write.get(),         report.write.get(),
+                       parent,      stub.get(),    stub_argv.data(),        path.c_str(),
+                       argv.data(), envp.data(),   sys::raised_privileges()};
 
-  pid_ = ::fork();
-  if (pid_ < 0) sys::throw_errno("cannot fork to run '" + program_ + "'");
-  if (pid_ == 0) child_main(spec, go.read.get(), err.write.get(), path.c_str(), argv.data(), envp.data());
+  const pid_t forked = ::fork();
+  if (forked < 0) sys::throw_errno("cannot fork to run '" + program_ + "'");
+  if (forked == 0) child_main(args);
 
   go_write_ = std::move(go.write);
   err_read_ = std::move(err.read);
+  report.write.reset();
+  err.write.reset();
+  pid_t target = -1;
+  ssize_t n;
+  do {
+    n = ::read(report.read.get(), &target, sizeof target);
+  } while (n < 0 && errno == EINTR);
+  if (target != forked) {
+    // The stub ran: it has exited or is about to; reap it so the target is ours alone.
+    int status = 0;
+    while (::waitpid(forked, &status, 0) < 0 && errno == EINTR) {
+    }
+  }
+  if (n != static_cast<ssize_t>(sizeof target) || target <= 0) {
+    pid_ = target == forked ? forked : -1;
+    int e = 0;
+    const bool got = ::read(err_read_.get(), &e, sizeof e) == static_cast<ssize_t>(sizeof e);
+    throw Error("cannot start '" + program_ + "': " + (got ? std::strerror(e) : "the launch stub failed"));
+  }
+  pid_ = target;
   pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
   if (!pidfd_.valid()) sys::throw_errno("pidfd_open");
 }
@@ -203,8 +295,52 @@ ExitStatus Child::reap() {
   return decode(status, usage);
 }
 
+namespace {
+
+// The live descendants of pid (through /proc/PID/task/TID/children), depth first.
+void collect_descendants(pid_t pid, std::vector<pid_t>& out, int depth) {
+  if (depth > 64) return;
+  const std::string base = "/proc/" + std::to_string(pid) + "/task/";
+  DIR* d = ::opendir(base.c_str());
+  if (d == nullptr) return;
+  std::vector<pid_t> children;
+  while (const dirent* e = ::readdir(d)) {
+    if (e->d_name[0] < '0' || e->d_name[0] > '9') continue;
+    std::string text;
+    if (!sys::read_file(base + e->d_name + "/children", text)) continue;
+    std::istringstream in(text);
+    for (pid_t c = 0; in >> c;) children.push_back(c);
+  }
+  ::closedir(d);
+  for (const pid_t c : children) {
+    out.push_back(c);
+    collect_descendants(c, out, depth + 1);
+  }
+}
+
+}  // namespace
+
 void Child::signal(int sig) noexcept {
-  if (pid_ > 0 && !reaped_) ::kill(pid_, sig);
+  if (pid_ <= 0 || reaped_) return;
+  if (sig != SIGKILL) {
+    ::kill(pid_, sig);
+    return;
+  }
+  // SIGKILL ends everything the target started: its descendants, the process groups they made (a
+  // shell's pipeline, a server's workers) and the orphans re-parented to us.
+  try {
+    std::vector<pid_t> all{pid_};
+    collect_descendants(pid_, all, 0);
+    collect_descendants(::getpid(), all, 0);
+    const pid_t own_group = ::getpgrp();
+    for (const pid_t p : all) {
+      const pid_t group = ::getpgid(p);
+      if (group > 0 && group != own_group) ::kill(-group, SIGKILL);
+      ::kill(p, SIGKILL);
+    }
+  } catch (...) {
+    ::kill(pid_, SIGKILL);
+  }
 }
 
 }  // namespace perfprobe::launch

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "perfprobe/report/json_text.hpp"
 #include "perfprobe/report/views.hpp"
 
 namespace perfprobe::report {
@@ -17,7 +18,7 @@ std::string events_json(const std::vector<EventAvailability>& events) {
     if (e.supported) j["scope"] = e.scope;
     out.push_back(std::move(j));
   }
-  return out.dump(2) + "\n";
+  return dump_json(out, 2) + "\n";
 }
 
 std::string events_text(const std::vector<EventAvailability>& events) {

@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "perfprobe/report/derived.hpp"
+#include "perfprobe/report/json_text.hpp"
 #include "perfprobe/report/views.hpp"
 
 namespace perfprobe::report {
@@ -124,6 +125,8 @@ json run_json(const RunResult& r) {
   j["rss_samples"] = std::move(rss);
   j["rss_sample_cost_us"] = r.rss_sample_cost_us;
   add_markers_json(j, r);
+  if (r.cold)
+    j["cold"] = {{"evicted_bytes", r.cold->evicted_bytes}, {"still_cached_bytes", r.cold->still_cached_bytes}};
   return j;
 }
 
@@ -134,6 +137,7 @@ std::string to_json_text(const RunReport& report) {
   doc["warmup_runs"] = report.warmup;
   doc["interrupted"] = report.interrupted;
   doc["interval_ms"] = report.interval_ms;
+  doc["cold"] = !report.runs.empty() && report.runs.front().cold.has_value();
   json runs = json::array();
   for (const auto& r : report.runs) runs.push_back(run_json(r));
   doc["runs"] = std::move(runs);
@@ -147,7 +151,13 @@ std::string to_json_text(const RunReport& report) {
   doc["summary"] = std::move(summary);
   doc["warnings"] = report.warnings;
   doc["unavailable"] = report.unavailable;
-  return doc.dump(2) + "\n";
+  bool replaced = false;
+  std::string text = dump_json(doc, 2, &replaced);
+  if (replaced) {  // say so in the document itself
+    doc["warnings"].push_back(kReplacedNote);
+    text = dump_json(doc, 2);
+  }
+  return text + "\n";
 }
 
 std::string jsonl_event(const Event& e) {
@@ -166,14 +176,17 @@ std::string jsonl_event(const Event& e) {
   }
   for (const auto& [k, v] : e.values) j["values"][k] = v;
   if (!e.text.empty()) j["message"] = e.text;
-  return j.dump();
+  return dump_json(j);
 }
 
 std::string jsonl_run_start(int run_index, bool warmup, const std::vector<std::string>& command,
                             std::int64_t t_mono_ns) {
-  return json{{"event", "run_start"}, {"run", run_index},       {"warmup", warmup},
-              {"command", command},   {"t_mono_ns", t_mono_ns}, {"schema_version", kSchemaVersion}}
-      .dump();
+  return dump_json(json{{"event", "run_start"},
+                        {"run", run_index},
+                        {"warmup", warmup},
+                        {"command", command},
+                        {"t_mono_ns", t_mono_ns},
+                        {"schema_version", kSchemaVersion}});
 }
 
 std::string jsonl_run_end(int run_index, const RunResult& r) {
@@ -182,7 +195,7 @@ std::string jsonl_run_end(int run_index, const RunResult& r) {
   j["event"] = "run_end";
   j["run"] = run_index;
   j["t_ms"] = ms(r.wall_ns);
-  return j.dump();
+  return dump_json(j);
 }
 
 }  // namespace perfprobe::report

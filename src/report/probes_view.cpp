@@ -1,5 +1,6 @@
 // `perfprobe probes` output.
 #include "perfprobe/report/probes_view.hpp"
+#include "perfprobe/report/json_text.hpp"
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
@@ -20,7 +21,9 @@ std::string probes_json(const std::vector<elf::SdtProbe>& probes) {
                     {"args", p.args},
                     {"file", p.path}});
   }
-  return nlohmann::json{{"schema_version", kSchemaVersion}, {"probes", std::move(list)}}.dump(2) + "\n";
+  return perfprobe::report::dump_json(nlohmann::json{{"schema_version", kSchemaVersion}, {"probes", std::move(list)}},
+                                      2) +
+         "\n";
 }
 
 std::string probes_text(const std::vector<elf::SdtProbe>& probes) {

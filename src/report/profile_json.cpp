@@ -2,6 +2,7 @@
 // documented in docs/json-schema.md).
 #include <nlohmann/json.hpp>
 
+#include "perfprobe/report/json_text.hpp"
 #include "perfprobe/report/profile_report.hpp"
 
 namespace perfprobe::report {
@@ -91,7 +92,7 @@ std::string profile_to_json(const ProfileReport& r) {
   doc["modules"] = std::move(modules);
   doc["hints"] = r.hints;
   doc["warnings"] = r.warnings;
-  return doc.dump(2) + "\n";
+  return perfprobe::report::dump_json(doc, 2) + "\n";
 }
 
 }  // namespace perfprobe::report

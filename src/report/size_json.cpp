@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "perfprobe/error.hpp"
+#include "perfprobe/report/json_text.hpp"
 #include "perfprobe/report/run_report.hpp"
 #include "perfprobe/report/size_views.hpp"
 
@@ -127,7 +128,7 @@ std::string size_to_json_text(const std::vector<elf::BinarySize>& files) {
   json arr = json::array();
   for (const auto& f : files) arr.push_back(file_json(f));
   doc["files"] = std::move(arr);
-  return doc.dump(2) + "\n";
+  return perfprobe::report::dump_json(doc, 2) + "\n";
 }
 
 std::string size_diff_to_json_text(const elf::SizeDiff& d) {
@@ -143,7 +144,7 @@ std::string size_diff_to_json_text(const elf::SizeDiff& d) {
   for (const auto& r : d.symbols) symbols.push_back(row_json(r));
   diff["symbols"] = std::move(symbols);
   json doc{{"schema_version", kSchemaVersion}, {"tool", "perfprobe " PERFPROBE_VERSION}, {"diff", std::move(diff)}};
-  return doc.dump(2) + "\n";
+  return perfprobe::report::dump_json(doc, 2) + "\n";
 }
 
 elf::BinarySize size_from_json_text(const std::string& text, const std::string& name, const std::string& prefer) {

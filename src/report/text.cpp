@@ -230,6 +230,13 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
                   fmt("%.0f µs", last.rss_sample_cost_us) + " each")
         << "\n";
   }
+  if (last.cold) {
+    out << "    " << pad("cold", 20) << " yes: evicted " << format_bytes(static_cast<double>(last.cold->evicted_bytes))
+        << (last.cold->still_cached_bytes > 0
+                ? ", " + format_bytes(static_cast<double>(last.cold->still_cached_bytes)) + " stayed cached (see below)"
+                : "")
+        << "\n";
+  }
   write_markers(out, report, sums, st);
   if (!last.counters.empty()) write_counters(out, report, sums, st);
   for (const auto& u : report.unavailable) out << st.yellow("perfprobe: warning: ") << "unavailable: " << u << "\n";

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "perfprobe/report/json_text.hpp"
 #include "perfprobe/report/profile_report.hpp"
 
 namespace perfprobe::report {
@@ -242,7 +243,7 @@ std::string to_trace_json(const RunResult& run, const std::vector<std::string>& 
   json doc{{"displayTimeUnit", "ms"}};
   if (samples) add_samples(ev, doc, *profile, pid);
   doc["traceEvents"] = std::move(ev);
-  return doc.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
+  return perfprobe::report::dump_json(doc) + "\n";
 }
 
 std::string to_trace_json(const std::vector<RunResult>& runs, const std::vector<std::string>& command) {
@@ -252,7 +253,7 @@ std::string to_trace_json(const std::vector<RunResult>& runs, const std::vector<
     ev.push_back(meta("process_name", pid, 0, "run " + std::to_string(pid) + ": " + join(command)));
     add_timeline(ev, runs[i], pid, false);
   }
-  return json{{"traceEvents", std::move(ev)}, {"displayTimeUnit", "ms"}}.dump() + "\n";
+  return perfprobe::report::dump_json(json{{"traceEvents", std::move(ev)}, {"displayTimeUnit", "ms"}}) + "\n";
 }
 
 }  // namespace perfprobe::report

@@ -7,8 +7,8 @@
 
 #include "byte_io.hpp"
 #include "perfprobe/error.hpp"
-#include "perfprobe/sys/atomic_file.hpp"
-#include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/input_file.hpp"
+#include "perfprobe/sys/output_file.hpp"
 #include "run_codec.hpp"
 #include "sample_chunk.hpp"
 
@@ -226,7 +226,7 @@ void DataWriter::finish(const RecordData& d) {
 std::uint64_t DataWriter::samples() const noexcept { return state_->samples; }
 
 struct DataFileWriter::State {
-  explicit State(const std::string& path) : file(path), writer([this](std::string_view b) { file.write(b); }) {}
+  explicit State(const std::string& path) : file(path, "-o"), writer([this](std::string_view b) { file.write(b); }) {}
   sys::AtomicFile file;
   DataWriter writer;
 };
@@ -288,12 +288,6 @@ RecordData decode_data(std::string_view bytes, const std::string& path) {
 
 void write_data_file(const std::string& path, const RecordData& data) { DataFileWriter(path).finish(data); }
 
-RecordData read_data_file(const std::string& path) {
-  std::string bytes;
-  if (!sys::read_file(path, bytes)) {
-    throw UsageError("cannot read data file '" + path + "'", "record one with `perfprobe record -o FILE -- CMD`");
-  }
-  return decode_data(bytes, path);
-}
+RecordData read_data_file(const std::string& path) { return decode_data(sys::read_input(path, "data file"), path); }
 
 }  // namespace perfprobe::sampling

@@ -13,7 +13,9 @@
 #include <cstring>
 #include <string>
 
+#include "perfprobe/error.hpp"
 #include "perfprobe/symbols/symbolizer.hpp"
+#include "perfprobe/sys/input_file.hpp"
 
 namespace perfprobe::symbols {
 
@@ -158,9 +160,17 @@ const Dwfl_Callbacks* offline_callbacks() {
 Module::Module(const std::string& path) : path_(path), dwfl_(dwfl_begin(offline_callbacks())) {
   if (!dwfl_) return;
   // Base 0 with add_p_vaddr: the module's addresses are the file's own vaddrs (bias 0).
-  mod_ = dwfl_report_elf(dwfl_.get(), path.c_str(), path.c_str(), -1, 0, true);
+  // The path comes from a data file someone else may have made: a FIFO or device there must not hang us.
+  sys::Fd fd;
+  try {
+    fd = sys::open_input(path, "mapped file");
+  } catch (const Error&) {
+    return;
+  }
+  mod_ = dwfl_report_elf(dwfl_.get(), path.c_str(), path.c_str(), fd.get(), 0, true);
   dwfl_report_end(dwfl_.get(), nullptr, nullptr);
   if (mod_ == nullptr) return;
+  (void)fd.release();  // the module owns it now
   GElf_Addr bias = 0;
   Elf* elf = dwfl_module_getelf(mod_, &bias);
   size_t phnum = 0;

@@ -71,21 +71,12 @@ bool read_file(const std::string& path, std::string& out) {
   }
 }
 
-void write_file_atomic(const std::string& path, std::string_view content) {
-  const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  Fd fd(::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644));
-  if (!fd.valid()) throw_errno("cannot create '" + tmp + "'");
-  if (!write_all(fd.get(), content.data(), content.size())) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw_errno("cannot write '" + tmp + "'", err);
-  }
-  ::fsync(fd.get());
-  fd.reset();
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    throw_errno("cannot rename '" + tmp + "' to '" + path + "'", err);
+void ensure_standard_fds() noexcept {
+  for (int fd = 0; fd <= 2; ++fd) {
+    if (::fcntl(fd, F_GETFD) >= 0 || errno != EBADF) continue;
+    // open returns the lowest free descriptor, which is this one; any other result is not ours to keep.
+    const int opened = ::open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+    if (opened >= 0 && opened != fd) ::close(opened);
   }
 }
 

@@ -1,6 +1,7 @@
 // /proc and pidfd_open for attach.
 #include "perfprobe/sys/process.hpp"
 
+#include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -51,6 +52,44 @@ std::optional<CpuTimes> parse_stat(const std::string& text, long ticks_per_s) {
   t.user_ns = utime * 1'000'000'000LL / ticks_per_s;
   t.sys_ns = stime * 1'000'000'000LL / ticks_per_s;
   return t;
+}
+
+bool raised_privileges() noexcept { return ::getauxval(AT_SECURE) != 0; }
+
+bool real_user_may_read(pid_t pid) {
+  const uid_t uid = ::getuid();
+  const gid_t gid = ::getgid();
+  if (uid == 0) return true;
+  std::string text;
+  if (!read_file("/proc/" + std::to_string(pid) + "/status", text)) return false;
+  std::istringstream in(text);
+  bool uids = false;
+  bool gids = false;
+  for (std::string line; std::getline(in, line);) {
+    const bool is_uid = line.starts_with("Uid:");
+    if (!is_uid && !line.starts_with("Gid:")) continue;
+    std::istringstream ids(line.substr(4));
+    int count = 0;
+    for (unsigned long id = 0; ids >> id; ++count) {
+      if (id != (is_uid ? uid : gid)) return false;
+    }
+    (is_uid ? uids : gids) = count == 4;
+  }
+  return uids && gids;
+}
+
+bool is_kernel_thread(pid_t pid) {
+  std::string text;
+  if (!read_file("/proc/" + std::to_string(pid) + "/stat", text)) return false;
+  const auto paren = text.rfind(')');
+  if (paren == std::string::npos) return false;
+  std::istringstream in(text.substr(paren + 1));
+  std::string field;
+  unsigned long flags = 0;
+  for (int i = 0; i < 6 && in >> field;) ++i;  // state ppid pgrp session tty_nr tpgid
+  if (!(in >> flags)) return false;
+  constexpr unsigned long kPfKthread = 0x00200000;  // include/linux/sched.h
+  return (flags & kPfKthread) != 0;
 }
 
 std::optional<CpuTimes> cpu_times_of(pid_t pid) {

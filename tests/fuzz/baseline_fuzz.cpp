@@ -1,21 +1,12 @@
-// libFuzzer harness for the readers of `perfprobe check`'s files (config and baseline JSON): any
-// text gives a value or a UsageError, never a crash.
+// libFuzzer harness for the readers of `perfprobe check`'s files (config and baseline JSON) and the unit
+// parsers of their values: any text gives a value or a UsageError, never a crash. Seed corpus:
+// tests/fuzz/corpus/check_files (replayed by tests/unit/gate/fuzz_corpus_test.cpp).
 #include <cstddef>
 #include <cstdint>
-#include <string>
 
-#include "perfprobe/error.hpp"
-#include "perfprobe/gate/files.hpp"
+#include "fuzz/check_files_target.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  const std::string text(reinterpret_cast<const char*>(data), size);
-  try {
-    (void)perfprobe::gate::parse_baseline(text, "fuzz");
-  } catch (const perfprobe::UsageError&) {
-  }
-  try {
-    (void)perfprobe::gate::parse_check_config(text, "fuzz");
-  } catch (const perfprobe::UsageError&) {
-  }
+  fuzz::check_files_one(std::string_view(reinterpret_cast<const char*>(data), size));
   return 0;
 }

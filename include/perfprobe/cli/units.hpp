@@ -2,9 +2,18 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace perfprobe::cli {
+
+// A non-negative plain decimal number ("12", "0.5", "1e3") and what follows it ("ms", "%", ""). No sign,
+// hex, inf or nan. Throws UsageError naming `what` and the value.
+struct NumberAndUnit {
+  double number = 0;
+  std::string unit;
+};
+[[nodiscard]] NumberAndUnit parse_number(std::string_view text, std::string_view what);
 
 // Duration in ns. Units: ns, us, µs, ms, s, m/min; a bare number is `default_unit` ("ms" or "s").
 // Throws UsageError naming `what` and the value when malformed or negative.

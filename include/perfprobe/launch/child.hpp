@@ -1,5 +1,7 @@
-// Launch without ptrace: fork, hold the child at a go-pipe while the parent opens everything that
-// must exist before exec, then release it. A close-on-exec error pipe tells exec failure (127/126).
+// Launch without ptrace: start the target's process held at a go-pipe while the parent opens everything
+// that must exist before exec, then release it. A close-on-exec error pipe tells exec failure (127/126).
+// The process is a fork of a tiny embedded stub, not of perfprobe, so its peak RSS is its own; it is
+// killed by the kernel if perfprobe dies (PR_SET_PDEATHSIG). See child.cpp.
 #pragma once
 
 #include <sys/resource.h>
@@ -34,7 +36,8 @@ struct ExitStatus {
 // A forked target. Destroying a Child that was never reaped kills and reaps it (no zombies, no orphans).
 class Child {
  public:
-  // Forks; the child waits at the gate. Throws perfprobe::Error if fork fails.
+  // Starts the target's process, waiting at the gate; pid() is that process from here on, so events opened
+  // on it count from its exec. Throws perfprobe::Error if it cannot be started.
   explicit Child(const LaunchSpec& spec);
   Child(Child&&) noexcept;
   Child& operator=(Child&&) = delete;
@@ -54,6 +57,8 @@ class Child {
   std::optional<ExitStatus> try_reap();
   // Blocking reap.
   ExitStatus reap();
+  // Sends sig to the target. SIGKILL goes to every process it started too: descendants, the process
+  // groups they created, and orphans re-parented to perfprobe.
   void signal(int sig) noexcept;
 
  private:

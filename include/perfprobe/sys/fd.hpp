@@ -69,7 +69,8 @@ bool write_all(int fd, const void* buf, std::size_t len) noexcept;
 // Reads a whole (small) file such as /proc/PID/status. Empty optional-like: returns false on error.
 bool read_file(const std::string& path, std::string& out);
 
-// Writes content to path atomically: a temporary file in the same directory, fsync, rename.
-void write_file_atomic(const std::string& path, std::string_view content);
+// Opens /dev/null on whichever of fds 0-2 is closed, so that no descriptor perfprobe opens later (a
+// marker ring, a pipe) becomes the target's stdin/stdout/stderr. Called first thing in main.
+void ensure_standard_fds() noexcept;
 
 }  // namespace perfprobe::sys

@@ -18,6 +18,16 @@ namespace perfprobe::sys {
 
 // /proc/PID/exe resolved, or empty when it cannot be read (another user's process, gone).
 [[nodiscard]] std::string executable_of(pid_t pid);
+// True when perfprobe runs with more privilege than the user who started it (file capabilities such as
+// cap_perfmon=ep, or a set-id bit): the kernel's AT_SECURE. Such privilege must never reach past the
+// real user's own processes.
+[[nodiscard]] bool raised_privileges() noexcept;
+// The kernel's ptrace_may_access for reading, applied for the real user: every uid and gid of PID (real,
+// effective, saved, filesystem) is the real user's, or the real user is root. False when unreadable.
+[[nodiscard]] bool real_user_may_read(pid_t pid);
+
+// True when PID is a kernel thread (PF_KTHREAD in /proc/PID/stat): it has no program to measure.
+[[nodiscard]] bool is_kernel_thread(pid_t pid);
 // /proc/PID/cmdline split at NULs.
 [[nodiscard]] std::vector<std::string> cmdline_of(pid_t pid);
 

@@ -46,3 +46,11 @@ TEST(CliRun, ABareCommandWithoutOptionsNeedsNoDoubleDash) {
 TEST(CliRun, ContradictoryOptionsAreRejected) {
   EXPECT_THROW(parse_args({"run", "--no-counters", "-e", "cycles", "--", "true"}), perfprobe::UsageError);
 }
+
+TEST(CliIntegers, AreDecimalOnly) {
+  EXPECT_THROW(parse_args({"attach", "-p", "0x10"}), CLI::ParseError);
+  EXPECT_THROW(parse_args({"run", "-r", "0x3", "--", "true"}), CLI::ParseError);
+  EXPECT_THROW(parse_args({"run", "-r", "+3", "--", "true"}), CLI::ParseError);
+  EXPECT_EQ(parse_args({"run", "-r", "010", "--", "true"}).run.runs, 10);  // never octal
+  EXPECT_EQ(parse_args({"attach", "-p", "16", "--duration", "1s"}).attach.pid, 16);
+}

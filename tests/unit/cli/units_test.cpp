@@ -39,3 +39,26 @@ TEST(ParseSize, DistinguishesDecimalAndBinaryUnits) {
   EXPECT_THROW((void)parse_size_bytes("15 furlongs", "--max-size"), perfprobe::UsageError);
   EXPECT_THROW((void)parse_size_bytes("abc", "--max-size"), perfprobe::UsageError);
 }
+
+TEST(ParseStrictly, HexInfAndExponentOverflowAreRejectedNamingTheRange) {
+  EXPECT_THROW((void)parse_duration_ns("0x10ms", "--interval"), perfprobe::UsageError);
+  EXPECT_THROW((void)parse_duration_ns("inf", "x"), perfprobe::UsageError);
+  EXPECT_THROW((void)parse_size_bytes("0x10MiB", "x"), perfprobe::UsageError);
+  for (const char* huge : {"1e30s", "9300000000s"}) {
+    try {
+      (void)parse_duration_ns(huge, "--max-wall");
+      FAIL() << huge;
+    } catch (const perfprobe::UsageError& e) {
+      const std::string what = e.what();
+      EXPECT_NE(what.find(huge), std::string::npos) << what;
+      EXPECT_NE(what.find("out of range"), std::string::npos) << what;
+      EXPECT_NE(what.find("1000000000s"), std::string::npos) << what;
+    }
+  }
+  EXPECT_EQ(parse_duration_ns("1000000000s", "x"), 1'000'000'000'000'000'000);
+  EXPECT_EQ(parse_duration_ns("1.5e3ms", "x"), 1'500'000'000);
+  EXPECT_THROW((void)parse_size_bytes("1e30GiB", "--max-size"), perfprobe::UsageError);
+  EXPECT_THROW((void)parse_size_bytes("20000000TiB", "--max-size"), perfprobe::UsageError);
+  EXPECT_EQ(parse_number("12.5%", "x").number, 12.5);
+  EXPECT_EQ(parse_number("12.5%", "x").unit, "%");
+}

@@ -1,10 +1,15 @@
 #include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
 
+#include "perfprobe/error.hpp"
 #include "perfprobe/sys/event_loop.hpp"
 #include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/input_file.hpp"
+#include "perfprobe/sys/output_file.hpp"
 
 using namespace perfprobe::sys;
 
@@ -26,6 +31,44 @@ TEST(WriteFileAtomic, FailsWithAnErrorNamingThePath) {
   } catch (const std::exception& e) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/x.json"), std::string::npos);
   }
+}
+
+TEST(WriteFileAtomic, UncommittedFileLeavesNothingAndKeepsTheOldContent) {
+  const std::string path = "/tmp/perfprobe-sys-test-uncommitted.json";
+  write_file_atomic(path, "old");
+  {
+    AtomicFile f(path, "--json");
+    f.write("new");
+  }  // destroyed without commit
+  std::string text;
+  ASSERT_TRUE(read_file(path, text));
+  EXPECT_EQ(text, "old");
+  std::remove(path.c_str());
+}
+
+TEST(CheckOutputPath, NamesTheOptionAndTheProblem) {
+  try {
+    check_output_path("/tmp", "--json");
+    FAIL();
+  } catch (const perfprobe::UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("--json"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("directory"), std::string::npos);
+  }
+  EXPECT_THROW(check_output_path("/nonexistent-dir/x.json", "-o"), perfprobe::UsageError);
+  EXPECT_NO_THROW(check_output_path("/tmp/perfprobe-sys-test-new.json", "-o"));
+  EXPECT_NE(::access("/tmp/perfprobe-sys-test-new.json", F_OK), 0);  // checked, not created
+}
+
+TEST(ReadInput, RefusesWhatIsNotARegularFileAndStopsAtItsSize) {
+  EXPECT_THROW((void)read_input("/dev/zero", "data file"), perfprobe::UsageError);
+  EXPECT_THROW((void)read_input("/tmp", "data file"), perfprobe::UsageError);
+  const std::string path = "/tmp/perfprobe-sys-test-input";
+  write_file_atomic(path, "0123456789");
+  EXPECT_EQ(read_input(path, "x"), "0123456789");
+  EXPECT_THROW((void)read_input(path, "x", 4), perfprobe::UsageError);
+  EXPECT_EQ(read_head(path, 4), "0123");
+  EXPECT_EQ(read_head("/dev/zero", 4), "");
+  std::remove(path.c_str());
 }
 
 TEST(EventLoop, DispatchesReadableFdsAndTimers) {
