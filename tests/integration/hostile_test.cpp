@@ -117,6 +117,50 @@ TEST(HostileOutputs, JsonRefusesAnotherUsersLinkAtItsPath) {
   EXPECT_TRUE(victim.intact());
 }
 
+// Every other output option takes the same path: the HTML pages of run, check, record, attach and
+// report, record's data file (-o) and report --pprof refuse a link another user planted, before any
+// work, and leave its target alone.
+TEST(HostileOutputs, HtmlDataFileAndPprofRefuseAnotherUsersLink) {
+  if (!harness::is_root() || as_test_user().empty()) GTEST_SKIP() << "needs root and the user perfprobe-test";
+  const Victim victim;
+  const SharedDir shared;
+  const TempDir own;
+  const std::string data = own.file("p.data");
+  ASSERT_EQ(harness::run({perfprobe(), "record", "-q", "-o", data, "--", fixture("spin"), "50"}).exit_code, 0);
+  const pid_t spin = fork();
+  if (spin == 0) {
+    execl(fixture("spin").c_str(), "spin", "5000", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  const std::string ran = own.file("ran");
+  const std::vector<std::vector<std::string>> cases = {
+      {"run", "-q", "--html", "@", "--", "touch", ran},
+      {"check", "--max-wall", "10s", "--html", "@", "--", "touch", ran},
+      {"record", "-q", "-o", own.file("r.data"), "--html", "@", "--", "touch", ran},
+      {"record", "-q", "-o", "@", "--", "touch", ran},
+      {"attach", "-q", "-p", std::to_string(spin), "--duration", "200ms", "--html", "@"},
+      {"attach", "-q", "-p", std::to_string(spin), "--duration", "200ms", "-o", "@"},
+      {"report", "--html", "@", data},
+      {"report", "--pprof", "@", data},
+  };
+  int n = 0;
+  for (const auto& c : cases) {
+    const std::string link = "out" + std::to_string(n++);
+    shared.plant_link(link, victim.path());
+    std::vector<std::string> argv = {perfprobe()};
+    for (const auto& a : c) argv.push_back(a == "@" ? shared.file(link) : a);
+    const auto r = harness::run(argv);
+    std::string what;
+    for (const auto& a : argv) what += a + " ";
+    EXPECT_EQ(r.exit_code, 2) << what << ": " << r.err;
+    EXPECT_NE(r.err.find("symbolic link"), std::string::npos) << what << ": " << r.err;
+    EXPECT_TRUE(victim.intact()) << what;
+    EXPECT_NE(::access(ran.c_str(), F_OK), 0) << what << ": the target ran";
+  }
+  kill(spin, SIGKILL);
+  waitpid(spin, nullptr, 0);
+}
+
 TEST(HostileOutputs, ExistingFileKeepsItsMode) {
   const TempDir dir;
   for (const char* option : {"--json", "--trace"}) {

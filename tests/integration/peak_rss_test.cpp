@@ -1,4 +1,4 @@
-// The peak RSS perfprobe reports is the target's own: within 64 KiB of GNU time's figure for the same
+// The peak RSS perfprobe reports is the target's own: within kSpreadKiB of GNU time's figure for the same
 // program, for a tiny one (/bin/true) and for one of a few MiB (touch_memory), never perfprobe's own size.
 #include <gtest/gtest.h>
 
@@ -10,6 +10,11 @@ using harness::fixture;
 using harness::perfprobe;
 
 namespace {
+
+// The program's own peak moves between runs, under GNU time and perfprobe alike (/bin/true: 964-1108 KiB
+// in 20 runs of `/usr/bin/time -f %M` here), so medians of 5 may differ by that much. A pre-exec copy of
+// perfprobe would add 1.4 MiB or more.
+constexpr double kSpreadKiB = 160.0;
 
 // GNU time's %M (KiB) for the command, the median of `n` runs.
 double gnu_time_kib(const std::vector<std::string>& command, int n) {
@@ -47,7 +52,7 @@ TEST(PeakRss, IsTheTargetsOwnForATinyProgram) {
   if (::access("/usr/bin/time", X_OK) != 0) GTEST_SKIP() << "GNU time is not installed";
   const double reference = gnu_time_kib({"/bin/true"}, 5);
   const double ours = perfprobe_kib({"/bin/true"}, 5);
-  EXPECT_NEAR(ours, reference, 64.0) << "perfprobe " << ours << " KiB, GNU time " << reference << " KiB";
+  EXPECT_NEAR(ours, reference, kSpreadKiB) << "perfprobe " << ours << " KiB, GNU time " << reference << " KiB";
 }
 
 TEST(PeakRss, IsTheTargetsOwnForAFewMebibytes) {
@@ -56,5 +61,5 @@ TEST(PeakRss, IsTheTargetsOwnForAFewMebibytes) {
   const double reference = gnu_time_kib(command, 5);
   const double ours = perfprobe_kib(command, 5);
   EXPECT_GT(reference, 4096.0);
-  EXPECT_NEAR(ours, reference, 64.0) << "perfprobe " << ours << " KiB, GNU time " << reference << " KiB";
+  EXPECT_NEAR(ours, reference, kSpreadKiB) << "perfprobe " << ours << " KiB, GNU time " << reference << " KiB";
 }
