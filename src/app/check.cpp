@@ -107,6 +107,8 @@ int check_command(const cli::CheckOptions& o, const Diag& diag) {
     v.warnings = rep->warnings;
     for (const auto& u : rep->unavailable) v.warnings.push_back("unavailable: " + u);
   }
+  for (const auto& w : plan.warnings) v.warnings.push_back(w);
+  if (plan.record_only) v.warnings.push_back("no budget and no --baseline: recorded " + o.json_path + " as a baseline");
   v.budgets = gate::check_budgets(plan.budgets, runs, binaries);
   if (plan.baseline) v.regressions = gate::compare_to_baseline(baseline, v.samples, *plan.baseline);
   write_views(o, v, rep ? &*rep : nullptr, diag);

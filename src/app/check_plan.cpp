@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
+#include <optional>
 #include <tuple>
 
 #include "perfprobe/cli/units.hpp"
@@ -87,6 +89,38 @@ void merge_run(const cli::CheckOptions& o, const gate::CheckConfig& c, CheckPlan
   plan.binaries = o.binaries.empty() ? c.binaries : o.binaries;
 }
 
+// The file a command runs: its first word, looked up in PATH when it has no slash.
+std::optional<std::filesystem::path> program_of(const std::string& word) {
+  if (word.find('/') != std::string::npos) return std::filesystem::path(word);
+  const char* path = std::getenv("PATH");
+  std::string dirs = path != nullptr ? path : "/usr/local/bin:/usr/bin:/bin";
+  for (std::size_t start = 0; start <= dirs.size();) {
+    const auto colon = std::min(dirs.find(':', start), dirs.size());
+    const std::filesystem::path candidate =
+        std::filesystem::path(colon == start ? "." : dirs.substr(start, colon - start)) / word;
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(candidate, ec)) return candidate;
+    start = colon + 1;
+  }
+  return std::nullopt;
+}
+
+// Size budgets measure `binary`, run budgets the command: say so when they are different files.
+std::optional<std::string> binary_mismatch(const std::vector<std::string>& binaries,
+                                           const std::vector<std::string>& command) {
+  if (binaries.empty() || command.empty()) return std::nullopt;
+  const auto program = program_of(command.front());
+  if (!program) return std::nullopt;
+  for (const auto& b : binaries) {
+    std::error_code ec;
+    if (std::filesystem::equivalent(b, *program, ec)) return std::nullopt;
+  }
+  std::string list;
+  for (const auto& b : binaries) list += (list.empty() ? "'" : ", '") + b + "'";
+  return "binary " + list + " is not the program the command runs ('" + program->string() +
+         "'): the size budgets measure one file and the run budgets another";
+}
+
 }  // namespace
 
 double parse_fraction(const std::string& text, const std::string& what) {
@@ -126,7 +160,10 @@ CheckPlan make_check_plan(const cli::CheckOptions& o) {
       b.tolerance = parse_fraction(o.tolerance_text, "--tolerance");
     else if (c.tolerance)
       b.tolerance = parse_fraction(*c.tolerance, "config tolerance");
+    b.fail_on_inconclusive = o.fail_on_inconclusive;
     plan.baseline = b;
+  } else if (o.fail_on_inconclusive) {
+    throw UsageError("--fail-on-inconclusive needs a --baseline", "add --baseline FILE");
   }
   const bool has_run_budget = std::any_of(plan.budgets.begin(), plan.budgets.end(), [](const gate::Budget& b) {
     return b.kind != BudgetKind::file_size && b.kind != BudgetKind::stripped_size;
@@ -136,8 +173,13 @@ CheckPlan make_check_plan(const cli::CheckOptions& o) {
                      "add -- CMD [ARGS...] (or \"command\" in the config)");
   }
   if (plan.budgets.empty() && !plan.baseline) {
-    throw UsageError("nothing to check: no budget and no --baseline", "e.g. perfprobe check --max-wall 1s -- CMD");
+    if (o.json_path.empty() || plan.run.command.empty()) {
+      throw UsageError("nothing to check: no budget and no --baseline",
+                       "e.g. perfprobe check --max-wall 1s -- CMD, or record a baseline with --json FILE -- CMD");
+    }
+    plan.record_only = true;
   }
+  if (const auto w = binary_mismatch(plan.binaries, plan.run.command)) plan.warnings.push_back(*w);
   return plan;
 }
 

@@ -16,6 +16,8 @@ struct CheckPlan {
   std::vector<std::string> binaries;
   std::vector<gate::Budget> budgets;
   std::optional<gate::BaselineSettings> baseline;
+  bool record_only = false;           // no budget, no baseline, --json: the runs become a baseline
+  std::vector<std::string> warnings;  // found while planning, shown with the verdict
 };
 
 // Throws UsageError naming the flag or config key at fault.

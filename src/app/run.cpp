@@ -31,6 +31,8 @@ int run(const cli::Options& options, const Diag& diag) {
       return size_command(options.size, diag);
     case cli::Command::check:
       return check_command(options.check, diag);
+    case cli::Command::compare:
+      return compare_command(options.compare, diag);
     case cli::Command::record:
       return record_command(options.record, diag);  // run + sampling -> data file
     case cli::Command::report:

@@ -55,9 +55,15 @@ void define_check(CLI::App& app, Options& options) {
       ->type_name("FILE");
   sub->add_option("--confidence", o.confidence_text, "Confidence of the baseline test (default 0.99, or 99%)")
       ->type_name("LEVEL");
-  sub->add_option("--tolerance", o.tolerance_text, "Smallest change against the baseline that fails (default 10%)")
+  sub->add_option("--tolerance", o.tolerance_text,
+                  "Smallest relative change against the baseline that fails (default 5%; each metric also has "
+                  "an absolute floor)")
       ->type_name("PCT");
-  sub->add_option("--json", o.json_path, "Write the verdict as JSON to FILE (usable as a later --baseline)")
+  sub->add_flag("--fail-on-inconclusive", o.fail_on_inconclusive,
+                "Fail when a metric got worse beyond the tolerance but the runs cannot confirm it");
+  sub->add_option("--json", o.json_path,
+                  "Write the verdict as JSON to FILE (usable as a later --baseline; with no budget and no "
+                  "--baseline, check only records it)")
       ->type_name("FILE");
   sub->add_option("--junit", o.junit_path, "Write JUnit XML to FILE: one testcase per budget")->type_name("FILE");
   sub->add_option("--markdown", o.markdown_path, "Write a Markdown summary to FILE (CI job summary, PR comment)")

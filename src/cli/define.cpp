@@ -30,6 +30,7 @@ void define(CLI::App& app, Options& options) {
   define_probes(app, options);
   define_size(app, options);
   define_check(app, options);
+  define_compare(app, options);
   define_record(app, options);
   define_report(app, options);
   define_attach(app, options);
@@ -75,6 +76,9 @@ void finalize(const CLI::App& app, Options& options) {
   } else if (app.got_subcommand("check")) {
     options.command = Command::check;
     finalize_check(*app.get_subcommand("check"), options, options.check);
+  } else if (app.got_subcommand("compare")) {
+    options.command = Command::compare;
+    finalize_compare(options);
   }
 }
 

@@ -23,6 +23,8 @@ void define_size(CLI::App& app, Options& options);
 void finalize_size(const Options& options);
 
 void define_check(CLI::App& app, Options& options);
+void define_compare(CLI::App& app, Options& options);
+void finalize_compare(const Options& options);
 void finalize_check(const CLI::App& sub, const Options& options, CheckOptions& check);
 
 // record, report, attach. Sampling and the basic measurement options are shared by

@@ -1,7 +1,8 @@
-// Regression against a baseline: a metric regressed when the Mann-Whitney U test says the current
-// runs are worse at the chosen confidence AND the medians moved by more than the tolerance. The
-// first keeps noise from alarming; the second keeps tiny real changes (detectable with many runs)
-// from failing a build. Pure.
+// One metric compared between two sets of runs (check --baseline, compare). A change counts only
+// when the Mann-Whitney U test confirms it at the chosen confidence AND the medians moved by more
+// than the relative tolerance AND by more than the metric's absolute floor: the test keeps noise
+// from alarming, the tolerance keeps tiny real changes from failing a build, and the floor keeps a
+// 0.1 ms wobble of a 1 ms program from reading as 10% (docs/check.md). Pure.
 #include <cmath>
 #include <cstdio>
 
@@ -12,9 +13,6 @@ namespace perfprobe::gate {
 
 namespace {
 
-// Metrics where a larger value is better (everything else: smaller is better).
-bool higher_is_better(const std::string& metric) { return metric == "tokens_per_s"; }
-
 // The smallest p-value the exact test can reach with these sizes: 1 / C(n1+n2, n1).
 double best_p(std::size_t n1, std::size_t n2) {
   double c = 1;
@@ -22,51 +20,81 @@ double best_p(std::size_t n1, std::size_t n2) {
   return 1 / c;
 }
 
-RegressionResult compare_metric(const std::string& metric, const std::vector<double>& base,
-                                const std::vector<double>& cur, const BaselineSettings& settings) {
-  RegressionResult r;
-  r.metric = metric;
-  r.higher_is_worse = !higher_is_better(metric);
-  r.baseline_n = base.size();
-  r.current_n = cur.size();
-  r.baseline_median = stats::percentile(base, 50);
-  r.current_median = stats::percentile(cur, 50);
-  if (r.baseline_median != 0) {
-    const double ratio = r.current_median / r.baseline_median - 1;
-    r.change = r.higher_is_worse ? ratio : -ratio;
+std::vector<double> negated(std::vector<double> v) {
+  for (auto& x : v) x = -x;
+  return v;
+}
+
+std::string add_runs_hint(std::size_t n_base, std::size_t n_cur, double confidence) {
+  char buf[200];
+  if (best_p(n_cur, n_base) >= 1 - confidence) {
+    std::snprintf(buf, sizeof buf, "%zu vs %zu runs cannot reach %.3g%% confidence: add runs (--runs)", n_base, n_cur,
+                  confidence * 100);
+  } else {
+    std::snprintf(buf, sizeof buf, "not confirmed at %.3g%% confidence: add runs (--runs) to decide",
+                  confidence * 100);
   }
-  // For "higher is better" metrics, worse means smaller: test the negated values.
-  std::vector<double> c = cur, b = base;
-  if (!r.higher_is_worse) {
-    for (auto& v : c) v = -v;
-    for (auto& v : b) v = -v;
-  }
-  const stats::UTest t = stats::mann_whitney_greater(c, b);
-  r.p_value = t.p_value;
-  r.method = t.exact ? "exact" : "normal approximation";
-  const double alpha = 1 - settings.confidence;
-  r.significant = r.p_value < alpha;
-  r.regressed = r.significant && r.change > settings.tolerance;
-  if (!r.significant && best_p(cur.size(), base.size()) >= alpha) {
-    char buf[160];
-    std::snprintf(buf, sizeof buf, "inconclusive: %zu vs %zu runs cannot reach %.3g%% confidence; use more --runs",
-                  cur.size(), base.size(), settings.confidence * 100);
-    r.note = buf;
-  } else if (r.significant && !r.regressed) {
-    r.note = "significant but within the tolerance";
-  }
-  return r;
+  return buf;
 }
 
 }  // namespace
 
+RegressionResult compare_metric(const metrics::MetricId& id, const std::vector<double>& base,
+                                const std::vector<double>& cur, const BaselineSettings& settings) {
+  RegressionResult r;
+  r.metric = id.key();
+  r.label = id.label();
+  r.unit = id.unit();
+  r.floor = id.metric->floor;
+  r.higher_is_worse = !id.higher_is_better();
+  r.baseline_n = base.size();
+  r.current_n = cur.size();
+  if (base.empty() || cur.empty()) return r;
+  r.baseline_median = stats::percentile(base, 50);
+  r.current_median = stats::percentile(cur, 50);
+  if (r.baseline_median != 0) r.change = r.current_median / r.baseline_median - 1;
+  r.worse_by = r.higher_is_worse ? r.change : -r.change;
+  const bool beyond = std::fabs(r.change) > settings.tolerance &&
+                      std::fabs(r.current_median - r.baseline_median) > r.floor && r.baseline_median != 0;
+  const double alpha = 1 - settings.confidence;
+  if (base.size() >= 2 && cur.size() >= 2) {
+    // "Worse" is larger for lower-is-better figures and smaller for the others: test accordingly.
+    const auto worse = r.higher_is_worse ? stats::mann_whitney_greater(cur, base)
+                                         : stats::mann_whitney_greater(negated(cur), negated(base));
+    const auto better = r.higher_is_worse ? stats::mann_whitney_greater(negated(cur), negated(base))
+                                          : stats::mann_whitney_greater(cur, base);
+    r.p_value = worse.p_value;
+    r.p_better = better.p_value;
+    r.method = worse.exact ? "exact" : "normal approximation";
+  } else {
+    r.method = "none";
+  }
+  r.significant = r.p_value < alpha;
+  if (!beyond) {
+    r.outcome = Outcome::same;
+    if (r.significant || r.p_better < alpha) r.note = "significant but within the tolerance";
+  } else if (r.worse_by > 0 && r.significant) {
+    r.outcome = Outcome::regressed;
+  } else if (r.worse_by < 0 && r.p_better < alpha) {
+    r.outcome = Outcome::improved;
+  } else {
+    r.outcome = Outcome::inconclusive;
+    r.note = r.method == "none" ? "a single run on one side: add runs (--runs) to test the change"
+                                : add_runs_hint(base.size(), cur.size(), settings.confidence);
+  }
+  r.regressed = r.outcome == Outcome::regressed;
+  return r;
+}
+
 std::vector<RegressionResult> compare_to_baseline(const Samples& baseline, const Samples& current,
                                                   const BaselineSettings& settings) {
   std::vector<RegressionResult> out;
-  for (const auto& [metric, cur] : current) {
-    const auto it = baseline.find(metric);
+  for (const auto& [key, cur] : current) {
+    const auto id = metrics::find(key);
+    if (!id || !id->metric->gated) continue;
+    const auto it = baseline.find(id->key());
     if (it == baseline.end() || it->second.size() < 2 || cur.size() < 2) continue;
-    out.push_back(compare_metric(metric, it->second, cur, settings));
+    out.push_back(compare_metric(*id, it->second, cur, settings));
   }
   return out;
 }

@@ -1,5 +1,7 @@
-// `perfprobe check --baseline FILE`: per-run samples from the JSON of an earlier `check` (its
-// "samples") or `run` (its "runs"). Anything else is a usage error naming the file.
+// `perfprobe check --baseline FILE`: the per-run "samples" of an earlier `check --json` or
+// `run --json`, keyed by the catalogue (older spellings mapped to today's keys). Anything else is a
+// usage error naming the file; so is a negative time, size or rate (a corrupt file), and a gated
+// metric whose median is zero or below, since no relative change can be taken from it.
 #include <nlohmann/json.hpp>
 
 #include <cmath>
@@ -19,53 +21,42 @@ namespace {
                    "give the --json file of an earlier `perfprobe check` or `perfprobe run`");
 }
 
-void add(Samples& s, const std::string& key, const json& v) {
-  if (v.is_number() && std::isfinite(v.get<double>())) s[key].push_back(v.get<double>());
+void read_samples(const json& doc, const std::string& name, Samples& s) {
+  if (!doc.contains("samples")) {
+    if (doc.contains("runs"))
+      throw UsageError("baseline '" + name + "' has no \"samples\": it was written by a perfprobe older than "
+                       "schema_version 2",
+                       "record it again with this perfprobe (run --json or check --json)");
+    bad(name, "has no \"samples\" (the per-run values of a check or run)");
+  }
+  if (!doc["samples"].is_object()) bad(name, "has a \"samples\" key that is not an object");
+  for (const auto& [key, values] : doc["samples"].items()) {
+    if (!values.is_array()) bad(name, "has samples." + key + " that is not an array");
+    const auto id = metrics::find(key);
+    auto& out = s[id ? id->key() : key];  // a key this version does not know is kept, never compared
+    for (const auto& v : values) {
+      if (!v.is_number()) bad(name, "has a value in samples." + key + " that is not a number");
+      out.push_back(v.get<double>());
+    }
+  }
 }
 
-// One run of a `run --json` document (docs/json-schema.md).
-void add_run(Samples& s, const json& r) {
-  if (!r.is_object()) return;
-  add(s, "wall_ms", r.value("wall_ms", json()));
-  if (r.contains("peak_rss_bytes")) {
-    const double a = r.value("peak_rss_bytes", 0.0);
-    const double b = r.value("peak_tree_rss_bytes", 0.0);
-    s["peak_rss_bytes"].push_back(std::max(a, b));
-  }
-  add(s, "startup_ms", r.value("startup_ms", json()));
-  const json tokens = r.value("tokens", json());
-  if (tokens.is_object() && tokens.value("count", 0) >= 2) {
-    add(s, "tokens_per_s", tokens.value("tokens_per_s", json()));
-    const json lat = tokens.value("latency_ms", json());
-    std::vector<double> values;
-    if (lat.is_array()) {
-      for (const auto& v : lat) {
-        if (v.is_number()) values.push_back(v.get<double>());
-      }
-    }
-    if (!values.empty()) s["token_latency_p95_ms"].push_back(stats::percentile(values, 95));
-    // run's JSON summarises the latencies instead of listing them: take its p95 when present.
-    if (lat.is_object()) add(s, "token_latency_p95_ms", lat.value("p95", json()));
-  }
-  const json phases = r.value("phases", json());
-  if (phases.is_array()) {
-    for (const auto& p : phases) {
-      if (!p.is_object() || !p.value("name", json()).is_string()) continue;
-      const std::string key = "phase_ms." + p["name"].get<std::string>();
-      if (p.contains("duration_ms")) {
-        add(s, key, p["duration_ms"]);
-      } else if (p.value("start_ms", json()).is_number() && p.value("end_ms", json()).is_number()) {
-        s[key].push_back(p["end_ms"].get<double>() - p["start_ms"].get<double>());
-      }
+void check_medians(const Samples& s, const std::string& name) {
+  for (const auto& [key, values] : s) {
+    const auto id = metrics::find(key);
+    if (!id || !id->metric->gated || values.empty()) continue;
+    const double median = stats::percentile(values, 50);
+    if (median <= 0) {
+      throw UsageError("baseline '" + name + "': " + key + " has a median of " + std::to_string(median) +
+                           ", from which no relative change can be taken",
+                       "record the baseline again from runs that measured " + key);
     }
   }
 }
 
 }  // namespace
 
-static void read_samples(const json& doc, const std::string& name, Samples& s);
-
-Samples parse_baseline(const std::string& text, const std::string& name) {
+Samples parse_samples(const std::string& text, const std::string& name) {
   json doc;
   try {
     doc = json::parse(text);
@@ -80,34 +71,23 @@ Samples parse_baseline(const std::string& text, const std::string& name) {
     bad(name, "has a value of the wrong type: " + std::string(e.what()));
   }
   if (s.empty()) bad(name, "holds no runs to compare with");
-  // Every metric is a time, a size or a rate: a negative value is a corrupt file, and a median of 0
-  // is a baseline nothing could ever regress against.
+  // A time, a size, a count or a rate is never negative: such a value is a corrupt file. Only a phase's
+  // RSS change may be (a phase that frees memory). A zero median is refused for gated metrics only
+  // (check_medians): a counter or an RSS change may well be zero in every run.
   for (const auto& [key, values] : s) {
+    const auto id = metrics::find(key);
+    if (id && id->metric->field.ends_with("_delta_bytes")) continue;
     for (const double v : values) {
       if (v < 0) bad(name, "has a negative value in " + key + " (" + std::to_string(v) + ")");
-    }
-    if (!values.empty() && stats::percentile(values, 50) <= 0) {
-      bad(name, "has a median of 0 for " + key + ": no run can be compared against it");
     }
   }
   return s;
 }
 
-void read_samples(const json& doc, const std::string& name, Samples& s) {
-  if (doc.contains("samples")) {
-    if (!doc["samples"].is_object()) bad(name, "has a \"samples\" key that is not an object");
-    for (const auto& [key, values] : doc["samples"].items()) {
-      if (!values.is_array()) bad(name, "has samples." + key + " that is not an array");
-      for (const auto& v : values) {
-        if (!v.is_number()) bad(name, "has a value in samples." + key + " that is not a number");
-        s[key].push_back(v.get<double>());
-      }
-    }
-  } else if (doc.contains("runs") && doc["runs"].is_array()) {
-    for (const auto& r : doc["runs"]) add_run(s, r);
-  } else {
-    bad(name, "has neither \"samples\" (a check) nor \"runs\" (a run)");
-  }
+Samples parse_baseline(const std::string& text, const std::string& name) {
+  Samples s = parse_samples(text, name);
+  check_medians(s, name);
+  return s;
 }
 
 }  // namespace perfprobe::gate

@@ -29,11 +29,24 @@ std::string format_margin(BudgetKind kind, double margin) {
 }
 
 std::string format_metric_value(const std::string& metric, double v) {
-  if (metric.ends_with("_bytes")) return report::format_bytes(v);
-  if (metric.ends_with("_ms") || metric.starts_with("phase_ms.")) return report::format_duration_ns(v * 1e6);
+  if (const auto id = metrics::find(metric)) return report::format_metric(id->unit(), v);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.2f", v);
   return buf;
+}
+
+std::string outcome_word(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::regressed:
+      return "REGRESSION";
+    case Outcome::improved:
+      return "improved";
+    case Outcome::inconclusive:
+      return "inconclusive";
+    case Outcome::same:
+      break;
+  }
+  return "same";
 }
 
 std::string format_change(double change) {

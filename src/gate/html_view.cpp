@@ -39,24 +39,28 @@ std::string baseline_table(const Verdict& v) {
   char settings[160];
   std::snprintf(settings, sizeof settings, "%g%% confidence, tolerance %g%%", v.baseline->confidence * 100,
                 v.baseline->tolerance * 100);
-  std::string out = "<section id=\"baseline\"><h2>Baseline comparison</h2><p class=\"note\">Against <code>" +
-                    html_escape(v.baseline->path) +
-                    "</code>: Mann-Whitney U test, one-sided (is the current build worse?), " + settings +
-                    ". A metric fails only when the change is significant and larger than the tolerance.</p>";
+  std::string out =
+      "<section id=\"baseline\"><h2>Baseline comparison</h2><p class=\"note\">Against <code>" +
+      html_escape(v.baseline->path) + "</code>: Mann-Whitney U test, one-sided (is the current build worse?), " +
+      settings +
+      ". A metric regressed only when the change is significant, beyond the tolerance and beyond the metric's "
+      "absolute floor; a change beyond both that the runs cannot confirm is inconclusive" +
+      (v.baseline->fail_on_inconclusive ? " (and fails: --fail-on-inconclusive)" : "") + ".</p>";
   out +=
       "<table><thead><tr><th>metric</th><th class=\"num\">baseline median</th><th class=\"num\">current "
       "median</th><th class=\"num\">change</th><th class=\"num\">p-value</th><th class=\"num\">runs</th><th>result"
       "</th><th>note</th></tr></thead><tbody>";
   for (const auto& r : v.regressions) {
-    out += "<tr><td>" + html_escape(r.metric) + "</td><td class=\"num\">" +
-           html_escape(format_metric_value(r.metric, r.baseline_median)) + "</td>" +
+    out += "<tr><td title=\"" + html_escape(r.metric) + "\">" + html_escape(r.label.empty() ? r.metric : r.label) +
+           "</td><td class=\"num\">" + html_escape(format_metric_value(r.metric, r.baseline_median)) + "</td>" +
            report::html_value_cell("current." + r.metric, r.current_median,
                                    format_metric_value(r.metric, r.current_median)) +
            "<td class=\"num\">" + html_escape(format_change(r.change)) + "</td>" +
            report::html_value_cell("p_value." + r.metric, r.p_value, format_p_value(r.p_value)) + "<td class=\"num\">" +
            std::to_string(r.baseline_n) + " / " + std::to_string(r.current_n) + "</td>" +
            (r.regressed ? std::string("<td class=\"fail\">regression</td>")
-                        : "<td>" + std::string(r.significant ? "changed" : "same") + "</td>") +
+                        : "<td" + std::string(r.outcome == Outcome::inconclusive ? " class=\"warn\"" : "") + ">" +
+                              html_escape(outcome_word(r.outcome)) + "</td>") +
            "<td class=\"dim\">" + html_escape(r.note) + "</td></tr>";
   }
   return out + "</tbody></table></section>";

@@ -1,4 +1,4 @@
-// The JSON of `perfprobe check --json FILE` (schema_version 1, docs/json-schema.md). Its "samples"
+// The JSON of `perfprobe check --json FILE` (schema_version 2, docs/json-schema.md). Its "samples"
 // make it usable as a later --baseline.
 #include <nlohmann/json.hpp>
 
@@ -27,6 +27,20 @@ json budget_json(const BudgetResult& b) {
   return j;
 }
 
+std::string outcome_name(Outcome o) {
+  switch (o) {
+    case Outcome::regressed:
+      return "regressed";
+    case Outcome::improved:
+      return "improved";
+    case Outcome::inconclusive:
+      return "inconclusive";
+    case Outcome::same:
+      break;
+  }
+  return "same";
+}
+
 json regression_json(const RegressionResult& r) {
   json j{{"metric", r.metric},
          {"higher_is_worse", r.higher_is_worse},
@@ -34,11 +48,17 @@ json regression_json(const RegressionResult& r) {
          {"current_n", r.current_n},
          {"baseline_median", r.baseline_median},
          {"current_median", r.current_median},
+         {"label", r.label},
+         {"unit", metrics::unit_name(r.unit)},
          {"change_pct", r.change * 100},
+         {"worse_pct", r.worse_by * 100},
+         {"floor", r.floor},
          {"p_value", r.p_value},
+         {"p_value_better", r.p_better},
          {"method", r.method},
          {"significant", r.significant},
-         {"regressed", r.regressed}};
+         {"regressed", r.regressed},
+         {"outcome", outcome_name(r.outcome)}};
   if (!r.note.empty()) j["note"] = r.note;
   return j;
 }
@@ -46,7 +66,7 @@ json regression_json(const RegressionResult& r) {
 }  // namespace
 
 std::string to_json_text(const Verdict& v) {
-  json doc{{"schema_version", report::kSchemaVersion},
+  json doc{{"schema_version", report::kRunSchemaVersion},
            {"tool", v.tool},
            {"passed", v.passed()},
            {"command", v.command},
@@ -60,7 +80,8 @@ std::string to_json_text(const Verdict& v) {
     doc["baseline"] = {{"path", v.baseline->path},
                        {"test", "mann-whitney-u-one-sided"},
                        {"confidence", v.baseline->confidence},
-                       {"tolerance_pct", v.baseline->tolerance * 100}};
+                       {"tolerance_pct", v.baseline->tolerance * 100},
+                       {"fail_on_inconclusive", v.baseline->fail_on_inconclusive}};
   } else {
     doc["baseline"] = nullptr;
   }

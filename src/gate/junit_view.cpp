@@ -60,7 +60,9 @@ std::vector<Case> cases_of(const Verdict& v) {
                                ", current median " + format_metric_value(r.metric, r.current_median) + " (" +
                                format_change(r.change) + "), p = " + format_p_value(r.p_value) +
                                (r.note.empty() ? "" : " (" + r.note + ")");
-    cases.push_back({"perfprobe.check.baseline", r.metric, r.regressed, "regression: " + detail, detail});
+    const bool strict = v.baseline && v.baseline->fail_on_inconclusive;
+    const bool failed = r.regressed || (strict && r.outcome == Outcome::inconclusive && r.worse_by > 0);
+    cases.push_back({"perfprobe.check.baseline", r.metric, failed, outcome_word(r.outcome) + ": " + detail, detail});
   }
   return cases;
 }

@@ -37,23 +37,31 @@ void write_regressions(std::ostream& out, const Verdict& v, bool color) {
   if (!v.baseline) return;
   char head[256];
   std::snprintf(head, sizeof head,
-                "baseline %s: Mann-Whitney U test (one-sided), %.3g%% confidence, tolerance %.3g%%\n",
-                v.baseline->path.c_str(), v.baseline->confidence * 100, v.baseline->tolerance * 100);
+                "baseline %s: Mann-Whitney U test (one-sided), %.3g%% confidence, tolerance %.3g%% and each metric's floor%s\n",
+                v.baseline->path.c_str(), v.baseline->confidence * 100, v.baseline->tolerance * 100,
+                v.baseline->fail_on_inconclusive ? ", inconclusive fails" : "");
   out << "\n" << head;
   if (v.regressions.empty()) {
     out << "  no metric in common with the baseline (each side needs 2 runs or more)\n";
     return;
   }
-  out << "  " << pad("metric", 24) << pad("baseline", 11) << pad("current", 11) << pad("change", 9) << pad("p-value", 9)
-      << "result\n";
+  std::size_t width = 24;
+  for (const auto& r : v.regressions) width = std::max(width, report::pad_right(r.metric, 0).size() + 1);
+  out << "  " << pad("metric", width) << pad("baseline", 11) << pad("current", 11) << pad("change", 9)
+      << pad("p-value", 9) << "result\n";
+  bool inconclusive = false;
   for (const auto& r : v.regressions) {
-    out << "  " << pad(r.metric, 24) << pad(format_metric_value(r.metric, r.baseline_median), 11)
+    const char* code = r.regressed ? "31" : r.outcome == Outcome::inconclusive ? "33" : "32";
+    out << "  " << pad(r.metric, width) << pad(format_metric_value(r.metric, r.baseline_median), 11)
         << pad(format_metric_value(r.metric, r.current_median), 11) << pad(format_change(r.change), 9)
-        << pad(format_p_value(r.p_value), 9)
-        << (r.regressed ? paint("REGRESSION", "31", color) : paint(r.significant ? "changed" : "same", "32", color));
+        << pad(format_p_value(r.p_value), 9) << paint(outcome_word(r.outcome), code, color);
     if (!r.note.empty()) out << "  (" << r.note << ")";
     out << "\n";
+    inconclusive = inconclusive || r.outcome == Outcome::inconclusive;
   }
+  if (inconclusive)
+    out << "  hint: inconclusive means a change beyond the tolerance that the runs cannot confirm; add runs "
+           "(--runs), or fail on it with --fail-on-inconclusive\n";
 }
 
 }  // namespace

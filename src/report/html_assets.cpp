@@ -26,7 +26,7 @@ th{font-weight:600;color:var(--muted)}td.num,th.num{text-align:right;white-space
 td.fn{word-break:break-all;max-width:46em}
 .facts th{width:8em}.facts td{word-break:break-all}
 ul.warnings{margin:8px 0;padding-left:20px}ul.warnings li{color:var(--warn)}
-.pass{color:var(--ok);font-weight:600}.fail{color:var(--bad);font-weight:600}.dim{color:var(--muted)}
+.pass{color:var(--ok);font-weight:600}.fail{color:var(--bad);font-weight:600}.warn{color:var(--warn);font-weight:600}.dim{color:var(--muted)}
 .row{display:flex;gap:40px;flex-wrap:wrap;align-items:flex-start}
 details{margin:4px 0 10px}summary{cursor:pointer;color:var(--muted)}
 figure{margin:6px 0 4px}figcaption{color:var(--muted);font-size:12.5px;margin:2px 0}

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "html_internal.hpp"
+#include "perfprobe/metrics/catalogue.hpp"
 #include "perfprobe/report/derived.hpp"
 #include "perfprobe/report/html.hpp"
 
@@ -162,74 +163,59 @@ std::string token_figures(const TokenStats& t, const stats::Summary& s) {
   return out;
 }
 
-// Per-run values of the figures worth comparing across runs.
-std::vector<std::pair<std::string, std::vector<double>>> per_run_figures(const std::vector<RunResult>& runs) {
-  std::vector<std::pair<std::string, std::vector<double>>> out;
-  const auto add = [&out](const std::string& name, double v) {
-    auto it = std::find_if(out.begin(), out.end(), [&](const auto& p) { return p.first == name; });
-    if (it == out.end()) {
-      out.emplace_back(name, std::vector<double>{});
-      it = out.end() - 1;
-    }
-    it->second.push_back(v);
-  };
-  for (const auto& r : runs) {
-    add("wall_ms", ms(r.wall_ns));
-    add("user_ms", ms(r.user_ns));
-    add("sys_ms", ms(r.sys_ns));
-    add("peak_rss_bytes", static_cast<double>(r.peak_rss_bytes));
-    if (r.startup_ns) add("startup_ms", ms(*r.startup_ns));
-    if (r.tokens && r.tokens->ttft_ns) {
-      add("ttft_ms", ms(*r.tokens->ttft_ns));
-      add("tokens_per_s", r.tokens->tokens_per_s);
-    }
-    if (r.tokens && !r.tokens->latency_ms.empty()) {
-      add("token_latency_p50_ms", stats::percentile(r.tokens->latency_ms, 50));
-      add("token_latency_p99_ms", stats::percentile(r.tokens->latency_ms, 99));
-    }
-    std::map<std::string, double> phase_total;
-    for (const auto& p : r.phases) phase_total[p.name] += ms(p.end_ns - p.start_ns);
-    for (const auto& [name, v] : phase_total) add("phase." + name + ".duration_ms", v);
+// One metric of the catalogue and its value in each run that has it.
+struct Figure {
+  metrics::MetricId id;
+  std::vector<double> values;
+};
+
+// Per-run values of the figures worth comparing across runs: the catalogue's run-wide metrics and
+// each phase's duration, in the catalogue's order (docs/metrics.md).
+std::vector<Figure> per_run_figures(const std::vector<RunResult>& runs) {
+  std::vector<Figure> out;
+  for (auto& id : metrics::metrics_of(runs)) {
+    const auto family = id.metric->family;
+    if (family == metrics::Family::counter) continue;
+    if (family == metrics::Family::phase && id.metric->field != "duration_ms") continue;
+    auto values = metrics::values_of(id, runs);
+    out.push_back({std::move(id), std::move(values)});
   }
   return out;
 }
 
-// "wall_ms" -> "wall time", "phase.load.duration_ms" -> "phase load".
-std::string figure_label(const std::string& name) {
-  static const std::map<std::string, std::string> kLabels{{"wall_ms", "wall time"},
-                                                          {"user_ms", "user CPU"},
-                                                          {"sys_ms", "system CPU"},
-                                                          {"peak_rss_bytes", "peak RSS"},
-                                                          {"peak_tree_rss_bytes", "peak RSS of the tree"},
-                                                          {"startup_ms", "startup"},
-                                                          {"ttft_ms", "time to 1st token"},
-                                                          {"tokens_per_s", "decode rate"},
-                                                          {"token_latency_p50_ms", "token p50"},
-                                                          {"token_latency_p95_ms", "token p95"},
-                                                          {"token_latency_p99_ms", "token p99"}};
-  if (const auto it = kLabels.find(name); it != kLabels.end()) return it->second;
-  if (name.starts_with("phase.") && name.ends_with(".duration_ms")) {
-    std::string phase = name.substr(6, name.size() - 6 - 12);
-    if (phase.size() > 16) phase = phase.substr(0, 15) + "…";
-    return "phase " + phase;
-  }
-  return name;
+// The catalogue's label, cut short where a long phase name would not fit beside the plot.
+std::string figure_label(const metrics::MetricId& id) {
+  const std::string label = id.label();
+  if (label.size() <= 24) return label;
+  std::size_t cut = 23;  // not inside a UTF-8 sequence
+  while (cut > 0 && (static_cast<unsigned char>(label[cut]) & 0xC0) == 0x80) --cut;
+  return label.substr(0, cut) + "…";
 }
 
-std::string figure_text(const std::string& name, double v) {
-  if (name.ends_with("_bytes")) return bytes_text(v);
-  if (name.ends_with("_ms")) return ms_text(v);
-  return num(v, 1) + (name == "tokens_per_s" ? " tokens/s" : "");
+std::string figure_text(const metrics::MetricId& id, double v) {
+  switch (id.unit()) {
+    case metrics::Unit::bytes:
+      return bytes_text(v);
+    case metrics::Unit::ms:
+      return ms_text(v);
+    case metrics::Unit::ns:
+      return ms_text(v / 1e6);
+    case metrics::Unit::per_s:
+      return num(v, 1) + "/s";
+    case metrics::Unit::count:
+      break;
+  }
+  return num(v, std::abs(v) >= 100 ? 0 : 1);
 }
 
 // One box-and-whisker row per figure, each on its own scale (min..max of that figure).
-std::string whiskers(const std::vector<std::pair<std::string, std::vector<double>>>& figures) {
+std::string whiskers(const std::vector<Figure>& figures) {
   constexpr double kRow = 34;
   std::string out = "<svg class=\"whiskers\" viewBox=\"0 0 1000 " +
                     num(kRow * static_cast<double>(figures.size()) + 8) +
                     "\" role=\"img\" aria-label=\"distribution of each figure over the runs\">";
   double y = 4;
-  for (const auto& [name, values] : figures) {
+  for (const auto& [id, values] : figures) {
     auto v = values;
     std::sort(v.begin(), v.end());
     const double lo = v.front(), hi = v.back();
@@ -240,20 +226,20 @@ std::string whiskers(const std::vector<std::pair<std::string, std::vector<double
                  q3 = stats::percentile_sorted(v, 75);
     const double mid = y + kRow / 2 - 2;
     out += "<text x=\"" + num(kLeft - 8) + "\" y=\"" + num(mid + 4) + "\" text-anchor=\"end\">" +
-           html_escape(figure_label(name)) + "</text><text class=\"muted\" x=\"" + num(x(lo) - 8) + "\" y=\"" +
-           num(mid + 4) + "\" text-anchor=\"end\">" + html_escape(figure_text(name, lo)) +
+           html_escape(figure_label(id)) + "</text><text class=\"muted\" x=\"" + num(x(lo) - 8) + "\" y=\"" +
+           num(mid + 4) + "\" text-anchor=\"end\">" + html_escape(figure_text(id, lo)) +
            "</text><text class=\"muted\" x=\"" + num(x(hi) + 8) + "\" y=\"" + num(mid + 4) + "\">" +
-           html_escape(figure_text(name, hi)) + "</text>";
+           html_escape(figure_text(id, hi)) + "</text>";
     out += "<line class=\"whisker\" x1=\"" + num(x(lo)) + "\" x2=\"" + num(x(hi)) + "\" y1=\"" + num(mid) + "\" y2=\"" +
            num(mid) + "\"/><rect class=\"box\" x=\"" + num(x(q1)) + "\" y=\"" + num(mid - 8) + "\" width=\"" +
            num(std::max(x(q3) - x(q1), 1.0)) + "\" height=\"16\"><title>" +
-           html_escape(name + ": quartiles " + figure_text(name, q1) + " – " + figure_text(name, q3) + ", median " +
-                       figure_text(name, q2)) +
+           html_escape(id.label() + ": quartiles " + figure_text(id, q1) + " – " + figure_text(id, q3) + ", median " +
+                       figure_text(id, q2)) +
            "</title></rect><line class=\"median\" x1=\"" + num(x(q2)) + "\" x2=\"" + num(x(q2)) + "\" y1=\"" +
            num(mid - 8) + "\" y2=\"" + num(mid + 8) + "\"/>";
     for (std::size_t i = 0; i < values.size(); ++i) {
       out += "<circle class=\"pt\" cx=\"" + num(x(values[i])) + "\" cy=\"" + num(mid + 11) + "\" r=\"2\"><title>" +
-             html_escape("run " + std::to_string(i + 1) + ": " + figure_text(name, values[i])) + "</title></circle>";
+             html_escape("run " + std::to_string(i + 1) + ": " + figure_text(id, values[i])) + "</title></circle>";
     }
     y += kRow;
   }
@@ -394,11 +380,13 @@ std::string html_distributions(const RunReport& report) {
                     whiskers(figures) + "</figure>";
   out += "<table><thead><tr><th>figure</th>" + th_num("median") + th_num("mean") + th_num("± stddev") + th_num("min") +
          th_num("max") + th_num("p95") + th_num("runs") + "</tr></thead><tbody>";
-  for (const auto& [name, s] : sums.metrics) {
-    out += "<tr><td title=\"" + html_escape(name) + "\">" + html_escape(figure_label(name)) + "</td>" +
-           html_value_cell("summary." + name + ".median", s.median, figure_text(name, s.median)) +
-           td_num(figure_text(name, s.mean)) + td_num(figure_text(name, s.stddev)) + td_num(figure_text(name, s.min)) +
-           td_num(figure_text(name, s.max)) + td_num(figure_text(name, s.p95)) + td_num(std::to_string(s.n)) + "</tr>";
+  for (const auto& id : metrics::metrics_of(report.runs)) {
+    const std::string key = id.key();
+    const stats::Summary& s = sums.at(key);
+    out += "<tr><td title=\"" + html_escape(key) + "\">" + html_escape(id.label()) + "</td>" +
+           html_value_cell("summary." + key + ".median", s.median, figure_text(id, s.median)) +
+           td_num(figure_text(id, s.mean)) + td_num(figure_text(id, s.stddev)) + td_num(figure_text(id, s.min)) +
+           td_num(figure_text(id, s.max)) + td_num(figure_text(id, s.p95)) + td_num(std::to_string(s.n)) + "</tr>";
   }
   out += "</tbody></table><details><summary>every run</summary><table><thead><tr><th class=\"num\">run</th>" +
          th_num("exit") + th_num("wall") + th_num("user") + th_num("sys") + th_num("peak RSS") + th_num("TTFT") +

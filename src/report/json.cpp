@@ -1,9 +1,10 @@
-// The JSON document and JSONL stream of run/attach (schema_version 1, documented in docs/json-schema.md).
+// The JSON document and JSONL stream of run/attach (schema_version 2, documented in docs/json-schema.md).
 // The only code that knows these key names.
 #include <string.h>
 #include <cstring>
 #include <nlohmann/json.hpp>
 
+#include "perfprobe/metrics/catalogue.hpp"
 #include "perfprobe/report/derived.hpp"
 #include "perfprobe/report/json_text.hpp"
 #include "perfprobe/report/views.hpp"
@@ -97,6 +98,28 @@ void add_markers_json(json& j, const RunResult& r) {
   j["markers_dropped"] = r.markers_dropped;
 }
 
+// summary: the statistics over runs of every catalogue metric, nested as the metric's key says
+// (summary.wall_ms, summary.tokens.ttft_ms, summary.phases.NAME.duration_ms, summary.counters.NAME).
+json summary_of(const std::vector<RunResult>& runs) {
+  json summary = json::object();
+  summary["runs"] = runs.size();
+  summary["counters"] = json::object();
+  for (const auto& id : metrics::metrics_of(runs)) {
+    const json s = summary_json(stats::summarize(metrics::values_of(id, runs)));
+    const auto& m = *id.metric;
+    if (m.family == metrics::Family::phase) {
+      summary["phases"][id.member][std::string(m.field)] = s;
+    } else if (m.family == metrics::Family::counter) {
+      summary["counters"][id.member] = s;
+    } else if (m.group.empty()) {
+      summary[std::string(m.field)] = s;
+    } else {
+      summary[std::string(m.group)][std::string(m.field)] = s;
+    }
+  }
+  return summary;
+}
+
 json run_json(const RunResult& r) {
   json j{{"exit_code", r.exit_code},
          {"signal", signal_json(r.signal)},
@@ -133,7 +156,7 @@ json run_json(const RunResult& r) {
 }  // namespace
 
 std::string to_json_text(const RunReport& report) {
-  json doc{{"schema_version", kSchemaVersion}, {"tool", report.tool}, {"command", report.command}};
+  json doc{{"schema_version", kRunSchemaVersion}, {"tool", report.tool}, {"command", report.command}};
   doc["warmup_runs"] = report.warmup;
   doc["interrupted"] = report.interrupted;
   doc["interval_ms"] = report.interval_ms;
@@ -141,14 +164,10 @@ std::string to_json_text(const RunReport& report) {
   json runs = json::array();
   for (const auto& r : report.runs) runs.push_back(run_json(r));
   doc["runs"] = std::move(runs);
-  const MetricSummaries sums = summarize_runs(report.runs);
-  json summary = json::object();
-  summary["runs"] = report.runs.size();
-  for (const auto& [name, s] : sums.metrics) summary[name] = summary_json(s);
-  json counters = json::object();
-  for (const auto& [name, s] : sums.counters) counters[name] = summary_json(s);
-  summary["counters"] = std::move(counters);
-  doc["summary"] = std::move(summary);
+  doc["summary"] = summary_of(report.runs);
+  json samples = json::object();
+  for (const auto& [key, values] : metrics::samples_of(report.runs)) samples[key] = values;
+  doc["samples"] = std::move(samples);
   doc["warnings"] = report.warnings;
   doc["unavailable"] = report.unavailable;
   bool replaced = false;
@@ -186,7 +205,7 @@ std::string jsonl_run_start(int run_index, bool warmup, const std::vector<std::s
                         {"warmup", warmup},
                         {"command", command},
                         {"t_mono_ns", t_mono_ns},
-                        {"schema_version", kSchemaVersion}});
+                        {"schema_version", kRunSchemaVersion}});
 }
 
 std::string jsonl_run_end(int run_index, const RunResult& r) {

@@ -1,68 +1,14 @@
-// Statistics over runs and the warnings that say when they cannot be trusted (pure).
+// Statistics over runs (the catalogue's) and the warnings that say when they cannot be trusted (pure).
 #include <cmath>
 #include <cstdio>
 #include <string>
 
+#include "perfprobe/metrics/catalogue.hpp"
 #include "perfprobe/report/run_report.hpp"
 
 namespace perfprobe::report {
 
-namespace {
-
-std::vector<double> collect(const std::vector<RunResult>& runs, double (*get)(const RunResult&)) {
-  std::vector<double> values;
-  values.reserve(runs.size());
-  for (const auto& r : runs) values.push_back(get(r));
-  return values;
-}
-
-// Startup, tokens and phases, over the runs that have them; n says how many.
-void add_marker_summaries(const std::vector<RunResult>& runs, MetricSummaries& out) {
-  std::map<std::string, std::vector<double>> values;
-  for (const auto& r : runs) {
-    if (r.startup_ns) values["startup_ms"].push_back(static_cast<double>(*r.startup_ns) / 1e6);
-    if (r.tokens && r.tokens->ttft_ns) {
-      values["ttft_ms"].push_back(static_cast<double>(*r.tokens->ttft_ns) / 1e6);
-      values["tokens_per_s"].push_back(r.tokens->tokens_per_s);
-    }
-    if (r.tokens && !r.tokens->latency_ms.empty()) {
-      values["token_latency_p50_ms"].push_back(stats::percentile(r.tokens->latency_ms, 50));
-      values["token_latency_p95_ms"].push_back(stats::percentile(r.tokens->latency_ms, 95));
-      values["token_latency_p99_ms"].push_back(stats::percentile(r.tokens->latency_ms, 99));
-    }
-    std::map<std::string, double> first_of;  // a phase that repeats within a run: its total
-    for (const auto& p : r.phases) first_of[p.name] += static_cast<double>(p.end_ns - p.start_ns) / 1e6;
-    for (const auto& [name, ms] : first_of) values["phase." + name + ".duration_ms"].push_back(ms);
-  }
-  for (auto& [name, v] : values) out.metrics[name] = stats::summarize(std::move(v));
-}
-
-}  // namespace
-
-MetricSummaries summarize_runs(const std::vector<RunResult>& runs) {
-  MetricSummaries out;
-  if (runs.empty()) return out;
-  out.metrics["wall_ms"] =
-      stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.wall_ns) / 1e6; }));
-  out.metrics["user_ms"] =
-      stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.user_ns) / 1e6; }));
-  out.metrics["sys_ms"] =
-      stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.sys_ns) / 1e6; }));
-  out.metrics["peak_rss_bytes"] =
-      stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.peak_rss_bytes); }));
-  out.metrics["peak_tree_rss_bytes"] =
-      stats::summarize(collect(runs, [](const RunResult& r) { return static_cast<double>(r.peak_tree_rss_bytes); }));
-  // A counter gets a summary only over the runs where it was supported; n says how many.
-  std::map<std::string, std::vector<double>> counter_values;
-  for (const auto& r : runs) {
-    for (const auto& c : r.counters) {
-      if (c.supported) counter_values[c.name].push_back(c.value);
-    }
-  }
-  for (auto& [name, values] : counter_values) out.counters[name] = stats::summarize(std::move(values));
-  add_marker_summaries(runs, out);
-  return out;
-}
+MetricSummaries summarize_runs(const std::vector<RunResult>& runs) { return metrics::summaries_of(runs); }
 
 std::vector<std::string> consistency_warnings(const std::vector<RunResult>& runs) {
   std::vector<std::string> warnings;

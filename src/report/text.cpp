@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <map>
 
+#include "perfprobe/metrics/catalogue.hpp"
 #include "perfprobe/report/derived.hpp"
 #include "perfprobe/report/views.hpp"
 
@@ -38,12 +39,22 @@ struct Style {
 };
 
 // "812.4 ms ± 3.2 ms  (808.1 ms … 816.0 ms)" over runs, or the single value.
-std::string metric_line(const stats::Summary& s, std::string (*f)(double), double factor) {
-  std::string out = f(s.mean * factor);
+std::string metric_line(const stats::Summary& s, metrics::Unit unit) {
+  std::string out = format_metric(unit, s.mean);
   if (s.n > 1) {
-    out = pad(out, 12) + " ± " + pad(f(s.stddev * factor), 11) + "  (" + f(s.min * factor) + " … " + f(s.max * factor) +
-          ")";
+    out = pad(out, 12) + " ± " + pad(format_metric(unit, s.stddev), 11) + "  (" + format_metric(unit, s.min) + " … " +
+          format_metric(unit, s.max) + ")";
   }
+  return out;
+}
+
+// A per-run figure under a multi-run header: the median over the runs that have it, with the
+// count when some runs lack it ("12.0 ms (n=3)").
+std::string median_of(const MetricSummaries& sums, const std::string& key, metrics::Unit unit, std::size_t runs) {
+  const auto it = sums.find(key);
+  if (it == sums.end()) return "-";
+  std::string out = format_metric(unit, it->second.median);
+  if (it->second.n != runs) out += " (n=" + std::to_string(it->second.n) + ")";
   return out;
 }
 
@@ -75,8 +86,8 @@ void write_counters(std::ostream& out, const RunReport& report, const MetricSumm
       if (!c.supported || c.hardware != hardware) continue;
       if (!header) out << st.bold(hardware ? "  hardware counters" : "  software counters") << "\n";
       header = true;
-      const auto it = sums.counters.find(c.name);
-      const stats::Summary s = it != sums.counters.end() ? it->second : stats::Summary{};
+      const auto it = sums.find("counters." + c.name);
+      const stats::Summary s = it != sums.end() ? it->second : stats::Summary{};
       std::string value = format_unit_value(s.mean, c.unit);
       if (s.n > 1) value = pad(value, 12) + " ± " + format_unit_value(s.stddev, c.unit);
       out << "    " << pad(c.name, 20) << " " << pad(value, 30) << " " << st.dim(counter_extra(c, derived)) << "\n";
@@ -97,53 +108,91 @@ void write_counters(std::ostream& out, const RunReport& report, const MetricSumm
   }
 }
 
-// Startup, the phase table and the token figures: over runs where there are several.
-void write_markers(std::ostream& out, const RunReport& report, const MetricSummaries& sums, const Style& st) {
-  const auto& last = report.runs.back();
-  const auto ms_fmt = [](double v) { return format_duration_ns(v); };
-  const auto line = [&](const std::string& label, const std::string& key, double factor, std::string (*f)(double)) {
-    const auto it = sums.metrics.find(key);
-    if (it != sums.metrics.end()) out << "    " << pad(label, 20) << " " << metric_line(it->second, f, factor) << "\n";
-  };
-  line("startup", "startup_ms", 1e6, +ms_fmt);
-  if (!last.phases.empty()) {
-    out << st.bold("  phases") << st.dim("                 start      duration   RSS Δ (anon / file)") << "\n";
-    for (const auto& p : last.phases) {
-      out << "    " << pad(p.name, 20) << " " << pad(format_duration_ns(static_cast<double>(p.start_ns)), 10) << " "
-          << pad(format_duration_ns(static_cast<double>(p.end_ns - p.start_ns)), 10) << " "
-          << format_bytes(static_cast<double>(p.rss_delta_bytes)) << " ("
-          << format_bytes(static_cast<double>(p.rss_anon_delta_bytes)) << " / "
-          << format_bytes(static_cast<double>(p.rss_file_delta_bytes)) << ")\n";
-    }
+// The phase table: one row per phase, the median over runs where there are several.
+void write_phases(std::ostream& out, const RunReport& report, const MetricSummaries& sums, const Style& st) {
+  std::vector<std::string> names;
+  for (const auto& id : metrics::metrics_of(report.runs)) {
+    if (id.metric->family == metrics::Family::phase && std::find(names.begin(), names.end(), id.member) == names.end())
+      names.push_back(id.member);
   }
-  if (last.tokens) {
-    const auto& t = *last.tokens;
+  if (names.empty()) return;
+  const std::size_t n = report.runs.size();
+  out << st.bold("  phases") << st.dim("                 start      duration   RSS Δ (anon / file)");
+  if (n > 1) out << st.dim("   median of " + std::to_string(n) + " runs, duration ± stddev");
+  out << "\n";
+  using metrics::Unit;
+  for (const auto& name : names) {
+    const std::string k = "phases." + name + ".";
+    std::string duration = median_of(sums, k + "duration_ms", Unit::ms, n);
+    const auto d = sums.find(k + "duration_ms");
+    if (n > 1 && d != sums.end() && d->second.n > 1) duration += " ± " + format_metric(Unit::ms, d->second.stddev);
+    out << "    " << pad(name, 20) << " " << pad(median_of(sums, k + "start_ms", Unit::ms, n), 10) << " "
+        << pad(duration, 10) << " " << median_of(sums, k + "rss_delta_bytes", Unit::bytes, n) << " ("
+        << median_of(sums, k + "rss_anon_delta_bytes", Unit::bytes, n) << " / "
+        << median_of(sums, k + "rss_file_delta_bytes", Unit::bytes, n) << ")\n";
+  }
+}
+
+// Token figures: one run's latency distribution, or the statistics over runs of each run's figures.
+void write_tokens(std::ostream& out, const RunReport& report, const MetricSummaries& sums, const Style& st) {
+  const std::size_t n = report.runs.size();
+  const auto line = [&](const std::string& label, const std::string& key, metrics::Unit unit) {
+    const auto it = sums.find(key);
+    if (it != sums.end()) out << "    " << pad(label, 20) << " " << metric_line(it->second, unit) << "\n";
+  };
+  using metrics::Unit;
+  if (n == 1) {
+    const auto& t = *report.runs.front().tokens;
     out << st.bold("  tokens") << "   " << t.count
         << (t.stalls.empty() ? "" : ", " + std::to_string(t.stalls.size()) + " stalls")
         << (t.prompt_echo == 0 ? ""
                                : " (+" + std::to_string(t.prompt_echo) + " prompt-echo tokens before --tokens-after)")
         << "\n";
-    line("time to first token", "ttft_ms", 1e6, +ms_fmt);
-    const auto per_s = [](double v) { return fmt("%.1f/s", v); };
-    line("tokens per second", "tokens_per_s", 1, +per_s);
+  } else {
+    const auto stalls = sums.find("tokens.stalls");
+    out << st.bold("  tokens") << "   " << median_of(sums, "tokens.count", Unit::count, n) << " per run";
+    if (stalls != sums.end() && stalls->second.max > 0)
+      out << ", " << format_metric(Unit::count, stalls->second.median) << " stalls (max "
+          << format_metric(Unit::count, stalls->second.max) << ")";
+    out << st.dim("   median of " + std::to_string(n) + " runs; below: mean ± stddev (min … max) of each run's figure")
+        << "\n";
+  }
+  line("time to first token", "tokens.ttft_ms", Unit::ms);
+  line("tokens per second", "tokens.tokens_per_s", Unit::per_s);
+  if (n == 1) {
+    const auto& t = *report.runs.front().tokens;
     if (!t.latency_ms.empty()) {
       const auto s = stats::summarize(t.latency_ms);
       out << "    " << pad("inter-token", 20) << " p50 " << format_duration_ns(s.median * 1e6) << "  p90 "
-          << format_duration_ns(s.p90 * 1e6) << "  p99 " << format_duration_ns(s.p99 * 1e6) << "  max "
-          << format_duration_ns(s.max * 1e6) << "\n";
+          << format_duration_ns(s.p90 * 1e6) << "  p95 " << format_duration_ns(s.p95 * 1e6) << "  p99 "
+          << format_duration_ns(s.p99 * 1e6) << "  max " << format_duration_ns(s.max * 1e6) << "\n";
     }
-    const auto cpu = t.per_token.find("cpu_ms");
-    if (cpu != t.per_token.end())
-      out << "    " << pad("CPU per token", 20) << " " << format_duration_ns(cpu->second * 1e6) << "\n";
+  } else {
+    line("inter-token p50", "tokens.latency_p50_ms", Unit::ms);
+    line("inter-token p95", "tokens.latency_p95_ms", Unit::ms);
+    line("inter-token p99", "tokens.latency_p99_ms", Unit::ms);
   }
-  if (!last.marker_counts.empty()) {
+  line("CPU per token", "tokens.cpu_ms_per_token", Unit::ms);
+}
+
+// Marker counts (the median per run over several runs) and marks lost to a full ring.
+void write_marker_counts(std::ostream& out, const RunReport& report, const Style& st) {
+  std::map<std::string, std::vector<double>> counts;
+  std::uint64_t dropped = 0;
+  for (const auto& r : report.runs) {
+    for (const auto& [name, count] : r.marker_counts) counts[name].push_back(static_cast<double>(count));
+    dropped += r.markers_dropped;
+  }
+  if (!counts.empty()) {
     std::string list;
-    for (const auto& [name, count] : last.marker_counts)
-      list += (list.empty() ? "" : ", ") + name + " " + std::to_string(count);
-    out << "    " << pad("markers", 20) << " " << list << "\n";
+    for (const auto& [name, v] : counts)
+      list += (list.empty() ? "" : ", ") + name + " " + format_metric(metrics::Unit::count, stats::percentile(v, 50));
+    out << "    " << pad("markers", 20) << " " << list;
+    if (report.runs.size() > 1) out << st.dim("   median per run");
+    out << "\n";
   }
-  if (last.markers_dropped > 0)
-    out << st.yellow("perfprobe: warning: ") << last.markers_dropped
+  if (dropped > 0)
+    out << st.yellow("perfprobe: warning: ") << dropped
         << " marks kept no timestamp (the marker ring was full); their counts above are exact\n";
 }
 
@@ -181,6 +230,22 @@ std::string pad_left(std::string s, std::size_t width) {
   return s;
 }
 
+std::string format_metric(metrics::Unit unit, double v) {
+  switch (unit) {
+    case metrics::Unit::ms:
+      return format_duration_ns(v * 1e6);
+    case metrics::Unit::ns:
+      return format_duration_ns(v);
+    case metrics::Unit::bytes:
+      return format_bytes(v);
+    case metrics::Unit::per_s:
+      return fmt("%.1f/s", v);
+    case metrics::Unit::count:
+      break;
+  }
+  return v == std::floor(v) ? format_count(v) : fmt("%.1f", v);
+}
+
 std::string format_bytes(double bytes) {
   const double a = std::fabs(bytes);
   if (a >= 1024.0 * 1024 * 1024) return fmt("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
@@ -214,21 +279,18 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
     return;
   }
   const MetricSummaries sums = summarize_runs(report.runs);
-  const auto ms_fmt = [](double v) { return format_duration_ns(v); };
-  const auto bytes_fmt = [](double v) { return format_bytes(v); };
   // An attached target is not perfprobe's child: it has no exit status to show (it may still run).
   if (!report.attached) out << "    " << pad("exit", 20) << " " << exit_description(report.runs.back()) << "\n";
-  out << "    " << pad("wall", 20) << " " << metric_line(sums.metrics.at("wall_ms"), +ms_fmt, 1e6) << "\n";
-  out << "    " << pad("user", 20) << " " << metric_line(sums.metrics.at("user_ms"), +ms_fmt, 1e6) << "\n";
-  out << "    " << pad("sys", 20) << " " << metric_line(sums.metrics.at("sys_ms"), +ms_fmt, 1e6) << "\n";
-  out << "    " << pad("peak RSS", 20) << " " << metric_line(sums.metrics.at("peak_rss_bytes"), +bytes_fmt, 1) << "\n";
   const auto& last = report.runs.back();
-  if (!last.rss.empty()) {
-    out << "    " << pad("peak tree RSS", 20) << " "
-        << metric_line(sums.metrics.at("peak_tree_rss_bytes"), +bytes_fmt, 1) << "  "
-        << st.dim(std::to_string(last.rss.size()) + " samples every " + fmt("%.0f ms", report.interval_ms) + ", " +
-                  fmt("%.0f µs", last.rss_sample_cost_us) + " each")
-        << "\n";
+  for (const auto& id : metrics::metrics_of(report.runs)) {
+    if (id.metric->family != metrics::Family::run || !id.metric->group.empty()) continue;
+    out << "    " << pad(id.label(), 20) << " " << metric_line(sums.at(id.key()), id.unit());
+    if (id.key() == "peak_tree_rss_bytes" && !last.rss.empty()) {
+      out << "  "
+          << st.dim(std::to_string(last.rss.size()) + " samples every " + fmt("%.0f ms", report.interval_ms) + ", " +
+                    fmt("%.0f µs", last.rss_sample_cost_us) + " each");
+    }
+    out << "\n";
   }
   if (last.cold) {
     out << "    " << pad("cold", 20) << " yes: evicted " << format_bytes(static_cast<double>(last.cold->evicted_bytes))
@@ -237,7 +299,10 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
                 : "")
         << "\n";
   }
-  write_markers(out, report, sums, st);
+  write_phases(out, report, sums, st);
+  const bool tokens = std::any_of(report.runs.begin(), report.runs.end(), [](const RunResult& r) { return r.tokens; });
+  if (tokens) write_tokens(out, report, sums, st);
+  write_marker_counts(out, report, st);
   if (!last.counters.empty()) write_counters(out, report, sums, st);
   for (const auto& u : report.unavailable) out << st.yellow("perfprobe: warning: ") << "unavailable: " << u << "\n";
   for (const auto& w : report.warnings) out << st.yellow("perfprobe: warning: ") << w << "\n";

@@ -70,7 +70,7 @@ TEST(RunCli, BadFlagsExit2) {
 
 TEST(RunCli, JsonFollowsTheContract) {
   const json j = run_json({"-r", "2", "--", fixture("spin"), "50"});
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema_version"], 2);
   EXPECT_TRUE(j["tool"].get<std::string>().rfind("perfprobe ", 0) == 0);
   EXPECT_EQ(j["command"][0], fixture("spin"));
   ASSERT_EQ(j["runs"].size(), 2U);
@@ -91,6 +91,7 @@ TEST(RunCli, JsonFollowsTheContract) {
       EXPECT_TRUE(s.contains(stat)) << stat;
   }
   EXPECT_TRUE(j["summary"]["counters"].contains("task-clock"));
+  EXPECT_EQ(j["samples"]["wall_ms"].size(), 2U);
 }
 
 TEST(RunCli, TaskClockIsCountedAndHardwareEventsAreHonest) {

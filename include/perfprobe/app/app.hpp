@@ -17,6 +17,7 @@ int report_command(const cli::ReportOptions& options, const Diag& diag);
 int attach_command(const cli::AttachOptions& options, const Diag& diag);
 int size_command(const cli::SizeOptions& options, const Diag& diag);
 int check_command(const cli::CheckOptions& options, const Diag& diag);
+int compare_command(const cli::CompareOptions& options, const Diag& diag);
 int probes_command(const cli::ProbesOptions& options, const Diag& diag);
 
 }  // namespace perfprobe::app

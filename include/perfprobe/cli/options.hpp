@@ -7,7 +7,7 @@
 
 namespace perfprobe::cli {
 
-enum class Command { none, run, events, record, report, attach, size, check, probes, completions };
+enum class Command { none, run, events, record, report, attach, size, check, probes, completions, compare };
 
 enum class ColorMode { automatic, always, never };
 
@@ -117,11 +117,21 @@ struct CheckOptions {
   std::vector<std::string> max_phase;  // --max-phase NAME=TIME (repeatable)
   std::string baseline_path;           // --baseline FILE
   std::string confidence_text;         // --confidence 0.99 (or 99%)
-  std::string tolerance_text;          // --tolerance 10%
+  std::string tolerance_text;          // --tolerance 5%
+  bool fail_on_inconclusive = false;   // --fail-on-inconclusive
   std::string json_path;               // --json FILE
   std::string junit_path;              // --junit FILE
   std::string markdown_path;           // --markdown FILE
   std::string html_path;               // --html FILE
+};
+
+// `perfprobe compare A.json B.json [C.json...]`: B (C, ...) against A, metric by metric.
+struct CompareOptions {
+  std::vector<std::string> files;  // run --json or check --json documents; the first is the reference
+  std::string json_path;           // --json FILE
+  std::string markdown_path;       // --markdown FILE
+  std::string confidence_text;     // --confidence 0.99 (or 99%)
+  std::string tolerance_text;      // --tolerance 5%
 };
 
 // `perfprobe probes FILE [--json]` or `perfprobe probes -p PID [--json]`
@@ -147,6 +157,7 @@ struct Options {
   ProbesOptions probes;
   SizeOptions size;
   CheckOptions check;
+  CompareOptions compare;
   RecordOptions record;
   ReportOptions report;
   AttachOptions attach;

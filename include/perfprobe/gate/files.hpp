@@ -31,7 +31,9 @@ struct CheckConfig {
 
 [[nodiscard]] CheckConfig parse_check_config(const std::string& text, const std::string& name);
 
-// Per-run samples from a check JSON ("samples") or a run JSON ("runs").
+// Per-run samples from the "samples" of a check or run JSON, keys mapped to today's catalogue.
+[[nodiscard]] Samples parse_samples(const std::string& text, const std::string& name);
+// The same, and a gated metric with a median of zero or less is a UsageError.
 [[nodiscard]] Samples parse_baseline(const std::string& text, const std::string& name);
 
 }  // namespace perfprobe::gate

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include "perfprobe/metrics/catalogue.hpp"
+
 namespace perfprobe::gate {
 
 enum class BudgetKind {
@@ -43,29 +45,41 @@ struct BudgetResult {
   std::string note;   // why it is absent, or how it was computed
 };
 
-// Per-run values of each metric, keyed "wall_ms", "startup_ms", "peak_rss_bytes", "tokens_per_s",
-// "token_latency_p95_ms", "phase_ms.NAME". What a baseline file provides and a check records.
-using Samples = std::map<std::string, std::vector<double>>;
+// Per-run values of each metric, keyed by the catalogue's keys ("wall_ms", "startup_ms",
+// "tokens.tokens_per_s", "phases.NAME.duration_ms"). What a baseline file provides and a check records.
+using Samples = metrics::Samples;
+
+// What a comparison concluded about one metric (docs/check.md):
+// regressed/improved: significant AND beyond the tolerance AND beyond the metric's absolute floor;
+// inconclusive: beyond both, but the test cannot confirm it (add runs); same: within them.
+enum class Outcome { same, improved, regressed, inconclusive };
 
 struct RegressionResult {
   std::string metric;  // a Samples key
+  std::string label;   // for people: "wall", "load duration"
+  metrics::Unit unit = metrics::Unit::ms;
   bool higher_is_worse = true;
   std::size_t baseline_n = 0;
   std::size_t current_n = 0;
   double baseline_median = 0;
   double current_median = 0;
-  double change = 0;         // current/baseline - 1 in the worse direction (0.3 = 30% worse)
-  double p_value = 1;        // one-sided, H1: current is worse
-  std::string method;        // "exact" or "normal approximation"
+  double change = 0;    // current/baseline - 1, signed as the figure moved (-0.627: it fell by 62.7%)
+  double worse_by = 0;  // the change in the worse direction (0.3 = 30% worse, negative = better)
+  double floor = 0;     // the metric's absolute floor, in its unit
+  double p_value = 1;   // one-sided, H1: current is worse
+  double p_better = 1;  // one-sided, H1: current is better
+  std::string method;   // "exact", "normal approximation", or "none" (fewer than 2 runs a side)
   bool significant = false;  // p_value < 1 - confidence
-  bool regressed = false;    // significant and change > tolerance
-  std::string note;          // e.g. "too few runs to reach 99% confidence"
+  bool regressed = false;    // outcome == regressed
+  Outcome outcome = Outcome::same;
+  std::string note;  // e.g. "add runs: 3 vs 3 cannot reach 99% confidence"
 };
 
 struct BaselineSettings {
   std::string path;
   double confidence = 0.99;  // the test's confidence level
-  double tolerance = 0.10;   // the smallest relative change worth failing for
+  double tolerance = 0.05;   // the smallest relative change worth failing for
+  bool fail_on_inconclusive = false;
 };
 
 struct Verdict {
@@ -84,8 +98,10 @@ struct Verdict {
     for (const auto& b : budgets) {
       if (!b.passed) return false;
     }
+    const bool strict = baseline && baseline->fail_on_inconclusive;
     for (const auto& r : regressions) {
       if (r.regressed) return false;
+      if (strict && r.outcome == Outcome::inconclusive && r.worse_by > 0) return false;
     }
     return true;
   }

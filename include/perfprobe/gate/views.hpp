@@ -25,6 +25,8 @@ void write_text(std::ostream& out, const Verdict& verdict, bool color);
 [[nodiscard]] std::string format_margin(BudgetKind kind, double margin);
 [[nodiscard]] std::string format_metric_value(const std::string& metric, double value);
 [[nodiscard]] std::string format_change(double change);
+// "REGRESSION", "improved", "inconclusive", "same".
+[[nodiscard]] std::string outcome_word(Outcome outcome);
 [[nodiscard]] std::string format_p_value(double p);
 
 }  // namespace perfprobe::gate

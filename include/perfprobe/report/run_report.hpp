@@ -10,7 +10,11 @@
 
 namespace perfprobe::report {
 
+// Documents that have not changed shape (size, probes).
 inline constexpr int kSchemaVersion = 1;
+// run, attach and check: 2 since summary.tokens and summary.phases.NAME hold statistics over runs and
+// "samples" holds the per-run values (docs/json-schema.md).
+inline constexpr int kRunSchemaVersion = 2;
 
 struct RunReport {
   std::string tool;  // "perfprobe X.Y.Z"
@@ -24,11 +28,9 @@ struct RunReport {
   bool attached = false;                 // `attach`: the target was running before and after
 };
 
-// Statistics over runs for every numeric metric, keyed by metric name (e.g. "wall_ms").
-struct MetricSummaries {
-  std::map<std::string, stats::Summary> metrics;
-  std::map<std::string, stats::Summary> counters;  // scaled values
-};
+// Statistics over runs of every metric of the catalogue the runs have, keyed by the metric's key
+// ("wall_ms", "tokens.ttft_ms", "phases.load.duration_ms", "counters.task-clock").
+using MetricSummaries = std::map<std::string, stats::Summary>;
 
 [[nodiscard]] MetricSummaries summarize_runs(const std::vector<RunResult>& runs);
 

@@ -6,12 +6,13 @@
 
 #include <ostream>
 
+#include "perfprobe/metrics/catalogue.hpp"
 #include "perfprobe/model.hpp"
 #include "perfprobe/report/run_report.hpp"
 
 namespace perfprobe::report {
 
-// The JSON document of --json FILE (schema_version 1).
+// The JSON document of --json FILE (schema_version 2).
 [[nodiscard]] std::string to_json_text(const RunReport& report);
 
 // One line of the --jsonl stream (no trailing newline).
@@ -30,6 +31,8 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
 [[nodiscard]] std::string format_duration_ns(double ns);
 [[nodiscard]] std::string format_bytes(double bytes);
 [[nodiscard]] std::string format_count(double count);
+// A catalogue metric's value in its unit: "812.4 ms", "2.5 MiB", "25.9/s", "1,234".
+[[nodiscard]] std::string format_metric(metrics::Unit unit, double value);
 // Pads to `width` terminal columns on the right (pad_right) or the left (pad_left); UTF-8
 // continuation bytes ("µ", "±", "…") take no column.
 [[nodiscard]] std::string pad_right(std::string s, std::size_t width);

@@ -77,12 +77,14 @@ TEST(Baseline, SignificantButSmallChangeIsWithinTolerance) {
 }
 
 TEST(Baseline, TokensPerSecondRegressesWhenItDrops) {
-  perfprobe::gate::Samples base{{"tokens_per_s", {50, 51, 49, 50, 52, 50}}};
-  perfprobe::gate::Samples cur{{"tokens_per_s", {30, 31, 29, 30, 32, 30}}};
+  perfprobe::gate::Samples base{{"tokens.tokens_per_s", {50, 51, 49, 50, 52, 50}}};
+  perfprobe::gate::Samples cur{{"tokens.tokens_per_s", {30, 31, 29, 30, 32, 30}}};
   const auto r = compare_to_baseline(base, cur, {"b", 0.99, 0.10});
   EXPECT_FALSE(r[0].higher_is_worse);
   EXPECT_TRUE(r[0].regressed);
-  EXPECT_NEAR(r[0].change, 0.4, 0.01);
+  EXPECT_NEAR(r[0].change, -0.4, 0.01);  // printed as a fall
+  EXPECT_NEAR(r[0].worse_by, 0.4, 0.01);
+  EXPECT_EQ(format_change(r[0].change), "-40.0%");
   // And rising throughput is never a regression.
   EXPECT_FALSE(compare_to_baseline(cur, base, {"b", 0.99, 0.10})[0].regressed);
 }
@@ -92,5 +94,6 @@ TEST(Baseline, TooFewRunsIsInconclusiveNotAnAlarm) {
   perfprobe::gate::Samples cur{{"wall_ms", {200, 201}}};
   const auto r = compare_to_baseline(base, cur, {"b", 0.99, 0.10});
   EXPECT_FALSE(r[0].regressed);
-  EXPECT_NE(r[0].note.find("inconclusive"), std::string::npos);
+  EXPECT_EQ(r[0].outcome, perfprobe::gate::Outcome::inconclusive);
+  EXPECT_NE(r[0].note.find("add runs"), std::string::npos);
 }

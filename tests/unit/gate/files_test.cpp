@@ -77,16 +77,19 @@ TEST(CheckConfig, MalformedConfigsNameTheProblem) {
 TEST(Baseline, ReadsACheckJsonAndARunJson) {
   const auto check = parse_baseline(R"({"samples": {"wall_ms": [1, 2, 3], "startup_ms": [0.5]}})", "b.json");
   EXPECT_EQ(check.at("wall_ms"), (std::vector<double>{1, 2, 3}));
-  const auto run =
-      parse_baseline(R"({"runs": [{"wall_ms": 10, "peak_rss_bytes": 5, "peak_tree_rss_bytes": 7, "startup_ms": 3,
-    "tokens": {"count": 3, "tokens_per_s": 40, "latency_ms": [10, 20]}},
-    {"wall_ms": 12, "peak_rss_bytes": 9, "phases": [{"name": "load", "duration_ms": 4}]}]})",
-                     "r.json");
+  // schema_version 1 keys are read as today's catalogue keys.
+  const auto v1 = parse_baseline(
+      R"({"samples": {"wall_ms": [10, 12], "tokens_per_s": [40], "token_latency_p95_ms": [9], "phase_ms.load": [4]}})",
+      "c1.json");
+  EXPECT_EQ(v1.at("tokens.tokens_per_s"), (std::vector<double>{40}));
+  EXPECT_EQ(v1.at("tokens.latency_p95_ms"), (std::vector<double>{9}));
+  EXPECT_EQ(v1.at("phases.load.duration_ms"), (std::vector<double>{4}));
+  // A run JSON of schema_version 2 carries the same "samples".
+  const auto run = parse_baseline(
+      R"({"schema_version": 2, "runs": [], "samples": {"wall_ms": [10, 12], "phases.a.b.duration_ms": [4, 5]}})",
+      "r.json");
   EXPECT_EQ(run.at("wall_ms"), (std::vector<double>{10, 12}));
-  EXPECT_EQ(run.at("peak_rss_bytes"), (std::vector<double>{7, 9}));
-  EXPECT_EQ(run.at("startup_ms"), (std::vector<double>{3}));
-  EXPECT_EQ(run.at("tokens_per_s"), (std::vector<double>{40}));
-  EXPECT_EQ(run.at("phase_ms.load"), (std::vector<double>{4}));
+  EXPECT_EQ(run.at("phases.a.b.duration_ms"), (std::vector<double>{4, 5}));
 }
 
 TEST(Baseline, RejectsWhatIsNotACheckOrRun) {
@@ -96,4 +99,17 @@ TEST(Baseline, RejectsWhatIsNotACheckOrRun) {
     EXPECT_THROW((void)parse_baseline(text, "b.json"), UsageError) << text;
   }
   EXPECT_THROW((void)parse_check_config("{\"runs\": 1e999999}", "c.json"), UsageError);
+}
+
+TEST(Baseline, ZeroOrNegativeMedianOfAGatedMetricIsAConfigError) {
+  try {
+    (void)parse_baseline(R"({"samples": {"wall_ms": [0, 0, 1]}})", "z.json");
+    FAIL() << "a zero median was accepted";
+  } catch (const UsageError& e) {
+    EXPECT_NE(std::string(e.what()).find("wall_ms"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("median"), std::string::npos);
+  }
+  EXPECT_THROW((void)parse_baseline(R"({"samples": {"tokens_per_s": [-3, -2]}})", "z.json"), UsageError);
+  // A figure that may well be zero (a phase that frees as much as it takes) is not gated: fine.
+  EXPECT_NO_THROW((void)parse_baseline(R"({"samples": {"wall_ms": [5], "phases.a.rss_delta_bytes": [0, 0]}})", "z"));
 }

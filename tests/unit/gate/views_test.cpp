@@ -36,6 +36,7 @@ Verdict sample_verdict(bool fail) {
   r.p_value = 1e-5;
   r.significant = true;
   r.regressed = fail;
+  r.outcome = fail ? Outcome::regressed : Outcome::same;
   v.regressions = {r};
   v.samples = {{"wall_ms", {130, 131, 132}}};
   return v;
@@ -64,7 +65,7 @@ TEST(Views, TextTableShowsBudgetMeasuredAndMargin) {
 
 TEST(Views, JsonHasTheDocumentedKeysAndSamples) {
   const auto j = nlohmann::json::parse(to_json_text(sample_verdict(true)));
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema_version"], 2);
   EXPECT_EQ(j["passed"], false);
   ASSERT_EQ(j["budgets"].size(), 2U);
   for (const char* k : {"key", "name", "subject", "origin", "unit", "kind", "limit", "measured", "margin", "passed"}) {
@@ -73,6 +74,7 @@ TEST(Views, JsonHasTheDocumentedKeysAndSamples) {
   EXPECT_EQ(j["budgets"][1]["key"], "startup_p95");
   EXPECT_EQ(j["baseline"]["test"], "mann-whitney-u-one-sided");
   EXPECT_EQ(j["regressions"][0]["regressed"], true);
+  EXPECT_EQ(j["regressions"][0]["outcome"], "regressed");
   EXPECT_EQ(j["samples"]["wall_ms"].size(), 3U);
 }
 
@@ -104,4 +106,16 @@ TEST(Views, MarkdownTableEscapesPipes) {
   EXPECT_NE(m.find("| budget | limit | measured | margin | result |"), std::string::npos);
   EXPECT_NE(m.find("a\\|b"), std::string::npos);
   EXPECT_NE(m.find("| wall_ms |"), std::string::npos);
+}
+
+// The check page labels each compared metric as the catalogue does and says when it is inconclusive.
+TEST(Views, HtmlShowsTheOutcomeOfEachMetric) {
+  auto v = sample_verdict(false);
+  v.regressions[0].label = "wall";
+  v.regressions[0].outcome = Outcome::inconclusive;
+  v.regressions[0].significant = false;
+  const std::string page = to_html(v, nullptr, perfprobe::report::HtmlMeta{});
+  EXPECT_NE(page.find("<td title=\"wall_ms\">wall</td>"), std::string::npos);
+  EXPECT_NE(page.find("<td class=\"warn\">inconclusive</td>"), std::string::npos);
+  EXPECT_NE(page.find("data-metric=\"current.wall_ms\" data-value=\"131\""), std::string::npos);
 }

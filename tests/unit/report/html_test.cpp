@@ -105,6 +105,10 @@ TEST(Html, DistributionsOverRuns) {
   const std::string page = run_to_html(rep, meta());
   EXPECT_NE(page.find("class=\"whiskers\""), std::string::npos);
   EXPECT_NE(page.find("data-metric=\"summary.wall_ms.median\" data-value=\"2020\""), std::string::npos);
+  // Every metric of the catalogue the runs have, under its catalogue key and label.
+  EXPECT_NE(page.find("data-metric=\"summary.tokens.ttft_ms.median\" data-value=\"450\""), std::string::npos);
+  EXPECT_NE(page.find("data-metric=\"summary.phases.load.duration_ms.median\" data-value=\"300\""), std::string::npos);
+  EXPECT_NE(page.find(">time to first token<"), std::string::npos);
   EXPECT_NE(page.find("Run 3 of 5, the median by wall time"), std::string::npos);
 }
 

@@ -140,7 +140,7 @@ TEST(Json, TokenLatencyHasP95ForBaselinesAndBudgets) {
   rep.runs = {r, r};
   const auto j = nlohmann::json::parse(to_json_text(rep));
   EXPECT_NEAR(j["runs"][0]["tokens"]["latency_ms"]["p95"].get<double>(), 19.05, 1e-9);
-  EXPECT_NEAR(j["summary"]["token_latency_p95_ms"]["median"].get<double>(), 19.05, 1e-9);
+  EXPECT_NEAR(j["summary"]["tokens"]["latency_p95_ms"]["median"].get<double>(), 19.05, 1e-9);
 }
 
 TEST(Text, ColumnsStayAlignedWithMicroseconds) {
@@ -172,4 +172,66 @@ TEST(Format, PaddingCountsColumnsNotBytes) {
   EXPECT_EQ(pad_right("5 µs", 6), "5 µs  ");
   EXPECT_EQ(pad_left("5 µs", 6), "  5 µs");
   EXPECT_EQ(pad_left("longer than width", 4), "longer than width");
+}
+
+namespace {
+// Run i of three: phase "load" lasts 10, 30 or 20 ms; inter-token latencies are all 10, 30 or 20 ms.
+RunResult varied_run(int ms) {
+  RunResult r = make_run(100);
+  PhaseResult p;
+  p.name = "load";
+  p.start_ns = 1'000'000;
+  p.end_ns = p.start_ns + std::int64_t{ms} * 1'000'000;
+  p.rss_delta_bytes = std::int64_t{ms} << 20;
+  r.phases.push_back(p);
+  TokenStats t;
+  t.count = 11;
+  t.ttft_ns = std::int64_t{ms} * 1'000'000;
+  t.tokens_per_s = 1000.0 / ms;
+  t.latency_ms.assign(10, ms);
+  r.tokens = t;
+  return r;
+}
+}  // namespace
+
+// Over several runs, every per-run figure is a statistic over the runs, never the last run's.
+TEST(Text, MultiRunFiguresAreOverRunsNotTheLastRun) {
+  RunReport rep;
+  rep.command = {"x"};
+  rep.runs = {varied_run(20), varied_run(10), varied_run(30)};  // the last run is not the median one
+  std::ostringstream out;
+  write_text(out, rep, {});
+  const std::string s = out.str();
+  std::string load;
+  std::istringstream lines(s);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.rfind("    load ", 0) == 0) load = line;
+  }
+  EXPECT_NE(load.find("20.0 ms ± 10.0 ms"), std::string::npos) << s;  // median duration, spread
+  EXPECT_NE(load.find("20.0 MiB"), std::string::npos) << s;           // median RSS delta
+  EXPECT_EQ(load.find("30.0"), std::string::npos) << s;               // the last run's figures
+  EXPECT_NE(s.find("median of 3 runs"), std::string::npos) << s;
+  EXPECT_NE(s.find("inter-token p95"), std::string::npos) << s;
+  EXPECT_NE(s.find("(10.0 ms … 30.0 ms)"), std::string::npos) << s;  // the spread of the runs' p95
+}
+
+TEST(Json, TokensAndPhasesCarryStatisticsOverRuns) {
+  RunReport rep;
+  rep.runs = {varied_run(10), varied_run(30), varied_run(20)};
+  const auto j = nlohmann::json::parse(to_json_text(rep));
+  EXPECT_EQ(j["schema_version"], 2);
+  const auto& tok = j["summary"]["tokens"];
+  for (const char* k : {"ttft_ms", "tokens_per_s", "latency_p50_ms", "latency_p95_ms", "latency_p99_ms"}) {
+    ASSERT_TRUE(tok.contains(k)) << k;
+    for (const char* stat : {"n", "mean", "stddev", "min", "max", "median", "p90", "p99"})
+      EXPECT_TRUE(tok[k].contains(stat)) << k << "." << stat;
+  }
+  EXPECT_DOUBLE_EQ(tok["latency_p95_ms"]["median"].get<double>(), 20);
+  EXPECT_DOUBLE_EQ(tok["ttft_ms"]["max"].get<double>(), 30);
+  const auto& load = j["summary"]["phases"]["load"];
+  EXPECT_DOUBLE_EQ(load["duration_ms"]["median"].get<double>(), 20);
+  EXPECT_EQ(load["duration_ms"]["n"], 3);
+  EXPECT_DOUBLE_EQ(load["rss_delta_bytes"]["min"].get<double>(), 10.0 * (1 << 20));
+  EXPECT_TRUE(j["summary"].contains("peak_rss_bytes"));
+  EXPECT_EQ(j["samples"]["phases.load.duration_ms"].size(), 3U);
 }

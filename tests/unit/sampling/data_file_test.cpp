@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "perfprobe/error.hpp"
+#include "perfprobe/metrics/catalogue.hpp"
 #include "perfprobe/sampling/data_file.hpp"
 
 namespace perfprobe::sampling {
@@ -87,6 +88,26 @@ TEST(DataFile, RoundTripKeepsRunAndProfile) {
   EXPECT_EQ(out.profile.samples.at(0).stack, (std::vector<std::uint8_t>{1, 2, 3, 4}));
   EXPECT_EQ(out.profile.mappings.at(0).build_id, "abcd");
   EXPECT_EQ(out.profile.tasks.at(0).comm, "true");
+}
+
+// The data file carries every catalogue metric: `report` on a recording shows what `run` showed.
+TEST(DataFile, EveryCatalogueMetricSurvivesTheRoundTrip) {
+  RecordData in = sample_data();
+  in.run.user_ns = 1'500'000;
+  in.run.sys_ns = 700'000;
+  in.run.peak_rss_bytes = 3 << 20;
+  in.run.peak_tree_rss_bytes = 4 << 20;
+  in.run.startup_ns = 9'000'000;
+  in.run.tokens->tokens_per_s = 25.5;
+  in.run.tokens->per_token["cpu_ms"] = 0.25;
+  const RecordData out = decode_data(encode_data(in), "x");
+  const auto before = metrics::samples_of({in.run});
+  EXPECT_EQ(metrics::samples_of({out.run}), before);
+  for (const auto& m : metrics::catalogue()) {
+    if (m.family != metrics::Family::run) continue;
+    const std::string key = metrics::MetricId{&m, ""}.key();
+    EXPECT_TRUE(before.count(key) == 1) << key << " is not exercised by this test";
+  }
 }
 
 TEST(DataFile, CutFileIsRefusedWithAReason) {
