@@ -2,18 +2,60 @@
 // (text or --json on stdout, --folded FILE, --trace FILE, --pprof FILE).
 #include <unistd.h>
 
+#include <cstdint>
 #include <iostream>
 
 #include "output_files.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/report/pprof.hpp"
+#include "perfprobe/report/profile_diff.hpp"
 #include "perfprobe/report/profile_report.hpp"
 #include "perfprobe/sampling/data_file.hpp"
 #include "perfprobe/symbols/resolve.hpp"
 
 namespace perfprobe::app {
 
+namespace {
+
+struct Analysed {
+  ResolvedProfile profile;
+  report::ProfileReport report;
+};
+
+Analysed analyse(const std::string& path, symbols::Symbolizer& symbolizer, std::size_t top) {
+  const sampling::RecordData data = sampling::read_data_file(path);
+  Analysed a{symbols::resolve(data.profile, symbolizer), {}};
+  a.report = report::analyse_profile(a.profile, data.run.phases, report::ProfileOptions{top, 20});
+  a.report.command = data.command;
+  return a;
+}
+
+// report --diff OLD NEW: every function of both (shares compare only when nothing is cut off).
+int diff_command(const cli::ReportOptions& o, const Diag& diag) {
+  check_output_writable(o.folded_path, "--folded");
+  symbols::Symbolizer symbolizer;
+  const Analysed old_a = analyse(o.diff_path, symbolizer, SIZE_MAX);
+  const Analysed new_a = analyse(o.path, symbolizer, SIZE_MAX);
+  const auto d = report::diff_profiles(old_a.report, new_a.report, static_cast<std::size_t>(o.top));
+  bool written = true;
+  if (!o.folded_path.empty()) {
+    written =
+        write_output(o.folded_path, "--folded",
+                     report::diff_folded(report::to_folded(old_a.profile), report::to_folded(new_a.profile)), diag);
+  }
+  if (o.json) {
+    std::cout << report::profile_diff_to_json(d);
+  } else {
+    report::write_profile_diff_text(std::cout, d);
+  }
+  std::cout.flush();
+  return written ? 0 : 1;
+}
+
+}  // namespace
+
 int report_command(const cli::ReportOptions& o, const Diag& diag) {
+  if (!o.diff_path.empty()) return diff_command(o, diag);
   check_output_writable(o.folded_path, "--folded");
   check_output_writable(o.trace_path, "--trace");
   check_output_writable(o.pprof_path, "--pprof");

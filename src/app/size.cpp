@@ -37,7 +37,6 @@ elf::BinarySize load_old(const std::string& path, const std::string& new_path, c
 int diff_command(const cli::SizeOptions& o, const elf::SizeOptions& s, bool color) {
   elf::SizeOptions all = s;
   all.top_symbols = 0;  // a diff needs every symbol of both sides; --top limits the rows shown
-  all.libraries = false;
   const elf::BinarySize now = elf::measure_file(o.files.front(), all);
   const elf::BinarySize old = load_old(o.diff_path, now.path, all);
   const elf::SizeDiff d = elf::diff_sizes(old, now, s.top_symbols);

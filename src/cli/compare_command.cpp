@@ -25,9 +25,9 @@ void finalize_compare(const Options& options) {
   if (options.has_separator)
     throw UsageError("`perfprobe compare` takes no `--`", "usage: perfprobe compare A.json B.json [C.json...]");
   if (options.compare.files.size() < 2) {
-    throw UsageError("`perfprobe compare` needs at least two files, got " +
-                         std::to_string(options.compare.files.size()),
-                     "usage: perfprobe compare A.json B.json [C.json...]");
+    throw UsageError(
+        "`perfprobe compare` needs at least two files, got " + std::to_string(options.compare.files.size()),
+        "usage: perfprobe compare A.json B.json [C.json...]");
   }
 }
 

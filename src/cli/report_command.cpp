@@ -9,6 +9,7 @@ void define_report(CLI::App& app, Options& options) {
   CLI::App* sub = app.add_subcommand("report", "Show where the time went in a `perfprobe record` data file");
   sub->footer(
       "Usage: perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE] [--pprof FILE] [--html FILE]\n"
+      "       perfprobe report --diff OLD.data NEW.data [--json] [--folded FILE]\n"
       "The report goes to stdout: top functions (self, total), per phase, per thread, hints.");
   sub->add_option("file", o.path, "Data file written by record or attach -o (default perfprobe.data)")
       ->type_name("FILE");
@@ -24,6 +25,10 @@ void define_report(CLI::App& app, Options& options) {
   sub->add_option("--html", o.html_path,
                   "Write a self-contained HTML report to FILE: flame graph, top functions, hot lines, timeline")
       ->type_name("FILE");
+  sub->add_option("--diff", o.diff_path,
+                  "Differential profile of FILE against OLD: shares gained and lost per function and phase; "
+                  "--folded writes two-column stacks (a differential flame graph)")
+      ->type_name("OLD");
   sub->add_option("--top", o.top, "Functions listed per section (default 20)")
       ->transform(decimal_integer())
       ->check(CLI::Range(1, 100000))
@@ -33,6 +38,9 @@ void define_report(CLI::App& app, Options& options) {
 void finalize_report(const Options& options) {
   if (options.has_separator)
     throw UsageError("`perfprobe report` takes no command after `--`", "usage: perfprobe report [FILE]");
+  const auto& r = options.report;
+  if (!r.diff_path.empty() && (!r.trace_path.empty() || !r.pprof_path.empty() || !r.html_path.empty()))
+    throw UsageError("--trace, --pprof and --html show one recording, --diff compares two", "drop one of them");
 }
 
 }  // namespace perfprobe::cli

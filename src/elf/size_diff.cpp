@@ -70,6 +70,30 @@ std::vector<DiffRow> diff_symbols(const BinarySize& o, const BinarySize& n) {
   return out;
 }
 
+// Libraries by DT_NEEDED name (one loaded copy each); one that was not found counts 0 bytes.
+std::vector<DiffRow> diff_libraries(const BinarySize& o, const BinarySize& n) {
+  std::map<std::string, DiffRow> rows;
+  for (const auto& l : o.libraries) {
+    auto& r = rows[l.needed];
+    r.name = l.needed;
+    r.old_file_bytes = l.file_bytes;
+    r.removed = true;
+  }
+  for (const auto& l : n.libraries) {
+    auto& r = rows[l.needed];
+    r.added = r.name.empty();
+    r.removed = false;
+    r.name = l.needed;
+    r.new_file_bytes = l.file_bytes;
+  }
+  std::vector<DiffRow> out;
+  for (auto& [key, r] : rows) {
+    if (r.file_delta() != 0 || r.added || r.removed) out.push_back(r);
+  }
+  sort_by_change(out);
+  return out;
+}
+
 }  // namespace
 
 SizeDiff diff_sizes(const BinarySize& o, const BinarySize& n, std::size_t top_symbols) {
@@ -82,6 +106,11 @@ SizeDiff diff_sizes(const BinarySize& o, const BinarySize& n, std::size_t top_sy
   d.symbols = diff_symbols(o, n);
   d.symbols_complete = o.symbols.size() == o.symbol_count && n.symbols.size() == n.symbol_count;
   if (top_symbols != 0 && d.symbols.size() > top_symbols) d.symbols.resize(top_symbols);
+  d.libraries_compared = o.libraries_resolved && n.libraries_resolved;
+  if (d.libraries_compared) {
+    d.libraries = diff_libraries(o, n);
+    d.closure = {"closure", o.closure_bytes, n.closure_bytes, 0, 0, false, false};
+  }
   return d;
 }
 

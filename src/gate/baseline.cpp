@@ -31,8 +31,7 @@ std::string add_runs_hint(std::size_t n_base, std::size_t n_cur, double confiden
     std::snprintf(buf, sizeof buf, "%zu vs %zu runs cannot reach %.3g%% confidence: add runs (--runs)", n_base, n_cur,
                   confidence * 100);
   } else {
-    std::snprintf(buf, sizeof buf, "not confirmed at %.3g%% confidence: add runs (--runs) to decide",
-                  confidence * 100);
+    std::snprintf(buf, sizeof buf, "not confirmed at %.3g%% confidence: add runs (--runs) to decide", confidence * 100);
   }
   return buf;
 }

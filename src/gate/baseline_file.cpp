@@ -24,8 +24,9 @@ namespace {
 void read_samples(const json& doc, const std::string& name, Samples& s) {
   if (!doc.contains("samples")) {
     if (doc.contains("runs"))
-      throw UsageError("baseline '" + name + "' has no \"samples\": it was written by a perfprobe older than "
-                       "schema_version 2",
+      throw UsageError("baseline '" + name +
+                           "' has no \"samples\": it was written by a perfprobe older than "
+                           "schema_version 2",
                        "record it again with this perfprobe (run --json or check --json)");
     bad(name, "has no \"samples\" (the per-run values of a check or run)");
   }

@@ -48,16 +48,17 @@ std::string verdict_word(const RegressionResult& r) {
   return "same";
 }
 
-// Two-sided: twice the smaller one-sided p-value.
+// The one-sided p-value in the direction the median moved: what the outcome was decided on.
 std::string p_text(const RegressionResult& r) {
   if (r.method == "none") return "-";
-  return format_p_value(std::min(1.0, 2 * std::min(r.p_value, r.p_better)));
+  return format_p_value(r.worse_by > 0 ? r.p_value : r.p_better);
 }
 
 std::string settings_line(const BaselineSettings& s) {
   char buf[200];
   std::snprintf(buf, sizeof buf,
-                "medians ± stddev; Mann-Whitney U (two-sided) at %.3g%% confidence, tolerance %.3g%% and each "
+                "medians ± stddev; p: Mann-Whitney U, one-sided in the direction of the change, at %.3g%% confidence, "
+                "tolerance %.3g%% and each "
                 "metric's floor (docs/check.md)",
                 s.confidence * 100, s.tolerance * 100);
   return buf;
@@ -86,8 +87,8 @@ void write_compare_text(std::ostream& out, const std::vector<Comparison>& compar
         << report::pad_right("B vs A", 18) << report::pad_right("p", 9) << "result\n";
     for (const auto& r : c.metrics) {
       const std::string word = verdict_word(r);
-      const char* code = r.outcome == Outcome::regressed  ? "31"
-                         : r.outcome == Outcome::improved ? "32"
+      const char* code = r.outcome == Outcome::regressed      ? "31"
+                         : r.outcome == Outcome::improved     ? "32"
                          : r.outcome == Outcome::inconclusive ? "33"
                                                               : "0";
       out << "  " << report::pad_right(r.label, width) << report::pad_right(value_of(c.reference, r), 22)
@@ -109,27 +110,28 @@ std::string compare_to_json(const std::vector<Comparison>& comparisons, const Ba
            {"tolerance_pct", settings.tolerance * 100}};
   json list = json::array();
   for (const auto& c : comparisons) {
-    json metrics = json::array();
+    json rows = json::array();
     for (const auto& r : c.metrics) {
-      metrics.push_back(json{{"metric", r.metric},
-                             {"label", r.label},
-                             {"unit", metrics::unit_name(r.unit)},
-                             {"higher_is_better", !r.higher_is_worse},
-                             {"a_n", r.baseline_n},
-                             {"b_n", r.current_n},
-                             {"a_median", r.baseline_median},
-                             {"b_median", r.current_median},
-                             {"change_pct", r.change * 100},
-                             {"worse_pct", r.worse_by * 100},
-                             {"change", describe_change(r)},
-                             {"p_value_worse", r.p_value},
-                             {"p_value_better", r.p_better},
-                             {"method", r.method},
-                             {"outcome", verdict_word(r)}});
+      rows.push_back(json{{"metric", r.metric},
+                          {"label", r.label},
+                          {"unit", metrics::unit_name(r.unit)},
+                          {"higher_is_better", !r.higher_is_worse},
+                          {"a_n", r.baseline_n},
+                          {"b_n", r.current_n},
+                          {"a_median", r.baseline_median},
+                          {"b_median", r.current_median},
+                          {"change_pct", r.change * 100},
+                          {"worse_pct", r.worse_by * 100},
+                          {"change", describe_change(r)},
+                          {"p_value_worse", r.p_value},
+                          {"p_value_better", r.p_better},
+                          {"method", r.method},
+                          {"outcome", verdict_word(r)}});
     }
-    list.push_back(json{{"a", {{"file", c.reference.name}, {"command", c.reference.command}, {"runs", c.reference.runs}}},
-                        {"b", {{"file", c.other.name}, {"command", c.other.command}, {"runs", c.other.runs}}},
-                        {"metrics", std::move(metrics)}});
+    list.push_back(
+        json{{"a", {{"file", c.reference.name}, {"command", c.reference.command}, {"runs", c.reference.runs}}},
+             {"b", {{"file", c.other.name}, {"command", c.other.command}, {"runs", c.other.runs}}},
+             {"metrics", std::move(rows)}});
   }
   doc["comparisons"] = std::move(list);
   return report::dump_json(doc, 2) + "\n";

@@ -52,10 +52,10 @@ std::string to_markdown(const Verdict& v) {
       out << "| " << cell(r.metric) << " | " << format_metric_value(r.metric, r.baseline_median) << " | "
           << format_metric_value(r.metric, r.current_median) << " | " << format_change(r.change) << " | "
           << format_p_value(r.p_value) << " | "
-          << (r.regressed                              ? "❌ **regression**"
+          << (r.regressed                          ? "❌ **regression**"
               : r.outcome == Outcome::inconclusive ? "⚠️ inconclusive"
               : r.outcome == Outcome::improved     ? "improved"
-                                                     : "same")
+                                                   : "same")
           << (r.note.empty() ? "" : " (" + cell(r.note) + ")") << " |\n";
     }
     out << "\n";

@@ -58,8 +58,8 @@ std::vector<Metric> make_catalogue() {
          if (r.rss.empty() && r.peak_tree_rss_bytes == 0) return std::nullopt;
          return static_cast<double>(r.peak_tree_rss_bytes);
        }});
-  row({"startup_ms", "", "startup", Unit::ms, Better::lower, Family::run, kTimeFloorMs, "startup_p95",
-       BudgetStat::p95, true, [](const RunResult& r, const std::string&) -> Value {
+  row({"startup_ms", "", "startup", Unit::ms, Better::lower, Family::run, kTimeFloorMs, "startup_p95", BudgetStat::p95,
+       true, [](const RunResult& r, const std::string&) -> Value {
          if (!r.startup_ns) return std::nullopt;
          return ms(*r.startup_ns);
        }});
@@ -81,8 +81,16 @@ std::vector<Metric> make_catalogue() {
        }});
   row({"latency_p50_ms", "tokens", "token p50", Unit::ms, Better::lower, Family::run, kTokenTimeFloorMs, "",
        BudgetStat::none, false, [](const RunResult& r, const std::string&) { return latency_pct(r, 50); }});
-  Metric p95{"latency_p95_ms", "tokens", "token p95", Unit::ms, Better::lower, Family::run, kTokenTimeFloorMs,
-             "token_latency_p95", BudgetStat::pooled_p95, true,
+  Metric p95{"latency_p95_ms",
+             "tokens",
+             "token p95",
+             Unit::ms,
+             Better::lower,
+             Family::run,
+             kTokenTimeFloorMs,
+             "token_latency_p95",
+             BudgetStat::pooled_p95,
+             true,
              [](const RunResult& r, const std::string&) { return latency_pct(r, 95); }};
   p95.pooled = [](const RunResult& r) { return r.tokens ? r.tokens->latency_ms : std::vector<double>{}; };
   row(p95);
@@ -93,16 +101,16 @@ std::vector<Metric> make_catalogue() {
          if (!r.tokens) return std::nullopt;
          return static_cast<double>(r.tokens->stalls.size());
        }});
-  row({"cpu_ms_per_token", "tokens", "CPU per token", Unit::ms, Better::lower, Family::run, 0.001, "",
-       BudgetStat::none, false, [](const RunResult& r, const std::string&) -> Value {
+  row({"cpu_ms_per_token", "tokens", "CPU per token", Unit::ms, Better::lower, Family::run, 0.001, "", BudgetStat::none,
+       false, [](const RunResult& r, const std::string&) -> Value {
          if (!r.tokens) return std::nullopt;
          const auto it = r.tokens->per_token.find("cpu_ms");
          if (it == r.tokens->per_token.end()) return std::nullopt;
          return it->second;
        }});
   // Phases (summary.phases.NAME).
-  row({"start_ms", "phases", "start", Unit::ms, Better::lower, Family::phase, kTimeFloorMs, "", BudgetStat::none,
-       false, first_phase_start});
+  row({"start_ms", "phases", "start", Unit::ms, Better::lower, Family::phase, kTimeFloorMs, "", BudgetStat::none, false,
+       first_phase_start});
   row({"duration_ms", "phases", "duration", Unit::ms, Better::lower, Family::phase, kTimeFloorMs, "phase_p95",
        BudgetStat::p95, true, [](const RunResult& r, const std::string& n) {
          return phase_sum(r, n, [](const PhaseResult& p) { return ms(p.end_ns - p.start_ns); });
@@ -194,8 +202,7 @@ std::optional<MetricId> find(const std::string& key) {
     return std::nullopt;
   }
   // schema_version 1 spellings.
-  if (key.starts_with("phase_ms.") && key.size() > 9)
-    return MetricId{row_of("phases", "duration_ms"), key.substr(9)};
+  if (key.starts_with("phase_ms.") && key.size() > 9) return MetricId{row_of("phases", "duration_ms"), key.substr(9)};
   if (key.starts_with("phase.")) return phase_key(key.substr(6));
   if (key == "ttft_ms" || key == "tokens_per_s") return MetricId{row_of("tokens", key), ""};
   if (key.starts_with("token_latency_")) {
@@ -229,8 +236,7 @@ std::vector<MetricId> metrics_of(const std::vector<RunResult>& runs) {
   for (const auto& m : catalogue()) {
     std::vector<MetricId> ids;
     if (m.family == Family::run) ids.push_back({&m, ""});
-    for (const auto& name : m.family == Family::phase ? phases : std::vector<std::string>{})
-      ids.push_back({&m, name});
+    for (const auto& name : m.family == Family::phase ? phases : std::vector<std::string>{}) ids.push_back({&m, name});
     for (const auto& name : m.family == Family::counter ? counters : std::vector<std::string>{})
       ids.push_back({&m, name});
     for (auto& id : ids) {

@@ -48,6 +48,8 @@ void write_size_diff_csv(std::ostream& out, const elf::SizeDiff& d) {
   row("stripped", d.stripped);
   for (const auto& r : d.sections) row("section", r);
   for (const auto& r : d.symbols) row("symbol", r);
+  for (const auto& r : d.libraries) row("library", r);
+  if (d.libraries_compared) row("closure", d.closure);
 }
 
 }  // namespace perfprobe::report

@@ -114,6 +114,17 @@ elf::BinarySize file_from_json(const json& j) {
     b.symbols.push_back(std::move(sym));
   }
   b.symbol_count = j.value("symbol_count", static_cast<std::uint64_t>(b.symbols.size()));
+  if (j.contains("libraries") && j["libraries"].is_array()) {
+    b.libraries_resolved = true;
+    for (const auto& l : j["libraries"]) {
+      elf::LibrarySize lib;
+      lib.needed = l.at("needed").get<std::string>();
+      lib.path = l.value("path", "");
+      lib.file_bytes = l.value("file_bytes", std::uint64_t{0});
+      b.libraries.push_back(std::move(lib));
+    }
+    b.closure_bytes = j.value("closure_bytes", b.file_bytes);
+  }
   return b;
 }
 
@@ -143,6 +154,12 @@ std::string size_diff_to_json_text(const elf::SizeDiff& d) {
   json symbols = json::array();
   for (const auto& r : d.symbols) symbols.push_back(row_json(r));
   diff["symbols"] = std::move(symbols);
+  if (d.libraries_compared) {
+    json libraries = json::array();
+    for (const auto& r : d.libraries) libraries.push_back(row_json(r));
+    diff["libraries"] = std::move(libraries);
+    diff["closure"] = row_json(d.closure);
+  }
   json doc{{"schema_version", kSchemaVersion}, {"tool", "perfprobe " PERFPROBE_VERSION}, {"diff", std::move(diff)}};
   return perfprobe::report::dump_json(doc, 2) + "\n";
 }

@@ -118,8 +118,9 @@ void write_size_text(std::ostream& out, const std::vector<elf::BinarySize>& file
 }
 
 void write_size_diff_text(std::ostream& out, const elf::SizeDiff& d, bool color) {
-  const auto line = [&out](const elf::DiffRow& r, std::size_t width) {
-    out << "  " << rpad(signed_bytes(r.file_delta()), 11) << rpad(signed_bytes(r.vm_delta()), 11) << "  "
+  // Symbols and libraries have no size in memory of their own: their memory column stays empty.
+  const auto line = [&out](const elf::DiffRow& r, std::size_t width, bool memory = true) {
+    out << "  " << rpad(signed_bytes(r.file_delta()), 11) << rpad(memory ? signed_bytes(r.vm_delta()) : "", 11) << "  "
         << pad(r.name.size() > width ? r.name.substr(0, width - 3) + "..." : r.name, width)
         << format_bytes(static_cast<double>(r.old_file_bytes)) << " -> "
         << format_bytes(static_cast<double>(r.new_file_bytes))
@@ -136,7 +137,11 @@ void write_size_diff_text(std::ostream& out, const elf::SizeDiff& d, bool color)
   for (const auto& r : d.sections) line(r, 26);
   out << "\n  symbols" << (d.symbols.empty() ? ": no change" : "")
       << (d.symbols_complete ? "" : " (only the symbols saved in the JSON: save it with --top 0 for all)") << "\n";
-  for (const auto& r : d.symbols) line(r, 60);
+  for (const auto& r : d.symbols) line(r, 60, false);
+  if (!d.libraries_compared) return;
+  out << "\n  libraries" << (d.libraries.empty() ? ": no change" : "") << "\n";
+  for (const auto& r : d.libraries) line(r, 26, false);
+  line(d.closure, 26, false);
 }
 
 }  // namespace perfprobe::report

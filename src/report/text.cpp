@@ -117,7 +117,10 @@ void write_phases(std::ostream& out, const RunReport& report, const MetricSummar
   }
   if (names.empty()) return;
   const std::size_t n = report.runs.size();
-  out << st.bold("  phases") << st.dim("                 start      duration   RSS Δ (anon / file)");
+  // Over several runs the duration carries its spread: a wider column.
+  const std::size_t duration_width = n > 1 ? 21 : 10;
+  out << st.bold("  phases")
+      << st.dim("                 start      " + pad("duration", duration_width) + " RSS Δ (anon / file)");
   if (n > 1) out << st.dim("   median of " + std::to_string(n) + " runs, duration ± stddev");
   out << "\n";
   using metrics::Unit;
@@ -127,7 +130,7 @@ void write_phases(std::ostream& out, const RunReport& report, const MetricSummar
     const auto d = sums.find(k + "duration_ms");
     if (n > 1 && d != sums.end() && d->second.n > 1) duration += " ± " + format_metric(Unit::ms, d->second.stddev);
     out << "    " << pad(name, 20) << " " << pad(median_of(sums, k + "start_ms", Unit::ms, n), 10) << " "
-        << pad(duration, 10) << " " << median_of(sums, k + "rss_delta_bytes", Unit::bytes, n) << " ("
+        << pad(duration, duration_width) << " " << median_of(sums, k + "rss_delta_bytes", Unit::bytes, n) << " ("
         << median_of(sums, k + "rss_anon_delta_bytes", Unit::bytes, n) << " / "
         << median_of(sums, k + "rss_file_delta_bytes", Unit::bytes, n) << ")\n";
   }

@@ -217,7 +217,44 @@ TEST(CheckCli, BaselineFromARunJson) {
   const auto same = check({"-r", "5", "--tolerance", "30%", "--baseline", dir.file("run.json"), "--", "sleep", "0.1"});
   EXPECT_EQ(same.exit_code, 0) << same.err;
   EXPECT_NE(same.err.find("wall_ms"), std::string::npos) << same.err;
-  const auto slower =
-      check({"-r", "5", "--tolerance", "30%", "--baseline", dir.file("run.json"), "--", "sleep", "0.2"});
+  // One baseline run stretched by the load can leave 5 against 5 short of 99% confidence: the doubled
+  // wall time is then inconclusive, which --fail-on-inconclusive fails as well.
+  const auto slower = check({"-r", "5", "--tolerance", "30%", "--fail-on-inconclusive", "--baseline",
+                             dir.file("run.json"), "--", "sleep", "0.2"});
   EXPECT_EQ(slower.exit_code, 1) << slower.err;
+}
+
+TEST(CheckCli, JsonAloneRecordsABaselineAndZeroMediansAreRefused) {
+  harness::TempDir dir;
+  const auto rec = check({"-r", "3", "-w", "0", "--json", dir.file("base.json"), "--", "true"});
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  EXPECT_NE(rec.err.find("recorded"), std::string::npos) << rec.err;
+  EXPECT_EQ(harness::read_json(dir.file("base.json"))["samples"]["wall_ms"].size(), 3U);
+  std::ofstream(dir.file("zero.json")) << R"({"samples": {"wall_ms": [0, 0, 0]}})";
+  const auto zero = check({"-r", "2", "--baseline", dir.file("zero.json"), "--", "true"});
+  EXPECT_EQ(zero.exit_code, 2);
+  EXPECT_NE(zero.err.find("median"), std::string::npos) << zero.err;
+}
+
+TEST(CheckCli, UnconfirmedWorseningIsInconclusiveAndFailsOnlyWhenAskedTo) {
+  harness::TempDir dir;
+  ASSERT_EQ(check({"-r", "2", "-w", "0", "--json", dir.file("b.json"), "--", "sleep", "0.05"}).exit_code, 0);
+  // 2 runs against 2 can never reach 99% confidence: twice as slow is inconclusive, not "same".
+  const auto soft = check({"-r", "2", "-w", "0", "--baseline", dir.file("b.json"), "--", "sleep", "0.1"});
+  EXPECT_EQ(soft.exit_code, 0) << soft.err;
+  EXPECT_NE(soft.err.find("inconclusive"), std::string::npos) << soft.err;
+  EXPECT_NE(soft.err.find("add runs"), std::string::npos) << soft.err;
+  const auto strict =
+      check({"-r", "2", "-w", "0", "--fail-on-inconclusive", "--baseline", dir.file("b.json"), "--", "sleep", "0.1"});
+  EXPECT_EQ(strict.exit_code, 1) << strict.err;
+}
+
+TEST(CheckCli, BinaryThatIsNotTheCommandIsWarnedAbout) {
+  const auto r =
+      check({"--binary", fixture("spin"), "--max-size", "10MiB", "--max-wall", "10s", "-r", "1", "--", "true"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("is not the program the command runs"), std::string::npos) << r.err;
+  const auto same = check(
+      {"--binary", fixture("spin"), "--max-size", "10MiB", "--max-wall", "10s", "-r", "1", "--", fixture("spin"), "1"});
+  EXPECT_EQ(same.err.find("is not the program"), std::string::npos) << same.err;
 }

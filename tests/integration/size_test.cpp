@@ -166,6 +166,37 @@ TEST(SizeCli, DiffShowsGrowthBySectionAndSymbolAgainstABinaryOrItsJson) {
   EXPECT_NE(text.out.find("+3.9 KiB"), std::string::npos) << text.out;
 }
 
+// A build that links one more library: the diff names it with its size, also against the old JSON;
+// symbol rows leave the memory column empty rather than printing "0 B".
+TEST(SizeCli, DiffIncludesTheLibraryClosure) {
+  harness::TempDir dir;
+  std::ofstream(dir.file("p.c")) << "int main(void) { return 0; }\n";
+  ASSERT_TRUE(sh("cd " + dir.path() + " && gcc -O1 p.c -o old && gcc -O1 p.c -o new -Wl,--no-as-needed -lm"));
+  const auto r = run({perfprobe(), "size", "--top", "0", "--json", dir.file("old")});
+  ASSERT_EQ(r.exit_code, 0);
+  std::ofstream(dir.file("old.json")) << r.out;
+  for (const std::string& old : {dir.file("old"), dir.file("old.json")}) {
+    const auto d = size_json({dir.file("new"), "--diff", old})["diff"];
+    ASSERT_TRUE(d.contains("libraries")) << d.dump();
+    bool libm = false;
+    for (const auto& l : d["libraries"])
+      libm = libm || (l["name"] == "libm.so.6" && l["status"] == "added" && l["file_delta_bytes"].get<int>() > 100000);
+    EXPECT_TRUE(libm) << d["libraries"].dump();
+    EXPECT_GT(d["closure"]["file_delta_bytes"].get<int>(), 100000);
+  }
+  const auto text = run({perfprobe(), "size", dir.file("new"), "--diff", dir.file("old")});
+  EXPECT_NE(text.out.find("libm.so.6"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("(added)"), std::string::npos) << text.out;
+  std::istringstream lines(text.out);
+  bool in_symbols = false;
+  for (std::string line; std::getline(lines, line);) {
+    if (line.find("  symbols") == 0 || line.find("  libraries") == 0) in_symbols = true;
+    if (in_symbols) {
+      EXPECT_EQ(line.find("0 B  "), std::string::npos) << line;
+    }
+  }
+}
+
 TEST(SizeCli, TableByDefaultJsonAndCsvOnRequest) {
   const auto table = run({perfprobe(), "size", fixture("spin")});
   ASSERT_EQ(table.exit_code, 0) << table.err;

@@ -72,6 +72,7 @@ struct ReportOptions {
   std::string pprof_path;  // --pprof FILE: gzipped profile.proto
   std::string html_path;   // --html FILE
   int top = 20;
+  std::string diff_path;  // --diff OLD: the differential profile of FILE against OLD
 };
 
 // `perfprobe attach -p PID [--duration TIME] [--json FILE] [-o FILE]`

@@ -1,5 +1,6 @@
-// `perfprobe size NEW --diff OLD`: what grew and what shrank, by section and by symbol (as bloaty's
-// diff mode does). Pure: computed from two BinarySize values, whichever way they were obtained.
+// `perfprobe size NEW --diff OLD`: what grew and what shrank, by section, by symbol (as bloaty's
+// diff mode does) and by shared library of the closure. Pure: computed from two BinarySize values, whichever way they
+// were obtained.
 #pragma once
 
 #include <cstdint>
@@ -34,6 +35,12 @@ struct SizeDiff {
   std::vector<DiffRow> sections;  // changed ones only, largest |file delta| (then |vm delta|) first
   std::vector<DiffRow> symbols;   // changed ones only (size, keyed by mangled name), largest |delta| first
   bool symbols_complete = true;   // false when either side only had its top-N symbols
+  // The shared-library closure (file bytes; keyed by the DT_NEEDED name): libraries added, removed
+  // or changed in size, largest change first, and the closure's total. Only when both sides
+  // resolved their libraries (`libraries_compared`).
+  bool libraries_compared = false;
+  std::vector<DiffRow> libraries;
+  DiffRow closure;
 };
 
 // `top_symbols` limits the symbol rows (0 = all).

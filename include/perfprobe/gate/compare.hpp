@@ -35,8 +35,7 @@ struct Comparison {
 
 void write_compare_text(std::ostream& out, const std::vector<Comparison>& comparisons, const BaselineSettings& settings,
                         bool color);
-[[nodiscard]] std::string compare_to_json(const std::vector<Comparison>& comparisons,
-                                          const BaselineSettings& settings);
+[[nodiscard]] std::string compare_to_json(const std::vector<Comparison>& comparisons, const BaselineSettings& settings);
 [[nodiscard]] std::string compare_to_markdown(const std::vector<Comparison>& comparisons,
                                               const BaselineSettings& settings);
 

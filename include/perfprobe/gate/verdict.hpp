@@ -63,12 +63,12 @@ struct RegressionResult {
   std::size_t current_n = 0;
   double baseline_median = 0;
   double current_median = 0;
-  double change = 0;    // current/baseline - 1, signed as the figure moved (-0.627: it fell by 62.7%)
-  double worse_by = 0;  // the change in the worse direction (0.3 = 30% worse, negative = better)
-  double floor = 0;     // the metric's absolute floor, in its unit
-  double p_value = 1;   // one-sided, H1: current is worse
-  double p_better = 1;  // one-sided, H1: current is better
-  std::string method;   // "exact", "normal approximation", or "none" (fewer than 2 runs a side)
+  double change = 0;         // current/baseline - 1, signed as the figure moved (-0.627: it fell by 62.7%)
+  double worse_by = 0;       // the change in the worse direction (0.3 = 30% worse, negative = better)
+  double floor = 0;          // the metric's absolute floor, in its unit
+  double p_value = 1;        // one-sided, H1: current is worse
+  double p_better = 1;       // one-sided, H1: current is better
+  std::string method;        // "exact", "normal approximation", or "none" (fewer than 2 runs a side)
   bool significant = false;  // p_value < 1 - confidence
   bool regressed = false;    // outcome == regressed
   Outcome outcome = Outcome::same;

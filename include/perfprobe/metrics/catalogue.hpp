@@ -30,7 +30,7 @@ struct Metric {
   Unit unit = Unit::ms;
   Better better = Better::lower;
   Family family = Family::run;
-  double floor = 0;  // the smallest absolute change worth reporting, in `unit` (docs/check.md)
+  double floor = 0;         // the smallest absolute change worth reporting, in `unit` (docs/check.md)
   std::string_view budget;  // check's budget key ("wall_p95"), empty when none
   BudgetStat budget_stat = BudgetStat::none;
   bool gated = false;  // check --baseline compares it (the rest are shown, compared, not gated)

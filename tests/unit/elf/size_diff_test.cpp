@@ -58,3 +58,27 @@ TEST(SizeDiff, TopLimitsSymbolRowsAndIncompleteSidesAreFlagged) {
   EXPECT_EQ(d.symbols[0].name, "c");
   EXPECT_FALSE(d.symbols_complete);
 }
+
+// An OpenMP build adds libgomp and libmvec to the closure: the diff lists them with their sizes.
+TEST(SizeDiff, LibrariesAddedAndRemovedWithTheirSizes) {
+  auto old_b = binary(1000, 100, {});
+  auto new_b = binary(1000, 100, {});
+  old_b.libraries_resolved = new_b.libraries_resolved = true;
+  old_b.libraries = {{"libc.so.6", "/lib/libc.so.6", "system", "a", 2'000'000}, {"libold.so", "", "", "a", 0}};
+  new_b.libraries = {{"libc.so.6", "/lib/libc.so.6", "system", "a", 2'000'000},
+                     {"libgomp.so.1", "/lib/libgomp.so.1", "system", "a", 290'406},
+                     {"libmvec.so.1", "/lib/libmvec.so.1", "system", "a", 1'019'392}};
+  old_b.closure_bytes = old_b.file_bytes + 2'000'000;
+  new_b.closure_bytes = new_b.file_bytes + 2'000'000 + 290'406 + 1'019'392;
+  const auto d = perfprobe::elf::diff_sizes(old_b, new_b, 0);
+  ASSERT_TRUE(d.libraries_compared);
+  ASSERT_EQ(d.libraries.size(), 3U);  // libc did not change
+  EXPECT_EQ(d.libraries[0].name, "libmvec.so.1");
+  EXPECT_TRUE(d.libraries[0].added);
+  EXPECT_EQ(d.libraries[0].file_delta(), 1'019'392);
+  EXPECT_EQ(d.libraries[1].name, "libgomp.so.1");
+  EXPECT_TRUE(d.libraries[2].removed);
+  EXPECT_EQ(d.closure.file_delta(), 290'406 + 1'019'392);
+  old_b.libraries_resolved = false;  // --no-libs on one side: nothing to compare
+  EXPECT_FALSE(perfprobe::elf::diff_sizes(old_b, new_b, 0).libraries_compared);
+}

@@ -5,6 +5,7 @@
 #include <random>
 
 #include "perfprobe/gate/evaluate.hpp"
+#include "perfprobe/gate/views.hpp"
 
 using perfprobe::gate::compare_to_baseline;
 using perfprobe::stats::mann_whitney_greater;
@@ -84,7 +85,7 @@ TEST(Baseline, TokensPerSecondRegressesWhenItDrops) {
   EXPECT_TRUE(r[0].regressed);
   EXPECT_NEAR(r[0].change, -0.4, 0.01);  // printed as a fall
   EXPECT_NEAR(r[0].worse_by, 0.4, 0.01);
-  EXPECT_EQ(format_change(r[0].change), "-40.0%");
+  EXPECT_EQ(perfprobe::gate::format_change(r[0].change), "-40.0%");
   // And rising throughput is never a regression.
   EXPECT_FALSE(compare_to_baseline(cur, base, {"b", 0.99, 0.10})[0].regressed);
 }

@@ -49,7 +49,7 @@ TEST(Json, CarriesSchemaVersionRunsAndSummary) {
   rep.command = {"./llm", "--prompt", "hi"};
   rep.runs = {make_run(100), make_run(110), make_run(120)};
   const auto j = nlohmann::json::parse(to_json_text(rep));
-  EXPECT_EQ(j["schema_version"], 1);
+  EXPECT_EQ(j["schema_version"], 2);
   EXPECT_EQ(j["command"].size(), 3U);
   EXPECT_EQ(j["runs"].size(), 3U);
   EXPECT_TRUE(j["runs"][0]["signal"].is_null());
