@@ -71,7 +71,8 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
     writer->finish(data);
     // The page shows the profile, read back from the file the samples streamed into.
     if (!run.html_path.empty())
-      (void)write_profile_html(run.html_path, sampling::read_data_file(o.output), "attach", diag);
+      (void)write_profile_html(run.html_path, sampling::read_data_file(o.output), "attach", diag,
+                               run.quiet || run.no_progress);
     run.html_path.clear();  // written above, with the profile
     if (!run.quiet) diag.note(recorded_line(data, writer->samples(), o.output));
   }

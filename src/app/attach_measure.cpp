@@ -78,7 +78,14 @@ AttachOutcome measure_attached(const MeasurePlan& plan, pid_t pid, std::int64_t 
                                const Diag& diag) {
   AttachedTarget target(pid, duration_ns);
   AttachOutcome out;
-  out.result = run_window(plan, target, session, diag, 0, false);
+  if (session.progress) session.live = std::make_unique<LiveStatus>(1, 0);
+  try {
+    out.result = run_window(plan, target, session, diag, 0, false);
+  } catch (...) {
+    session.live.reset();  // the error message must not land under a scroll region
+    throw;
+  }
+  session.live.reset();  // the line is gone before the report
   out.target_exited = target.exited();
   return out;
 }

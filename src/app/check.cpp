@@ -42,6 +42,7 @@ std::optional<report::RunReport> measure(const CheckPlan& plan, const Diag& diag
   const counters::PfmLibrary pfm;
   const MeasurePlan mplan = build_plan(plan.run, pfm);
   Session session;
+  session.progress = progress_wanted(plan.run.no_progress);  // check is always --quiet: it prints a verdict
   report::RunReport rep;
   try {
     rep = measure_runs(mplan, session, diag);

@@ -3,10 +3,12 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
 #include "jsonl_stream.hpp"
+#include "live.hpp"
 #include "perfprobe/app/diag.hpp"
 #include "perfprobe/counters/pfm.hpp"
 #include "perfprobe/markers/analysis.hpp"
@@ -44,6 +46,8 @@ struct Session {
   bool interrupted = false;
   int interrupt_count = 0;
   std::vector<std::string> unavailable;  // "source: why", collected over the runs (deduplicated)
+  bool progress = false;                 // the live status line is wanted (progress_wanted)
+  std::unique_ptr<LiveStatus> live;      // made by measure_runs when `progress`
 };
 
 // Launches the target once and measures it. Throws LaunchError when it cannot start, Error when

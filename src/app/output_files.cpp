@@ -4,6 +4,7 @@
 #include <ctime>
 #include <sstream>
 
+#include "live.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/report/profile_report.hpp"
 #include "perfprobe/report/views.hpp"
@@ -82,9 +83,13 @@ report::HtmlMeta html_meta(const std::string& kind, const std::vector<std::strin
   return meta;
 }
 
-bool write_profile_html(const std::string& path, const sampling::RecordData& data, const char* kind, const Diag& diag) {
+bool write_profile_html(const std::string& path, const sampling::RecordData& data, const char* kind, const Diag& diag,
+                        bool quiet) {
   symbols::Symbolizer symbolizer;
-  const ResolvedProfile profile = symbols::resolve(data.profile, symbolizer);
+  CountProgress progress("symbolizing", "samples", quiet);
+  const ResolvedProfile profile = symbols::resolve(
+      data.profile, symbolizer, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+  progress.clear();
   report::ProfileReport rep = report::analyse_profile(profile, data.run.phases, report::ProfileOptions{});
   rep.command = data.command;
   for (const auto& n : data.notes) rep.warnings.push_back(n);

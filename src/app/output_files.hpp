@@ -30,7 +30,9 @@ bool write_run_views(const cli::RunOptions& o, const report::RunReport& rep, con
 
 // The HTML page of a recording (record --html, attach -o --html, report --html): symbolized with
 // the files on this machine, like `report`. Written like write_output; returns false on failure.
-bool write_profile_html(const std::string& path, const sampling::RecordData& data, const char* kind, const Diag& diag);
+// `quiet`: no "symbolizing N/M" line on the terminal.
+bool write_profile_html(const std::string& path, const sampling::RecordData& data, const char* kind, const Diag& diag,
+                        bool quiet);
 // The HTML header of a recording: the machine and date of the recording.
 [[nodiscard]] report::HtmlMeta recording_meta(const sampling::RecordData& data, const char* kind);
 

@@ -42,13 +42,20 @@ report::RunReport report_of(const MeasurePlan& plan) {
 
 report::RunReport measure_runs(const MeasurePlan& plan, Session& session, const Diag& diag) {
   report::RunReport rep = report_of(plan);
-  // Warm-up runs are measured the same way and thrown away; then the measured runs.
-  for (int i = 0; i < plan.warmup + plan.runs && !session.interrupted; ++i) {
-    const bool warmup = i < plan.warmup;
-    RunResult r = measure_once(plan, session, diag, i, warmup);
-    // A run cut short by Ctrl-C during --prepare never started: it has nothing to report.
-    if (!warmup && r.wall_ns > 0) rep.runs.push_back(std::move(r));
+  if (session.progress) session.live = std::make_unique<LiveStatus>(plan.runs, plan.warmup);
+  try {
+    // Warm-up runs are measured the same way and thrown away; then the measured runs.
+    for (int i = 0; i < plan.warmup + plan.runs && !session.interrupted; ++i) {
+      const bool warmup = i < plan.warmup;
+      RunResult r = measure_once(plan, session, diag, i, warmup);
+      // A run cut short by Ctrl-C during --prepare never started: it has nothing to report.
+      if (!warmup && r.wall_ns > 0) rep.runs.push_back(std::move(r));
+    }
+  } catch (...) {
+    session.live.reset();  // the error message must not land under a scroll region
+    throw;
   }
+  session.live.reset();  // the line is gone before anything reports
   rep.interrupted = session.interrupted;
   rep.unavailable = session.unavailable;
   rep.warnings = report::consistency_warnings(rep.runs);
@@ -69,6 +76,7 @@ Measurement::Measurement(const cli::RunOptions& options, TargetKind target) {
   plan = build_plan(options, pfm, target);
   if (!options.jsonl_path.empty()) jsonl = JsonlStream(options.jsonl_path);
   session.jsonl = jsonl.enabled() ? &jsonl : nullptr;
+  session.progress = progress_wanted(options.quiet || options.no_progress);
 }
 
 }  // namespace perfprobe::app

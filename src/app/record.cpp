@@ -38,7 +38,8 @@ int record_command(const cli::RecordOptions& o, const Diag& diag) {
   cli::RunOptions views = o.run;
   views.html_path.clear();  // the HTML page of a recording shows its profile too, read back from the file
   if (!o.run.html_path.empty())
-    (void)write_profile_html(o.run.html_path, sampling::read_data_file(o.output), "record", diag);
+    (void)write_profile_html(o.run.html_path, sampling::read_data_file(o.output), "record", diag,
+                             o.run.quiet || o.run.no_progress);
   write_run_views(views, rep, diag, "record");
   if (!o.run.quiet) diag.note(recorded_line(data, writer.samples(), o.output));
   return exit_code_of(rep);

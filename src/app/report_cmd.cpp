@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <iostream>
 
+#include "live.hpp"
 #include "output_files.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/report/pprof.hpp"
@@ -22,9 +23,13 @@ struct Analysed {
   report::ProfileReport report;
 };
 
-Analysed analyse(const std::string& path, symbols::Symbolizer& symbolizer, std::size_t top) {
+Analysed analyse(const std::string& path, symbols::Symbolizer& symbolizer, std::size_t top, bool no_progress) {
   const sampling::RecordData data = sampling::read_data_file(path);
-  Analysed a{symbols::resolve(data.profile, symbolizer), {}};
+  CountProgress progress("symbolizing " + path, "samples", no_progress);
+  Analysed a{symbols::resolve(data.profile, symbolizer,
+                              [&](std::size_t done, std::size_t total) { progress.update(done, total); }),
+             {}};
+  progress.clear();
   a.report = report::analyse_profile(a.profile, data.run.phases, report::ProfileOptions{top, 20});
   a.report.command = data.command;
   return a;
@@ -34,8 +39,8 @@ Analysed analyse(const std::string& path, symbols::Symbolizer& symbolizer, std::
 int diff_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.folded_path, "--folded");
   symbols::Symbolizer symbolizer;
-  const Analysed old_a = analyse(o.diff_path, symbolizer, SIZE_MAX);
-  const Analysed new_a = analyse(o.path, symbolizer, SIZE_MAX);
+  const Analysed old_a = analyse(o.diff_path, symbolizer, SIZE_MAX, o.no_progress);
+  const Analysed new_a = analyse(o.path, symbolizer, SIZE_MAX, o.no_progress);
   const auto d = report::diff_profiles(old_a.report, new_a.report, static_cast<std::size_t>(o.top));
   bool written = true;
   if (!o.folded_path.empty()) {
@@ -64,7 +69,10 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
 
   // Symbolize with the files on this machine (build-ids say when they changed since).
   symbols::Symbolizer symbolizer;
-  const ResolvedProfile profile = symbols::resolve(data.profile, symbolizer);
+  CountProgress progress("symbolizing", "samples", o.no_progress);
+  const ResolvedProfile profile = symbols::resolve(
+      data.profile, symbolizer, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+  progress.clear();
   report::ProfileReport rep =
       report::analyse_profile(profile, data.run.phases, report::ProfileOptions{static_cast<std::size_t>(o.top), 20});
   rep.command = data.command;

@@ -62,12 +62,16 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
   Timeline timeline(t0, [&](const Event& e) {
     if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_event(e));
     if (rule.wants(e)) snapshot_due = true;
+    if (session.live) session.live->on_event(e);
   });
 
   // 3. The event loop, until the window ends.
   sys::EventLoop loop;
   bool ended = false;
   target.watch(loop, session, ended);
+  // The live line's timer exists only on a terminal: elsewhere a run costs no extra wake-up. It
+  // starts first, so it sees the events sources drain as they start.
+  if (session.live) session.live->run_started(loop, t0, run_index, plan.analysis);
   for (auto& source : sources) source->start(loop, timeline);
   loop.run_until([&] {
     if (snapshot_due && !ended) {
@@ -82,6 +86,7 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
   for (auto& source : sources) source->disarm();
   RunResult r;
   target.end(t0, r);
+  if (session.live) session.live->run_ended(r.wall_ns);
   r.interrupted = session.interrupted;
   for (auto& source : sources) source->finish(timeline, r);
   r.events = timeline.take();

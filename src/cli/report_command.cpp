@@ -29,6 +29,7 @@ void define_report(CLI::App& app, Options& options) {
                   "Differential profile of FILE against OLD: shares gained and lost per function and phase; "
                   "--folded writes two-column stacks (a differential flame graph)")
       ->type_name("OLD");
+  sub->add_flag("--no-progress", o.no_progress, "Draw no \"symbolizing N/M\" line on the terminal");
   sub->add_option("--top", o.top, "Functions listed per section (default 20)")
       ->transform(decimal_integer())
       ->check(CLI::Range(1, 100000))

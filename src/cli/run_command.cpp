@@ -79,7 +79,8 @@ void define_measure_basics(CLI::App& sub, RunOptions& o) {
          "--html", o.html_path,
          "Write a self-contained HTML report to FILE: timeline, tokens, counters (and flame graph with samples)")
       ->type_name("FILE");
-  sub.add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr");
+  sub.add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr (and no live status line)");
+  sub.add_flag("--no-progress", o.no_progress, "Draw no live status line on the terminal while the target runs");
 }
 
 void finalize_measure_basics(RunOptions& o) {

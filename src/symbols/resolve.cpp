@@ -119,7 +119,7 @@ class Resolver {
 
 }  // namespace
 
-ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym) {
+ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym, const ResolveProgress& progress) {
   ResolvedProfile out;
   out.event = p.config.event;
   out.frequency_hz = p.config.frequency_hz;
@@ -138,7 +138,12 @@ ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym) {
   }
   Resolver resolver(p, sym, out);
   out.samples.reserve(p.samples.size());
-  for (const auto& s : p.samples) resolver.sample(s);
+  constexpr std::size_t kProgressEvery = 1024;
+  for (std::size_t i = 0; i < p.samples.size(); ++i) {
+    resolver.sample(p.samples[i]);
+    if (progress && (i + 1) % kProgressEvery == 0) progress(i + 1, p.samples.size());
+  }
+  if (progress) progress(p.samples.size(), p.samples.size());
   resolver.count_modules();
   return out;
 }

@@ -31,6 +31,7 @@ struct RunOptions {
   std::string jsonl_path;                  // --jsonl FILE
   std::string html_path;                   // --html FILE: the self-contained HTML report
   bool quiet = false;                      // no human summary
+  bool no_progress = false;                // --no-progress: no live status line (--quiet implies it)
   // Markers, phases and tokens. Specs are checked when the plan is built.
   std::vector<std::string> usdt;        // --usdt PROVIDER:NAME or PROVIDER:* (repeatable)
   std::string ready;                    // --ready SPEC
@@ -69,8 +70,9 @@ struct ReportOptions {
   bool json = false;
   std::string folded_path;
   std::string trace_path;
-  std::string pprof_path;  // --pprof FILE: gzipped profile.proto
-  std::string html_path;   // --html FILE
+  std::string pprof_path;    // --pprof FILE: gzipped profile.proto
+  std::string html_path;     // --html FILE
+  bool no_progress = false;  // --no-progress: no "symbolizing N/M" line on the terminal
   int top = 20;
   std::string diff_path;  // --diff OLD: the differential profile of FILE against OLD
 };

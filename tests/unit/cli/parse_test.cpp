@@ -54,3 +54,12 @@ TEST(CliIntegers, AreDecimalOnly) {
   EXPECT_EQ(parse_args({"run", "-r", "010", "--", "true"}).run.runs, 10);  // never octal
   EXPECT_EQ(parse_args({"attach", "-p", "16", "--duration", "1s"}).attach.pid, 16);
 }
+
+TEST(CliLive, NoProgressTurnsTheLiveLineOffWhereItExists) {
+  EXPECT_FALSE(parse_args({"run", "--", "true"}).run.no_progress);
+  EXPECT_TRUE(parse_args({"run", "--no-progress", "--", "true"}).run.no_progress);
+  EXPECT_TRUE(parse_args({"record", "--no-progress", "--", "true"}).record.run.no_progress);
+  EXPECT_TRUE(parse_args({"check", "--no-progress", "--", "true"}).check.run.no_progress);
+  EXPECT_TRUE(parse_args({"report", "--no-progress", "x.data"}).report.no_progress);
+  EXPECT_TRUE(parse_args({"attach", "-p", "1", "--no-progress"}).attach.run.no_progress);
+}
