@@ -15,6 +15,9 @@ fi
 echo "== format: clang-format --dry-run (scripts/format.sh fixes it)"
 scripts/format.sh --check
 
+echo "== layers: includes follow docs/architecture.md, kernel calls only in src/sys/"
+scripts/check-layers.sh
+
 echo "== asan: gcc Debug, ASan+UBSan, -Werror"
 cmake --preset asan -DPERFPROBE_BUILD_TESTS=ON >/dev/null
 cmake --build --preset asan -j"$jobs"
@@ -38,11 +41,11 @@ build/release/perfprobe check --binary build/release/perfprobe --max-stripped-si
   { cat build/release/dogfood.md; echo "dogfood gate failed"; exit 1; }
 cat build/release/dogfood.md
 
-echo "== fuzz: the ELF reader, check's config/baseline readers and the marker ring reader (libFuzzer, ASan+UBSan)"
+echo "== fuzz: the ELF reader, check's config/baseline readers, the marker ring reader and the data-file reader with report's analysis (libFuzzer, ASan+UBSan)"
 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DPERFPROBE_FUZZ=ON -DPERFPROBE_BUILD_TESTS=OFF \
   -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link \
   -DPERFPROBE_SANITIZE=address,undefined >/dev/null
-cmake --build build/fuzz -j"$jobs" --target elf_reader_fuzz baseline_fuzz marker_ring_fuzz
+cmake --build build/fuzz -j"$jobs" --target elf_reader_fuzz baseline_fuzz marker_ring_fuzz data_file_fuzz
 corpus=$(mktemp -d)
 trap 'rm -rf "$corpus"' EXIT
 mkdir -p "$corpus/elf" "$corpus/json"
@@ -54,3 +57,5 @@ build/fuzz/tests/fuzz/elf_reader_fuzz -max_total_time=20 -max_len=65536 -rss_lim
 build/fuzz/tests/fuzz/baseline_fuzz -max_total_time=10 "$corpus/json" 2>&1 | tail -3
 cp -r tests/fuzz/corpus/marker_ring "$corpus/ring"
 build/fuzz/tests/fuzz/marker_ring_fuzz -max_total_time=10 -max_len=32768 "$corpus/ring" 2>&1 | tail -3
+cp -r tests/fuzz/corpus/data_file "$corpus/data"
+build/fuzz/tests/fuzz/data_file_fuzz -max_total_time=20 -max_len=65536 -rss_limit_mb=2048 "$corpus/data" 2>&1 | tail -3

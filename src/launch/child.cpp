@@ -11,11 +11,8 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
-#include <sys/ioctl.h>
 #include <sys/mman.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +25,7 @@
 #include "launch_stub_bytes.h"
 #include "perfprobe/error.hpp"
 #include "perfprobe/sys/process.hpp"
+#include "perfprobe/sys/process_control.hpp"
 
 extern char** environ;
 
@@ -100,19 +98,16 @@ struct ChildArgs {
   for (const int fd : spec.keep_fds) set_cloexec(fd, false);
   // With file capabilities, nothing the target runs may gain privilege (set-id or capable programs),
   // or perfprobe's own privilege would reach into processes that are not the user's.
-  if (a.no_new_privs) ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  if (a.no_new_privs) sys::forbid_new_privileges();
   if (a.stub_fd >= 0) {
     for (const int fd : {a.go_fd, a.err_fd, a.report_fd, spec.controlling_tty_fd}) {
       if (fd >= 0) set_cloexec(fd, false);
     }
-    ::syscall(SYS_execveat, a.stub_fd, "", a.stub_argv, a.envp, AT_EMPTY_PATH);
+    sys::exec_fd(a.stub_fd, a.stub_argv, a.envp);
     // No stub (a memfd may not be executable here): be the target ourselves.
     for (const int fd : {a.go_fd, a.err_fd, a.report_fd}) set_cloexec(fd, true);
   }
-  if (spec.controlling_tty_fd >= 0) {
-    ::setsid();
-    ::ioctl(spec.controlling_tty_fd, TIOCSCTTY, 0);
-  }
+  if (spec.controlling_tty_fd >= 0) sys::take_controlling_tty(spec.controlling_tty_fd);
   const pid_t self = ::getpid();
   (void)!::write(a.report_fd, &self, sizeof self);
   ::close(a.report_fd);
@@ -122,7 +117,7 @@ struct ChildArgs {
     n = ::read(a.go_fd, &go, 1);
   } while (n < 0 && errno == EINTR);
   if (n != 1) ::_exit(127);  // the parent gave up before releasing us
-  ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+  sys::kill_when_parent_dies();
   if (::getppid() != a.parent) ::_exit(127);  // perfprobe died meanwhile
   ::execve(a.path, a.argv, a.envp);
   const int err = errno;
@@ -174,7 +169,7 @@ Child::Child(const LaunchSpec& spec) {
   const sys::Fd stub = stub_memfd();
   const pid_t parent = ::getpid();
   // Orphans of the stub (the target) come to us, so that wait4 gives the target's own rusage.
-  if (stub.valid()) (void)::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  if (stub.valid()) (void)sys::become_child_subreaper();
   std::vector<std::string> stub_strings = {"perfprobe-launch",
                                            std::to_string(go.read.get()),
                                            std::to_string(err.write.get()),
@@ -214,8 +209,9 @@ Child::Child(const LaunchSpec& spec) {
     throw Error("cannot start '" + program_ + "': " + (got ? std::strerror(e) : "the launch stub failed"));
   }
   pid_ = target;
-  pidfd_.reset(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0)));
-  if (!pidfd_.valid()) sys::throw_errno("pidfd_open");
+  int pidfd_errno = 0;
+  pidfd_ = sys::open_pidfd(pid_, pidfd_errno);
+  if (!pidfd_.valid()) sys::throw_errno("pidfd_open", pidfd_errno);
 }
 
 Child::Child(Child&& o) noexcept

@@ -3,7 +3,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -14,6 +13,7 @@
 #include <sstream>
 
 #include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/file_pages.hpp"
 
 namespace perfprobe::memory {
 
@@ -59,19 +59,6 @@ std::string mapped_by(const struct stat& st) {
 
 }  // namespace
 
-std::uint64_t resident_bytes(int fd, std::uint64_t size) {
-  if (size == 0) return 0;
-  void* addr = ::mmap(nullptr, size, PROT_READ, MAP_SHARED, fd, 0);
-  if (addr == MAP_FAILED) return 0;
-  const sys::Mapping mapping(addr, size);
-  const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
-  std::vector<unsigned char> vec((size + page - 1) / page);
-  if (::mincore(addr, size, vec.data()) != 0) return 0;
-  std::uint64_t pages = 0;
-  for (const unsigned char v : vec) pages += v & 1U;
-  return std::min(size, pages * page);
-}
-
 Eviction evict_and_check(const std::vector<std::string>& paths) {
   Eviction out;
   for (const auto& path : paths) {
@@ -86,14 +73,14 @@ Eviction evict_and_check(const std::vector<std::string>& paths) {
       continue;
     }
     const auto size = static_cast<std::uint64_t>(st.st_size);
-    const std::uint64_t before = resident_bytes(fd.get(), size);
+    const std::uint64_t before = sys::resident_bytes(fd.get(), size);
     (void)::fdatasync(fd.get());  // dirty pages survive DONTNEED; a read-only fd may still sync
-    const int err = ::posix_fadvise(fd.get(), 0, 0, POSIX_FADV_DONTNEED);
+    const int err = sys::drop_cached_pages(fd.get());
     if (err != 0) {
       out.problems.push_back(path + ": " + std::strerror(err));
       continue;
     }
-    const std::uint64_t after = resident_bytes(fd.get(), size);
+    const std::uint64_t after = sys::resident_bytes(fd.get(), size);
     out.evicted_bytes += before > after ? before - after : 0;
     out.still_cached_bytes += after;
     const std::uint64_t page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));

@@ -3,7 +3,6 @@
 #include "perfprobe/sampling/sampler.hpp"
 
 #include <linux/perf_event.h>
-#include <sys/ioctl.h>
 
 #include <bit>
 #include <cerrno>
@@ -13,6 +12,7 @@
 #include "perfprobe/error.hpp"
 #include "perfprobe/sys/fd.hpp"
 #include "perfprobe/sys/perf.hpp"
+#include "perfprobe/sys/perf_ring.hpp"
 #include "record_parser.hpp"
 #include "ring.hpp"
 
@@ -153,8 +153,9 @@ void share_rings(const std::vector<sys::Fd>& fds, const std::vector<int>& first_
   const std::size_t cpus = first_of_cpu.size();
   for (std::size_t i = 0; i < fds.size(); ++i) {
     const int owner = fds[static_cast<std::size_t>(first_of_cpu[i % cpus])].get();
-    if (fds[i].get() != owner && ::ioctl(fds[i].get(), PERF_EVENT_IOC_SET_OUTPUT, owner) != 0) {
-      sys::throw_errno("cannot share the sample ring of CPU " + std::to_string(i % cpus));
+    if (fds[i].get() == owner) continue;
+    if (const int err = sys::perf_set_output(fds[i].get(), owner); err != 0) {
+      sys::throw_errno("cannot share the sample ring of CPU " + std::to_string(i % cpus), err);
     }
   }
 }
@@ -213,7 +214,7 @@ void Sampler::drain(Profile& out) {
 }
 
 void Sampler::disable() noexcept {
-  for (const auto& fd : state_->fds) (void)::ioctl(fd.get(), PERF_EVENT_IOC_DISABLE, 0);
+  for (const auto& fd : state_->fds) sys::perf_disable(fd.get());
 }
 
 const SamplingConfig& Sampler::config() const noexcept { return state_->config; }

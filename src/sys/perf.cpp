@@ -1,6 +1,7 @@
 // perf_event_open(2) and the privilege facts that decide what it will allow.
 #include "perfprobe/sys/perf.hpp"
 
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -19,6 +20,8 @@ Fd perf_open(perf_event_attr& attr, pid_t pid, int cpu, int group_fd, unsigned l
 void enable_own_perf_events() noexcept { (void)::prctl(PR_TASK_PERF_EVENTS_ENABLE, 0, 0, 0, 0); }
 
 void disable_own_perf_events() noexcept { (void)::prctl(PR_TASK_PERF_EVENTS_DISABLE, 0, 0, 0, 0); }
+
+void perf_disable(int fd) noexcept { (void)::ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }
 
 int perf_event_paranoid() noexcept {
   std::ifstream in("/proc/sys/kernel/perf_event_paranoid");

@@ -22,7 +22,4 @@ struct Eviction {
 // Evicts each file; returns "PATH: why" for the ones that could not be evicted or stayed cached.
 [[nodiscard]] std::vector<std::string> evict_from_page_cache(const std::vector<std::string>& paths);
 
-// Bytes of the file resident in the page cache (mincore over a read-only mapping); nothing when unreadable.
-[[nodiscard]] std::uint64_t resident_bytes(int fd, std::uint64_t size);
-
 }  // namespace perfprobe::memory

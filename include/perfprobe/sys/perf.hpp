@@ -19,6 +19,8 @@ namespace perfprobe::sys {
 // even when perfprobe itself gets little CPU between system calls (docs/kernel-facts.md).
 void enable_own_perf_events() noexcept;
 void disable_own_perf_events() noexcept;
+// PERF_EVENT_IOC_DISABLE on one event; errors are ignored (a closing event needs no answer).
+void perf_disable(int fd) noexcept;
 
 // kernel.perf_event_paranoid, or 2 (the kernel default) when it cannot be read.
 [[nodiscard]] int perf_event_paranoid() noexcept;
