@@ -1,8 +1,10 @@
-// Little-endian fixed-width writer and bounds-checked reader for the data file.
+// Little-endian fixed-width writer and the one bounds-checked reader of sampling/: the data file's
+// fields and the kernel's PERF_RECORD_* records are both read through ByteReader.
 #pragma once
 
 #include <cstdint>
 #include <cstring>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -37,10 +39,12 @@ class ByteWriter {
   std::string out_;
 };
 
-// Reads what ByteWriter wrote; any read past the end sets `bad` and yields zeros.
+// Reads fixed-size fields in order (what ByteWriter wrote, or a kernel record); any read past the end
+// sets `bad` and yields zeros, and every read after it fails too.
 class ByteReader {
  public:
   explicit ByteReader(std::string_view in) : in_(in) {}
+  explicit ByteReader(std::span<const std::uint8_t> in) : in_(reinterpret_cast<const char*>(in.data()), in.size()) {}
   template <typename T>
   requires std::is_arithmetic_v<T> T get() {
     T v{};
@@ -78,6 +82,28 @@ class ByteReader {
       return 0;
     }
     return n;
+  }
+  // The next n bytes, without copying them.
+  std::span<const std::uint8_t> get_span(std::size_t n) {
+    if (!need(n)) return {};
+    const std::span<const std::uint8_t> v(reinterpret_cast<const std::uint8_t*>(in_.data() + pos_), n);
+    pos_ += n;
+    return v;
+  }
+  // A NUL-terminated string padded with NULs up to the last `trailer` bytes, which are left unread
+  // (perf's MMAP2 filename and COMM comm, followed by the sample_id trailer). An empty string that
+  // fills the space is malformed.
+  std::string get_padded_cstring(std::size_t trailer) {
+    const std::size_t end = in_.size() >= trailer ? in_.size() - trailer : 0;
+    if (bad_ || pos_ > end) {
+      bad_ = true;
+      return {};
+    }
+    std::string s;
+    while (pos_ < end && in_[pos_] != 0) s.push_back(in_[pos_++]);
+    if (pos_ >= end && s.empty()) bad_ = true;
+    pos_ = end;
+    return s;
   }
   void skip(std::size_t n) {
     if (need(n)) pos_ += n;

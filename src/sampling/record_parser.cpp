@@ -1,6 +1,8 @@
 // Field-by-field decoding of PERF_RECORD_* (layouts from perf_event_open(2) and linux/perf_event.h).
 #include "record_parser.hpp"
 
+#include "byte_io.hpp"
+
 #include "perfprobe/sampling/sampler.hpp"
 
 #include <linux/perf_event.h>
@@ -11,49 +13,6 @@
 namespace perfprobe::sampling {
 
 namespace {
-
-// Reads fixed-size fields in order and remembers whether it ran past the end.
-class Cursor {
- public:
-  explicit Cursor(std::span<const std::uint8_t> bytes) : bytes_(bytes) {}
-  template <typename T>
-  T take() {
-    T v{};
-    if (pos_ + sizeof(T) > bytes_.size()) {
-      bad_ = true;
-      pos_ = bytes_.size();
-      return v;
-    }
-    std::memcpy(&v, bytes_.data() + pos_, sizeof(T));
-    pos_ += sizeof(T);
-    return v;
-  }
-  std::span<const std::uint8_t> take_bytes(std::size_t n) {
-    if (pos_ + n > bytes_.size()) {
-      bad_ = true;
-      pos_ = bytes_.size();
-      return {};
-    }
-    auto s = bytes_.subspan(pos_, n);
-    pos_ += n;
-    return s;
-  }
-  // A NUL-terminated string padded to 8 bytes, ending before the last `trailer` bytes.
-  std::string take_string(std::size_t trailer) {
-    const std::size_t end = bytes_.size() >= trailer ? bytes_.size() - trailer : 0;
-    std::string s;
-    while (pos_ < end && bytes_[pos_] != 0) s.push_back(static_cast<char>(bytes_[pos_++]));
-    if (pos_ >= end) bad_ = bad_ || s.empty();
-    pos_ = end;
-    return s;
-  }
-  [[nodiscard]] bool bad() const { return bad_; }
-
- private:
-  std::span<const std::uint8_t> bytes_;
-  std::size_t pos_ = 0;
-  bool bad_ = false;
-};
 
 // Size of the sample_id trailer that sample_id_all appends to non-sample records.
 std::size_t trailer_size(std::uint64_t type) {
@@ -84,35 +43,35 @@ std::string hex(std::span<const std::uint8_t> bytes) {
   return s;
 }
 
-bool parse_sample(Cursor& c, const RecordLayout& l, Profile& out) {
+bool parse_sample(ByteReader& c, const RecordLayout& l, Profile& out) {
   Sample s;
   const std::uint64_t t = l.sample_type;
-  if ((t & PERF_SAMPLE_IDENTIFIER) != 0) (void)c.take<std::uint64_t>();
-  if ((t & PERF_SAMPLE_IP) != 0) s.ip = c.take<std::uint64_t>();
+  if ((t & PERF_SAMPLE_IDENTIFIER) != 0) (void)c.get<std::uint64_t>();
+  if ((t & PERF_SAMPLE_IP) != 0) s.ip = c.get<std::uint64_t>();
   if ((t & PERF_SAMPLE_TID) != 0) {
-    s.pid = static_cast<pid_t>(c.take<std::uint32_t>());
-    s.tid = static_cast<pid_t>(c.take<std::uint32_t>());
+    s.pid = static_cast<pid_t>(c.get<std::uint32_t>());
+    s.tid = static_cast<pid_t>(c.get<std::uint32_t>());
   }
-  if ((t & PERF_SAMPLE_TIME) != 0) s.t_ns = static_cast<std::int64_t>(c.take<std::uint64_t>());
+  if ((t & PERF_SAMPLE_TIME) != 0) s.t_ns = static_cast<std::int64_t>(c.get<std::uint64_t>());
   if ((t & PERF_SAMPLE_CPU) != 0) {
-    s.cpu = c.take<std::uint32_t>();
-    (void)c.take<std::uint32_t>();
+    s.cpu = c.get<std::uint32_t>();
+    (void)c.get<std::uint32_t>();
   }
-  if ((t & PERF_SAMPLE_PERIOD) != 0) s.period = c.take<std::uint64_t>();
+  if ((t & PERF_SAMPLE_PERIOD) != 0) s.period = c.get<std::uint64_t>();
   if ((t & PERF_SAMPLE_CALLCHAIN) != 0) {
-    const auto nr = c.take<std::uint64_t>();
+    const auto nr = c.get<std::uint64_t>();
     if (nr > 4096) return false;
     for (std::uint64_t i = 0; i < nr && !c.bad(); ++i) {
-      const auto ip = c.take<std::uint64_t>();
+      const auto ip = c.get<std::uint64_t>();
       if (ip < PERF_CONTEXT_MAX) s.callchain.push_back(ip);  // skip PERF_CONTEXT_USER and friends
     }
   }
   if (s.callchain.empty() && s.ip != 0) s.callchain.push_back(s.ip);
   if ((t & PERF_SAMPLE_REGS_USER) != 0) {
-    const auto abi = c.take<std::uint64_t>();
+    const auto abi = c.get<std::uint64_t>();
     std::uint64_t regs[64] = {};
     for (std::uint32_t i = 0; abi != PERF_SAMPLE_REGS_ABI_NONE && i < l.regs_count && i < 64; ++i) {
-      regs[i] = c.take<std::uint64_t>();
+      regs[i] = c.get<std::uint64_t>();
     }
     // Registers come in increasing bit order (docs/kernel-facts.md §3); perfprobe asks for BP, SP, IP.
     std::uint32_t idx = 0;
@@ -125,10 +84,10 @@ bool parse_sample(Cursor& c, const RecordLayout& l, Profile& out) {
     }
   }
   if ((t & PERF_SAMPLE_STACK_USER) != 0) {
-    const auto size = c.take<std::uint64_t>();
+    const auto size = c.get<std::uint64_t>();
     if (size > 0) {
-      const auto data = c.take_bytes(size);
-      const auto dyn = c.take<std::uint64_t>();
+      const auto data = c.get_span(size);
+      const auto dyn = c.get<std::uint64_t>();
       if (!c.bad()) s.stack.assign(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min(dyn, size)));
     }
   }
@@ -137,18 +96,18 @@ bool parse_sample(Cursor& c, const RecordLayout& l, Profile& out) {
   return true;
 }
 
-bool parse_mmap2(std::span<const std::uint8_t> record, Cursor& c, const RecordLayout& l, std::uint16_t misc,
+bool parse_mmap2(std::span<const std::uint8_t> record, ByteReader& c, const RecordLayout& l, std::uint16_t misc,
                  Profile& out) {
   Mapping m;
-  m.pid = static_cast<pid_t>(c.take<std::uint32_t>());
-  (void)c.take<std::uint32_t>();
-  m.start = c.take<std::uint64_t>();
-  m.length = c.take<std::uint64_t>();
-  m.pgoff = c.take<std::uint64_t>();
-  const auto id_block = c.take_bytes(24);  // maj/min/ino/generation, or build-id size + bytes
-  (void)c.take<std::uint32_t>();           // prot
-  (void)c.take<std::uint32_t>();           // flags
-  m.path = c.take_string(trailer_size(l.sample_type));
+  m.pid = static_cast<pid_t>(c.get<std::uint32_t>());
+  (void)c.get<std::uint32_t>();
+  m.start = c.get<std::uint64_t>();
+  m.length = c.get<std::uint64_t>();
+  m.pgoff = c.get<std::uint64_t>();
+  const auto id_block = c.get_span(24);  // maj/min/ino/generation, or build-id size + bytes
+  (void)c.get<std::uint32_t>();          // prot
+  (void)c.get<std::uint32_t>();          // flags
+  m.path = c.get_padded_cstring(trailer_size(l.sample_type));
   if (c.bad()) return false;
   if ((misc & PERF_RECORD_MISC_MMAP_BUILD_ID) != 0) {
     const std::size_t n = std::min<std::size_t>(id_block[0], 20);
@@ -159,22 +118,22 @@ bool parse_mmap2(std::span<const std::uint8_t> record, Cursor& c, const RecordLa
   return true;
 }
 
-bool parse_task(std::span<const std::uint8_t> record, Cursor& c, const RecordLayout& l, std::uint32_t type,
+bool parse_task(std::span<const std::uint8_t> record, ByteReader& c, const RecordLayout& l, std::uint32_t type,
                 std::uint16_t misc, Profile& out) {
   TaskEvent e;
-  e.pid = static_cast<pid_t>(c.take<std::uint32_t>());
+  e.pid = static_cast<pid_t>(c.get<std::uint32_t>());
   if (type == PERF_RECORD_COMM) {
     e.kind = TaskEvent::Kind::comm;
-    e.tid = static_cast<pid_t>(c.take<std::uint32_t>());
-    e.comm = c.take_string(trailer_size(l.sample_type));
+    e.tid = static_cast<pid_t>(c.get<std::uint32_t>());
+    e.comm = c.get_padded_cstring(trailer_size(l.sample_type));
     e.exec = (misc & PERF_RECORD_MISC_COMM_EXEC) != 0;
     e.t_ns = trailer_time(record, l.sample_type);
   } else {
     e.kind = type == PERF_RECORD_FORK ? TaskEvent::Kind::fork : TaskEvent::Kind::exit;
-    e.ppid = static_cast<pid_t>(c.take<std::uint32_t>());
-    e.tid = static_cast<pid_t>(c.take<std::uint32_t>());
-    e.ptid = static_cast<pid_t>(c.take<std::uint32_t>());
-    e.t_ns = static_cast<std::int64_t>(c.take<std::uint64_t>());
+    e.ppid = static_cast<pid_t>(c.get<std::uint32_t>());
+    e.tid = static_cast<pid_t>(c.get<std::uint32_t>());
+    e.ptid = static_cast<pid_t>(c.get<std::uint32_t>());
+    e.t_ns = static_cast<std::int64_t>(c.get<std::uint64_t>());
   }
   if (c.bad()) return false;
   out.tasks.push_back(std::move(e));
@@ -188,7 +147,7 @@ bool parse_record(std::span<const std::uint8_t> record, const RecordLayout& layo
   perf_event_header h{};
   std::memcpy(&h, record.data(), sizeof h);
   if (h.size != record.size()) return false;
-  Cursor c(record.subspan(sizeof h));
+  ByteReader c(record.subspan(sizeof h));
   switch (h.type) {
     case PERF_RECORD_SAMPLE:
       return parse_sample(c, layout, out);
@@ -199,15 +158,15 @@ bool parse_record(std::span<const std::uint8_t> record, const RecordLayout& layo
     case PERF_RECORD_EXIT:
       return parse_task(record, c, layout, h.type, h.misc, out);
     case PERF_RECORD_LOST: {
-      (void)c.take<std::uint64_t>();  // id
-      const auto lost = c.take<std::uint64_t>();
+      (void)c.get<std::uint64_t>();  // id
+      const auto lost = c.get<std::uint64_t>();
       if (c.bad()) return false;
       out.lost_samples += lost;
       ++out.lost_records;
       return true;
     }
     case PERF_RECORD_LOST_SAMPLES: {
-      const auto lost = c.take<std::uint64_t>();
+      const auto lost = c.get<std::uint64_t>();
       if (c.bad()) return false;
       out.lost_samples += lost;
       ++out.lost_records;
