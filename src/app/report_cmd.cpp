@@ -85,8 +85,9 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
   }
   if (!o.pprof_path.empty()) {
     // The file holds when the recording ended; the profile says when it began.
-    const std::int64_t start_ns = data.recorded_unix_s * 1'000'000'000 - data.run.wall_ns;
-    const report::PprofMeta meta{data.command, data.tool, start_ns, data.run.wall_ns};
+    const report::PprofMeta meta{data.command, data.tool,
+                                 report::recording_start_unix_ns(data.recorded_unix_s, data.run.wall_ns),
+                                 data.run.wall_ns};
     written &=
         write_output(o.pprof_path, "--pprof", report::gzip(report::to_pprof(profile, data.run.phases, meta)), diag);
   }

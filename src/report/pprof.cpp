@@ -270,4 +270,14 @@ std::string to_pprof(const ResolvedProfile& profile, const std::vector<PhaseResu
   return Builder(profile, phases).build(meta);
 }
 
+std::int64_t recording_start_unix_ns(std::int64_t ended_unix_s, std::int64_t wall_ns) noexcept {
+  std::int64_t ended_ns = 0;
+  std::int64_t start_ns = 0;
+  if (ended_unix_s < 0 || wall_ns < 0 || __builtin_mul_overflow(ended_unix_s, 1'000'000'000, &ended_ns) ||
+      __builtin_sub_overflow(ended_ns, wall_ns, &start_ns) || start_ns < 0) {
+    return 0;
+  }
+  return start_ns;
+}
+
 }  // namespace perfprobe::report

@@ -20,6 +20,10 @@ struct PprofMeta {
   std::int64_t duration_ns = 0;      // the run's wall time
 };
 
+// When a recording began, in Unix ns, from when it ended (Unix s, as the data file keeps it) and its
+// wall time; 0 when the figures overflow (a crafted file), so pprof then shows no date.
+[[nodiscard]] std::int64_t recording_start_unix_ns(std::int64_t ended_unix_s, std::int64_t wall_ns) noexcept;
+
 // The serialized Profile message, uncompressed: one Location per physical frame (its inlined
 // frames as extra Lines, innermost first), one Mapping per module with its build-id, and labels
 // "phase" (one per enclosing phase), "thread", "tid" and "pid" on each Sample.
