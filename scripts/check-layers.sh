@@ -9,6 +9,7 @@ cd "${1:-$(dirname "$0")/..}"
 declare -A allowed=(
   [sys]=""
   [stats]=""
+  [metrics]="stats"
   [launch]="sys"
   [counters]="sys"
   [memory]="sys"
@@ -16,8 +17,8 @@ declare -A allowed=(
   [sampling]="sys"
   [symbols]="sampling sys"
   [markers]="sys elf memory stats"
-  [report]="stats elf"
-  [gate]="stats report elf"
+  [report]="stats metrics elf"
+  [gate]="stats metrics report elf"
   [cli]=""
   [app]="*"
 )
