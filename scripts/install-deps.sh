@@ -6,8 +6,11 @@ packages=(build-essential cmake pkg-config libpfm4-dev libelf-dev libdw-dev libc
           libgtest-dev systemtap-sdt-dev python3 binutils elfutils util-linux libzstd-dev libprotozero-dev
           zlib1g-dev)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(linux-perf hyperfine); fi
-# chromium renders the HTML reports headless in the tests; tmux drives the live progress line.
-if [[ "${1:-}" == "--test" ]]; then packages+=(clang clang-format libclang-rt-14-dev golang-go chromium tmux); fi
+# chromium renders the HTML reports headless in the tests; tmux drives the live progress line;
+# promtool (prometheus) and a scraped node_exporter read the --textfile and --openmetrics exports.
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(clang clang-format libclang-rt-14-dev golang-go chromium tmux prometheus prometheus-node-exporter)
+fi
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -79,6 +79,17 @@ void write_views(const cli::CheckOptions& o, const gate::Verdict& v, const repor
   diag.stream().flush();
 }
 
+// The verdict for Prometheus: 1 when every budget and the baseline pass.
+report::MetricFamily verdict_family(const gate::Verdict& v) {
+  std::string line;
+  for (const auto& a : v.command) line += (line.empty() ? "" : " ") + a;
+  return {"perfprobe_check_passed",
+          report::MetricType::gauge,
+          "",
+          "1 when check passed (budgets and baseline), else 0.",
+          {{"", {{"command", line}, {"host", host_name()}}, v.passed() ? 1.0 : 0.0}}};
+}
+
 }  // namespace
 
 int check_command(const cli::CheckOptions& o, const Diag& diag) {
@@ -88,6 +99,9 @@ int check_command(const cli::CheckOptions& o, const Diag& diag) {
   check_output_writable(o.junit_path, "--junit");
   check_output_writable(o.markdown_path, "--markdown");
   check_output_writable(o.html_path, "--html");
+  check_output_writable(o.run.openmetrics_path, "--openmetrics");
+  check_output_writable(o.run.bmf_path, "--bmf");
+  if (!o.run.textfile_dir.empty()) check_output_writable(textfile_path(o.run.textfile_dir), "--textfile");
   const gate::Samples baseline = plan.baseline ? read_baseline(plan.baseline->path) : gate::Samples{};
   const std::vector<elf::BinarySize> binaries = measure_binaries(plan.binaries);
 
@@ -112,6 +126,7 @@ int check_command(const cli::CheckOptions& o, const Diag& diag) {
   if (plan.record_only) v.warnings.push_back("no budget and no --baseline: recorded " + o.json_path + " as a baseline");
   v.budgets = gate::check_budgets(plan.budgets, runs, binaries);
   if (plan.baseline) v.regressions = gate::compare_to_baseline(baseline, v.samples, *plan.baseline);
+  (void)write_export_views(o.run, runs, v.command, {verdict_family(v)}, diag);
   write_views(o, v, rep ? &*rep : nullptr, diag);
   return v.passed() ? 0 : 1;
 }

@@ -8,6 +8,7 @@
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/gate/compare.hpp"
+#include "perfprobe/report/bmf.hpp"
 #include "perfprobe/sys/input_file.hpp"
 
 namespace perfprobe::app {
@@ -20,6 +21,7 @@ int compare_command(const cli::CompareOptions& o, const Diag& diag) {
   if (!o.tolerance_text.empty()) settings.tolerance = parse_fraction(o.tolerance_text, "--tolerance");
   check_output_writable(o.json_path, "--json");
   check_output_writable(o.markdown_path, "--markdown");
+  check_output_writable(o.bmf_path, "--bmf");
   std::vector<gate::Side> sides;
   for (const auto& path : o.files) {
     constexpr std::uint64_t kMaxDocument = 256ULL << 20;  // a run --json of many long runs stays far below
@@ -31,6 +33,11 @@ int compare_command(const cli::CompareOptions& o, const Diag& diag) {
     written &= write_output(o.json_path, "--json", gate::compare_to_json(comparisons, settings), diag);
   if (!o.markdown_path.empty())
     written &= write_output(o.markdown_path, "--markdown", gate::compare_to_markdown(comparisons, settings), diag);
+  if (!o.bmf_path.empty()) {
+    std::vector<report::BmfBenchmark> benchmarks;
+    for (const auto& s : sides) benchmarks.emplace_back(s.name, s.samples);
+    written &= write_output(o.bmf_path, "--bmf", report::to_bmf(benchmarks), diag);
+  }
   std::ostringstream table;
   gate::write_compare_text(table, comparisons, settings, diag.color());
   diag.stream() << table.str();

@@ -1,11 +1,14 @@
 // Output path checks and run views shared by run, check, record, attach and report.
 #include "output_files.hpp"
 
+#include <chrono>
 #include <ctime>
 #include <sstream>
 
 #include "live.hpp"
 #include "perfprobe/error.hpp"
+#include "perfprobe/report/bmf.hpp"
+#include "perfprobe/report/openmetrics.hpp"
 #include "perfprobe/report/profile_report.hpp"
 #include "perfprobe/report/views.hpp"
 #include "perfprobe/symbols/resolve.hpp"
@@ -16,14 +19,23 @@ namespace perfprobe::app {
 
 void check_output_writable(const std::string& path, const char* option) { sys::check_output_path(path, option); }
 
+namespace {
+// Saves what could not be written in $TMPDIR and says so; returns false for the caller to pass on.
+bool save_instead(const std::string& path, std::string_view content, const Error& e, const Diag& diag) {
+  const std::string saved = sys::save_fallback(path, content);
+  diag.warning(std::string(e.what()) + (saved.empty() ? "; the content is lost" : "; saved it in '" + saved + "'"));
+  return false;
+}
+
+std::string textfile_in(const std::string& dir) { return (dir.ends_with('/') ? dir : dir + "/") + "perfprobe.prom"; }
+}  // namespace
+
 bool write_output(const std::string& path, const char* option, std::string_view content, const Diag& diag) {
   try {
     sys::write_file_atomic(path, content, option);
     return true;
   } catch (const Error& e) {
-    const std::string saved = sys::save_fallback(path, content);
-    diag.warning(std::string(e.what()) + (saved.empty() ? "; the content is lost" : "; saved it in '" + saved + "'"));
-    return false;
+    return save_instead(path, content, e, diag);
   }
 }
 
@@ -32,6 +44,47 @@ void check_run_outputs(const cli::RunOptions& o) {
   check_output_writable(o.jsonl_path, "--jsonl");
   check_output_writable(o.trace_path, "--trace");
   check_output_writable(o.html_path, "--html");
+  check_output_writable(o.openmetrics_path, "--openmetrics");
+  check_output_writable(o.bmf_path, "--bmf");
+  if (!o.textfile_dir.empty()) check_output_writable(textfile_path(o.textfile_dir), "--textfile");
+}
+
+std::string textfile_path(const std::string& dir) {
+  sys::check_output_directory(dir, "--textfile");
+  return textfile_in(dir);
+}
+
+bool write_export_views(const cli::RunOptions& o, const std::vector<RunResult>& runs,
+                        const std::vector<std::string>& command, const std::vector<report::MetricFamily>& extra,
+                        const Diag& diag) {
+  std::string line;
+  for (const auto& a : command) line += (line.empty() ? "" : " ") + a;
+  bool ok = true;
+  if (!o.openmetrics_path.empty() || !o.textfile_dir.empty()) {
+    auto families = report::run_families(runs, report::ExportLabels{line, host_name()});
+    families.insert(families.end(), extra.begin(), extra.end());
+    // A finished run's file is stamped with when it was written (promtool can backfill it); the
+    // textfile collector refuses timestamps.
+    const double now_s = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    if (!o.openmetrics_path.empty()) {
+      ok &= write_output(o.openmetrics_path, "--openmetrics",
+                         report::render_metrics(families, report::Exposition::openmetrics, now_s), diag);
+    }
+    // The collector reads DIR/*.prom whenever scraped: the file is built under a hidden .tmp name in DIR
+    // and renamed over perfprobe.prom, so a scrape sees the old file or the new one, never half of it.
+    if (!o.textfile_dir.empty()) {
+      const std::string text = report::render_metrics(families, report::Exposition::prometheus_text);
+      try {
+        ok &= write_output(textfile_path(o.textfile_dir), "--textfile", text, diag);
+      } catch (const Error& e) {  // DIR was replaced while the target ran
+        ok = save_instead(textfile_in(o.textfile_dir), text, e, diag);
+      }
+    }
+  }
+  if (!o.bmf_path.empty()) {
+    ok &= write_output(o.bmf_path, "--bmf", report::to_bmf({{line, metrics::samples_of(runs)}}), diag);
+  }
+  return ok;
 }
 
 bool write_run_views(const cli::RunOptions& o, const report::RunReport& rep, const Diag& diag, const char* kind) {
@@ -43,6 +96,7 @@ bool write_run_views(const cli::RunOptions& o, const report::RunReport& rep, con
   if (!o.html_path.empty()) {
     ok &= write_output(o.html_path, "--html", report::run_to_html(rep, html_meta(kind, rep.command)), diag);
   }
+  ok &= write_export_views(o, rep.runs, rep.command, {}, diag);
   if (!o.quiet) {
     std::ostringstream text;
     report::write_text(text, rep, report::TextOptions{diag.color()});

@@ -7,6 +7,7 @@
 #include "perfprobe/app/diag.hpp"
 #include "perfprobe/cli/options.hpp"
 #include "perfprobe/report/html.hpp"
+#include "perfprobe/report/openmetrics.hpp"
 #include "perfprobe/report/run_report.hpp"
 #include "perfprobe/sampling/data_file.hpp"
 
@@ -19,11 +20,22 @@ void check_output_writable(const std::string& path, const char* option);
 // is saved in $TMPDIR and a warning says where; returns false then.
 bool write_output(const std::string& path, const char* option, std::string_view content, const Diag& diag);
 
-// The output files of a run-shaped command (--json, --jsonl, --trace), checked before the target starts.
+// The output files of a run-shaped command (--json, --jsonl, --trace, --html, --openmetrics, --textfile,
+// --bmf), checked before the target starts.
 void check_run_outputs(const cli::RunOptions& o);
 
-// The views of a run: --json, --trace and --html files (atomically), then the human summary on
-// stderr. `kind` names the command in the HTML page. Returns false when a file could not be written
+// DIR/perfprobe.prom, the file --textfile DIR writes, with DIR checked like an output file's directory
+// (a link to it owned by someone else in a shared directory is refused). Throws UsageError.
+[[nodiscard]] std::string textfile_path(const std::string& dir);
+
+// --openmetrics, --textfile and --bmf of some runs (atomically), with `extra` families (check's verdict).
+// Returns false when a file could not be written (the warning is on stderr).
+bool write_export_views(const cli::RunOptions& o, const std::vector<RunResult>& runs,
+                        const std::vector<std::string>& command, const std::vector<report::MetricFamily>& extra,
+                        const Diag& diag);
+
+// The views of a run: --json, --trace, --html and the export files (atomically), then the human summary
+// on stderr. `kind` names the command in the HTML page. Returns false when a file could not be written
 // (the warning is on stderr).
 bool write_run_views(const cli::RunOptions& o, const report::RunReport& rep, const Diag& diag,
                      const char* kind = "run");

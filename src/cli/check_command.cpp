@@ -71,6 +71,7 @@ void define_check(CLI::App& app, Options& options) {
   sub->add_option("--html", o.html_path,
                   "Write a self-contained HTML report to FILE: budgets, baseline, timeline, distributions")
       ->type_name("FILE");
+  define_export_options(*sub, o.run);
   sub->add_option("--prepare", o.run.prepare, "Shell command run before every run")->type_name("CMD");
   sub->add_flag("--no-progress", o.run.no_progress, "Draw no live progress line on the terminal during the runs");
   define_run_markers(*sub, o.run);

@@ -15,6 +15,8 @@ void define_compare(CLI::App& app, Options& options) {
   sub->add_option("--json", o.json_path, "Write the comparison as JSON to FILE")->type_name("FILE");
   sub->add_option("--markdown", o.markdown_path, "Write the comparison as Markdown to FILE (a pull-request comment)")
       ->type_name("FILE");
+  sub->add_option("--bmf", o.bmf_path, "Write every file's figures as Bencher Metric Format JSON to FILE")
+      ->type_name("FILE");
   sub->add_option("--confidence", o.confidence_text, "Confidence of the test (default 0.99, or 99%)")
       ->type_name("LEVEL");
   sub->add_option("--tolerance", o.tolerance_text, "Smallest relative change that counts (default 5%)")

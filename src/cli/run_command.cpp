@@ -57,6 +57,18 @@ std::vector<std::string> target_command(const CLI::App& sub, const Options& opti
   return positional;
 }
 
+// Where the figures go beyond perfprobe: Prometheus (a file, node_exporter's textfile directory)
+// and Bencher (docs/exports.md).
+void define_export_options(CLI::App& sub, RunOptions& o) {
+  sub.add_option("--openmetrics", o.openmetrics_path, "Write the figures as OpenMetrics text to FILE (atomically)")
+      ->type_name("FILE");
+  sub.add_option("--textfile", o.textfile_dir,
+                 "Write the figures to DIR/perfprobe.prom, atomically, for node_exporter's textfile collector")
+      ->type_name("DIR");
+  sub.add_option("--bmf", o.bmf_path, "Write the figures as Bencher Metric Format JSON to FILE (for bencher run)")
+      ->type_name("FILE");
+}
+
 // The options every run-shaped command (run, record, attach) shares, spelled the same everywhere.
 void define_measure_basics(CLI::App& sub, RunOptions& o) {
   sub.add_option("-e,--event", o.events,
@@ -79,6 +91,7 @@ void define_measure_basics(CLI::App& sub, RunOptions& o) {
          "--html", o.html_path,
          "Write a self-contained HTML report to FILE: timeline, tokens, counters (and flame graph with samples)")
       ->type_name("FILE");
+  define_export_options(sub, o);
   sub.add_flag("-q,--quiet", o.quiet, "Print no human summary on stderr (and no live status line)");
   sub.add_flag("--no-progress", o.no_progress, "Draw no live status line on the terminal while the target runs");
 }

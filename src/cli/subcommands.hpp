@@ -38,6 +38,7 @@ void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions&
 void define_sampling(CLI::App& sub, SamplingOptions& sampling);
 void finalize_sampling(const CLI::App& sub, SamplingOptions& sampling);
 void define_measure_basics(CLI::App& sub, RunOptions& run);  // -e --no-counters -i --json --jsonl --trace -q
+void define_export_options(CLI::App& sub, RunOptions& run);  // --openmetrics --textfile --bmf
 void finalize_measure_basics(RunOptions& run);
 
 // `perfprobe completions SHELL`: the script is made from `app` (every subcommand and option).

@@ -195,6 +195,35 @@ void check_output_path(const std::string& path, std::string_view option) {
   if (!named.empty()) ::unlinkat(t.dir_fd.get(), named.c_str(), 0);
 }
 
+void check_output_directory(const std::string& dir, std::string_view option) {
+  std::string path = dir;
+  while (path.size() > 1 && path.back() == '/') path.pop_back();
+  const std::string what = std::string(option) + " directory '" + dir + "'";
+  if (path.empty()) throw UsageError("cannot write into " + what, "give a directory");
+  const auto slash = path.rfind('/');
+  const std::string parent = slash == std::string::npos ? "." : (slash == 0 ? "/" : path.substr(0, slash));
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  struct stat st {};
+  if (path != "/" && base != "." && base != "..") {
+    const Fd parent_fd(::open(parent.c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+    struct stat parent_st {};
+    if (!parent_fd.valid() || ::fstat(parent_fd.get(), &parent_st) != 0 ||
+        ::fstatat(parent_fd.get(), base.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
+      throw UsageError("cannot write into " + what + ": " + std::strerror(errno), "create the directory first");
+    }
+    if (S_ISLNK(st.st_mode) && !owner_trusted(st, parent_st)) {
+      throw UsageError("refusing to write into " + what + ": it is a symbolic link owned by uid " +
+                           std::to_string(st.st_uid) + " in the shared directory '" + parent + "'",
+                       "remove the link, or write to a directory only you can change");
+    }
+  }
+  if (::stat(path.c_str(), &st) != 0) {
+    throw UsageError("cannot write into " + what + ": " + std::strerror(errno), "create the directory first");
+  }
+  if (!S_ISDIR(st.st_mode))
+    throw UsageError("cannot write into " + what + ": it is not a directory", "give a directory");
+}
+
 AtomicFile::AtomicFile(const std::string& path, std::string_view option) : path_(path), option_(option) {
   Target t = resolve(path, option);
   base_ = t.base;

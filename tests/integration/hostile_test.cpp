@@ -142,6 +142,8 @@ TEST(HostileOutputs, HtmlDataFileAndPprofRefuseAnotherUsersLink) {
       {"attach", "-q", "-p", std::to_string(spin), "--duration", "200ms", "-o", "@"},
       {"report", "--html", "@", data},
       {"report", "--pprof", "@", data},
+      {"run", "-q", "--openmetrics", "@", "--", "touch", ran},
+      {"check", "--max-wall", "10s", "--bmf", "@", "--", "touch", ran},
   };
   int n = 0;
   for (const auto& c : cases) {
@@ -159,6 +161,25 @@ TEST(HostileOutputs, HtmlDataFileAndPprofRefuseAnotherUsersLink) {
   }
   kill(spin, SIGKILL);
   waitpid(spin, nullptr, 0);
+}
+
+// --textfile DIR writes DIR/perfprobe.prom: a DIR that another user made a link in /tmp is refused
+// (with or without a trailing slash) before the target runs, and nothing lands where it points.
+TEST(HostileOutputs, TextfileRefusesAnotherUsersLinkAsItsDirectory) {
+  if (!harness::is_root() || as_test_user().empty()) GTEST_SKIP() << "needs root and the user perfprobe-test";
+  const Victim victim;
+  const SharedDir shared;
+  const TempDir own;
+  const std::string victim_dir = victim.path().substr(0, victim.path().rfind('/'));
+  const std::string ran = own.file("ran");
+  shared.plant_link("metrics", victim_dir);
+  for (const std::string& dir : {shared.file("metrics"), shared.file("metrics") + "/"}) {
+    const auto r = harness::run({perfprobe(), "run", "-q", "--textfile", dir, "--", "touch", ran});
+    EXPECT_EQ(r.exit_code, 2) << dir << ": " << r.err;
+    EXPECT_NE(r.err.find("symbolic link"), std::string::npos) << dir << ": " << r.err;
+    EXPECT_NE(::access((victim_dir + "/perfprobe.prom").c_str(), F_OK), 0) << dir << ": written through the link";
+    EXPECT_NE(::access(ran.c_str(), F_OK), 0) << dir << ": the target ran";
+  }
 }
 
 TEST(HostileOutputs, ExistingFileKeepsItsMode) {

@@ -45,6 +45,9 @@ struct RunOptions {
   std::string rss_warn_text;            // --rss-warn SIZE
   std::uint64_t rss_warn_bytes = 0;     // 0 = no warning
   std::string trace_path;               // --trace FILE: Chrome trace-event JSON of the timeline
+  std::string openmetrics_path;         // --openmetrics FILE: the figures as OpenMetrics text
+  std::string textfile_dir;             // --textfile DIR: DIR/perfprobe.prom for node_exporter
+  std::string bmf_path;                 // --bmf FILE: Bencher Metric Format JSON
   std::string fake_counters_path;       // hidden --fake-counters FILE: scripted readings (tests, docs/testing.md)
 };
 
@@ -133,6 +136,7 @@ struct CompareOptions {
   std::vector<std::string> files;  // run --json or check --json documents; the first is the reference
   std::string json_path;           // --json FILE
   std::string markdown_path;       // --markdown FILE
+  std::string bmf_path;            // --bmf FILE: each file as one Bencher benchmark
   std::string confidence_text;     // --confidence 0.99 (or 99%)
   std::string tolerance_text;      // --tolerance 5%
 };

@@ -23,6 +23,11 @@ namespace perfprobe::sys {
 // there. Throws UsageError naming `option` (e.g. "--json"). Empty path: no-op.
 void check_output_path(const std::string& path, std::string_view option);
 
+// A directory an option writes files into (--textfile DIR): it must exist and be a directory, and a
+// symbolic link there is followed only by the rule above for a file's link (never one owned by someone
+// else in a sticky world-writable directory). Throws UsageError naming `option`.
+void check_output_directory(const std::string& dir, std::string_view option);
+
 // A file that appears at `path` whole or not at all. Content goes to an unnamed temporary (O_TMPFILE, or
 // O_CREAT|O_EXCL with an unpredictable name where the filesystem lacks it) in path's directory; commit()
 // fsyncs it and renames it over path, keeping an existing file's permission bits. Destroyed uncommitted,
