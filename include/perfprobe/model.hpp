@@ -46,7 +46,7 @@ enum class EventKind { marker, token, output, rss, counters, phase_begin, phase_
 
 // What produced an event: the marker API's ring, an SDT probe, the target's output, a readiness
 // probe, the RSS timeline (/proc samples and its --rss-warn), a boundary snapshot of the counters.
-enum class EventSource { none, mark, usdt, output, listen, file, proc, rss, boundary };
+enum class EventSource { none, mark, usdt, output, listen, file, proc, rss, boundary, uprobe, tcp, http, drive };
 
 // The name of a source in JSON, JSONL, traces and data files ("" for none).
 [[nodiscard]] inline std::string_view to_string(EventSource s) {
@@ -69,6 +69,14 @@ enum class EventSource { none, mark, usdt, output, listen, file, proc, rss, boun
       return "rss";
     case EventSource::boundary:
       return "boundary";
+    case EventSource::uprobe:
+      return "uprobe";
+    case EventSource::tcp:
+      return "tcp";
+    case EventSource::http:
+      return "http";
+    case EventSource::drive:
+      return "drive";
   }
   return "";
 }
@@ -76,7 +84,8 @@ enum class EventSource { none, mark, usdt, output, listen, file, proc, rss, boun
 // The source named `name`; none for a name this version does not know.
 [[nodiscard]] inline EventSource event_source_named(std::string_view name) {
   for (const auto s : {EventSource::mark, EventSource::usdt, EventSource::output, EventSource::listen,
-                       EventSource::file, EventSource::proc, EventSource::rss, EventSource::boundary}) {
+                       EventSource::file, EventSource::proc, EventSource::rss, EventSource::boundary,
+                       EventSource::uprobe, EventSource::tcp, EventSource::http, EventSource::drive}) {
     if (to_string(s) == name) return s;
   }
   return EventSource::none;
@@ -133,6 +142,23 @@ struct ColdStart {
   std::uint64_t still_cached_bytes = 0;  // resident after it (mapped by another process, dirty, locked)
 };
 
+// perfprobe ended the target: why, when, and the signals it sent (SIGTERM, then SIGKILL after the grace).
+struct StopRecord {
+  std::string by;         // "--stop-after ready", "--timeout 30s", "--drive"
+  std::int64_t t_ns = 0;  // since exec
+  std::vector<std::string> signals;
+  bool timed_out = false;  // --timeout: the run failed
+};
+
+// The --drive client: its command, when it ran (since exec) and how it ended.
+struct DriveRecord {
+  std::string command;
+  std::int64_t start_ns = 0;
+  std::int64_t end_ns = 0;
+  int exit_code = 0;      // 128+signal when killed
+  bool finished = false;  // false: the target ended first and the client was killed
+};
+
 struct RunResult {
   int exit_code = 0;          // the target's exit status, or 128+signal
   std::optional<int> signal;  // the signal that ended it, if any
@@ -160,6 +186,9 @@ struct RunResult {
   std::uint64_t markers_dropped = 0;  // marker-API marks lost because the ring was full
 
   std::optional<ColdStart> cold;  // set when --cold evicted files before this run
+  // Servers: perfprobe ended the target (--stop-after, --timeout, --drive) and a --drive client ran.
+  std::optional<StopRecord> stopped;
+  std::optional<DriveRecord> drive;
 };
 
 }  // namespace perfprobe

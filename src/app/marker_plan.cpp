@@ -12,6 +12,7 @@
 #include "perfprobe/error.hpp"
 #include "perfprobe/launch/child.hpp"
 #include "perfprobe/sys/input_file.hpp"
+#include "stop_source.hpp"
 #include "usdt_source.hpp"
 
 namespace perfprobe::app {
@@ -99,9 +100,10 @@ markers::AnalysisPlan analysis_plan(const cli::RunOptions& o) {
   if (!o.tokens.empty()) {
     a.tokens = markers::parse_spec(o.tokens, "--tokens");
     const auto k = a.tokens->kind;
-    if (k == SpecKind::listen || k == SpecKind::file || k == SpecKind::first_output) {
+    if (k == SpecKind::listen || k == SpecKind::file || k == SpecKind::first_output || k == SpecKind::tcp ||
+        k == SpecKind::http) {
       throw UsageError("--tokens " + o.tokens + " happens at most once, so it cannot count tokens",
-                       "use usdt:P:N, mark:NAME, output:REGEX or output");
+                       "use usdt:P:N, uprobe:[FILE:]FUNCTION, uretprobe:..., mark:NAME, output:REGEX or output");
     }
   }
   if (!o.tokens_after.empty()) a.tokens_after = markers::parse_spec(o.tokens_after, "--tokens-after");
@@ -157,11 +159,29 @@ std::vector<std::string> loaded_libraries(const std::string& program) {
   return libs;
 }
 
+namespace {
+
+StopPlan stop_plan(const cli::RunOptions& o, const markers::AnalysisPlan& analysis) {
+  StopPlan s;
+  s.analysis = analysis;
+  if (!o.stop_after.empty() && o.stop_after_ns == 0) s.after = markers::parse_stop(o.stop_after, "--stop-after");
+  s.after_ns = o.stop_after_ns;
+  s.after_text = o.stop_after;
+  s.timeout_ns = o.timeout_ns;
+  s.timeout_text = o.timeout_text;
+  s.drive = o.drive;
+  return s;
+}
+
+}  // namespace
+
 void add_marker_plan(const cli::RunOptions& o, MeasurePlan& plan) {
   plan.analysis = analysis_plan(o);
   if (plan.target == TargetKind::attach) reject_output_specs(o, plan.analysis);
   plan.rss_warn_bytes = o.rss_warn_bytes;
-  const auto specs = all_specs(plan.analysis);
+  const StopPlan stop = stop_plan(o, plan.analysis);
+  auto specs = all_specs(plan.analysis);
+  if (stop.after && stop.after->spec) specs.push_back(&*stop.after->spec);  // its source must exist too
   // The marker API needs no flag: its ring is always offered (a memfd; no wake-ups until the target marks).
   plan.sources.emplace_back([] { return make_channel_source(); });
   const bool output =
@@ -176,11 +196,13 @@ void add_marker_plan(const cli::RunOptions& o, MeasurePlan& plan) {
     plan.sources.emplace_back([op] { return make_output_source(op); });
   }
   for (const MarkerSpec* s : specs) {
-    if (s->kind == SpecKind::listen || s->kind == SpecKind::file) {
+    if (s->kind == SpecKind::listen || s->kind == SpecKind::file || s->kind == SpecKind::tcp ||
+        s->kind == SpecKind::http) {
       plan.sources.emplace_back([spec = *s] { return make_readiness_source(spec); });
     }
   }
   add_usdt_plan(o, specs, plan);
+  if (!stop.empty()) plan.sources.emplace_back([stop] { return make_stop_source(stop); });
   if (o.unbuffer) add_unbuffer(o.command.front(), plan);
   add_cold(o, plan);
 }

@@ -119,7 +119,10 @@ class ReadinessSource final : public RunSource {
       Event e;
       e.t_ns = sys::monotonic_ns();
       e.kind = EventKind::ready;
-      e.source = spec_.kind == markers::SpecKind::listen ? EventSource::listen : EventSource::file;
+      e.source = spec_.kind == markers::SpecKind::listen ? EventSource::listen
+                 : spec_.kind == markers::SpecKind::file ? EventSource::file
+                 : spec_.kind == markers::SpecKind::tcp  ? EventSource::tcp
+                                                         : EventSource::http;
       e.name = spec_.text;
       timeline.add(std::move(e));
       loop.remove_timer(timer_);

@@ -1,10 +1,12 @@
-// `perfprobe probes`: SDT notes of a file, or of every ELF file a running process maps.
+// `perfprobe probes`: SDT notes of a file, or of every ELF file a running process maps; or the
+// functions of a file (--functions).
 #include <fstream>
 #include <iostream>
 #include <set>
 #include <sstream>
 
 #include "perfprobe/app/app.hpp"
+#include "perfprobe/elf/functions.hpp"
 #include "perfprobe/elf/sdt.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/report/probes_view.hpp"
@@ -33,6 +35,12 @@ std::vector<std::string> mapped_files(int pid) {
 
 int probes_command(const cli::ProbesOptions& o, const Diag& diag) {
   (void)diag;
+  if (o.functions) {
+    const auto found = elf::match_functions(elf::read_functions(o.file), o.pattern);
+    std::cout << (o.json ? report::functions_json(found) : report::functions_text(found));
+    std::cout.flush();
+    return 0;
+  }
   std::vector<elf::SdtProbe> probes;
   if (!o.file.empty()) {
     probes = elf::read_sdt_probes(o.file);

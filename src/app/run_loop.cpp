@@ -2,6 +2,7 @@
 #include "run_loop.hpp"
 
 #include <algorithm>
+#include <optional>
 
 #include "core_sources.hpp"
 #include "perfprobe/markers/analysis.hpp"
@@ -17,14 +18,16 @@ void add_unique(std::vector<std::string>& list, std::string item) {
 }
 
 // Boundaries and the first token get a snapshot of every source right away (decode cost per token
-// needs the counters at the first one).
+// needs the counters at the first one; with a /N token spec that is the Nth hit, counted as analyze does).
 class SnapshotRule {
  public:
-  explicit SnapshotRule(const markers::AnalysisPlan& plan) : plan_(plan) {}
+  explicit SnapshotRule(const markers::AnalysisPlan& plan) : plan_(plan) {
+    if (plan.tokens) token_hits_.emplace(*plan.tokens);
+  }
   bool wants(const Event& e) {
     if (e.kind == EventKind::rss || e.kind == EventKind::counters) return false;
     if (plan_.is_boundary(e)) return true;
-    if (!first_token_seen_ && plan_.is_token(e)) {
+    if (!first_token_seen_ && (token_hits_ ? (*token_hits_)(e) : plan_.is_token(e))) {
       first_token_seen_ = true;
       return true;
     }
@@ -33,6 +36,7 @@ class SnapshotRule {
 
  private:
   const markers::AnalysisPlan& plan_;
+  std::optional<markers::SpecHits> token_hits_;
   bool first_token_seen_ = false;
 };
 

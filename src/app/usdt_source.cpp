@@ -1,8 +1,10 @@
-// The USDT source: opened while the target waits at the gate, so the first hit after exec is seen.
+// The uprobe source (USDT probes and function probes in one set of per-CPU rings): opened while the
+// target waits at the gate, so the first hit after exec is seen.
 #include "usdt_source.hpp"
 
 #include <memory>
 
+#include "function_probes.hpp"
 #include "marker_plan.hpp"
 #include "perfprobe/elf/sdt.hpp"
 #include "perfprobe/error.hpp"
@@ -16,10 +18,10 @@ namespace {
 
 class UsdtSource final : public RunSource {
  public:
-  explicit UsdtSource(std::vector<elf::SdtProbe> probes) : probes_(std::move(probes)) {}
+  explicit UsdtSource(std::vector<markers::ProbePoint> points) : points_(std::move(points)) {}
   void open(pid_t pid, bool, std::vector<std::string>& unavailable) override {
     try {
-      session_ = std::make_unique<markers::UsdtSession>(probes_, pid);
+      session_ = std::make_unique<markers::UsdtSession>(points_, pid);
     } catch (const Error& e) {
       unavailable.emplace_back(e.what());  // no root: say so once and go on with the other sources
     }
@@ -43,7 +45,7 @@ class UsdtSource final : public RunSource {
   }
 
  private:
-  std::vector<elf::SdtProbe> probes_;
+  std::vector<markers::ProbePoint> points_;
   std::unique_ptr<markers::UsdtSession> session_;
   std::vector<Event> pending_;
 };
@@ -60,17 +62,29 @@ bool selected(const elf::SdtProbe& p, const std::vector<markers::UsdtSelector>& 
 void add_usdt_plan(const cli::RunOptions& o, const std::vector<const markers::MarkerSpec*>& specs, MeasurePlan& plan) {
   std::vector<markers::UsdtSelector> selectors;
   for (const auto& text : o.usdt) selectors.push_back(markers::parse_usdt_selector(text));
+  std::vector<markers::MarkerSpec> listed;  // --probe: function probes only listed and counted
+  for (const auto& text : o.probes) {
+    listed.push_back(markers::parse_spec(text, "--probe"));
+    if (listed.back().kind != markers::SpecKind::uprobe) {
+      throw UsageError("--probe '" + text + "' is not a function probe", "use uprobe:[FILE:]FUNCTION or uretprobe:...");
+    }
+  }
+  std::vector<const markers::MarkerSpec*> functions;
   for (const auto* s : specs) {
     if (s->kind == markers::SpecKind::usdt) selectors.push_back({s->provider, s->name});
+    if (s->kind == markers::SpecKind::uprobe) functions.push_back(s);
   }
-  if (selectors.empty()) return;
+  for (const auto& s : listed) functions.push_back(&s);
+  if (selectors.empty() && functions.empty()) return;
   const std::string binary = launch::find_in_path(o.command.front());
   std::vector<std::string> files{binary};
   for (auto& lib : loaded_libraries(binary)) files.push_back(std::move(lib));
   std::vector<elf::SdtProbe> probes;
-  for (const auto& f : files) {
-    for (auto& p : elf::read_sdt_probes(f)) {
-      if (selected(p, selectors)) probes.push_back(std::move(p));
+  if (!selectors.empty()) {
+    for (const auto& f : files) {
+      for (auto& p : elf::read_sdt_probes(f)) {
+        if (selected(p, selectors)) probes.push_back(std::move(p));
+      }
     }
   }
   for (const auto& s : selectors) {
@@ -82,7 +96,10 @@ void add_usdt_plan(const cli::RunOptions& o, const std::vector<const markers::Ma
                        "list them with `perfprobe probes " + binary + "`");
     }
   }
-  plan.sources.emplace_back([probes] { return std::make_unique<UsdtSource>(probes); });
+  std::vector<markers::ProbePoint> points;
+  for (const auto& p : probes) points.push_back(markers::usdt_point(p));
+  for (auto& p : resolve_function_probes(functions, files)) points.push_back(std::move(p));
+  plan.sources.emplace_back([points] { return std::make_unique<UsdtSource>(points); });
 }
 
 }  // namespace perfprobe::app

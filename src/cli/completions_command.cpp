@@ -41,7 +41,8 @@ const std::vector<std::string>& event_names() {
 
 // The marker spec forms of docs/markers.md.
 const std::vector<std::string>& spec_prefixes() {
-  static const std::vector<std::string> prefixes{"usdt:", "mark:", "output:", "output"};
+  static const std::vector<std::string> prefixes{
+      "usdt:", "uprobe:", "uretprobe:", "mark:", "output:", "output", "tcp:", "http:"};
   return prefixes;
 }
 

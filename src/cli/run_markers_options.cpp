@@ -12,21 +12,39 @@ void define_run_markers(CLI::App& sub, RunOptions& o) {
                  "through uprobes (needs root); repeatable")
       ->type_name("PROVIDER:NAME")
       ->allow_extra_args(false);
+  sub.add_option("--probe", o.probes,
+                 "Count the calls (uprobe:[FILE:]FUNCTION) or returns (uretprobe:...) of a function and stream "
+                 "each with its integer arguments to the event stream (needs root); repeatable")
+      ->type_name("SPEC")
+      ->allow_extra_args(false);
   sub.add_option("--ready", o.ready,
-                 "When the target is ready (startup_ms): usdt:P:N, mark:NAME, output:REGEX, first-output, "
-                 "listen[:PORT] or file:PATH (default: the marker API's PERFPROBE_READY)")
+                 "When the target is ready (startup_ms): usdt:P:N, uprobe:[FILE:]FUNCTION, uretprobe:..., mark:NAME, "
+                 "output:REGEX, first-output, listen[:PORT] or file:PATH (default: the marker API's PERFPROBE_READY)")
       ->type_name("SPEC");
   sub.add_option("--phase", o.phases, "A named phase between two markers, e.g. load=mark:a..output:loaded; repeatable")
       ->type_name("NAME=BEGIN..END")
       ->allow_extra_args(false);
   sub.add_option("--tokens", o.tokens,
-                 "What one token is: a marker spec, or output for each chunk the target writes to stdout "
+                 "What one token is: a marker spec (a /N suffix counts every Nth hit, e.g. "
+                 "uretprobe:libllama.so:llama_decode), or output for each chunk the target writes to stdout "
                  "(default: the marker API's PERFPROBE_TOKEN)")
       ->type_name("SPEC");
   sub.add_option("--tokens-after", o.tokens_after,
                  "Count tokens only after the first event matching SPEC (where generation starts); tokens "
                  "before it are the prompt's echo, reported apart, and TTFT is the first token after it")
       ->type_name("SPEC");
+  sub.add_option("--stop-after", o.stop_after,
+                 "End the target (SIGTERM, SIGKILL after 3 s) once SPEC fired (a marker spec, ready, tokens:N) or "
+                 "after a DURATION (e.g. 5s); the run still counts as passed")
+      ->type_name("SPEC|DURATION");
+  sub.add_option("--timeout", o.timeout_text,
+                 "End the target (SIGTERM, SIGKILL after 3 s) if it still runs after DURATION; the run fails "
+                 "with exit status 124")
+      ->type_name("DURATION");
+  sub.add_option("--drive", o.drive,
+                 "Once the target is ready (--ready), run CMD with /bin/sh -c as its client, time it as the phase "
+                 "drive, then end the target; a failing CMD fails the run")
+      ->type_name("CMD");
   sub.add_flag("--unbuffer", o.unbuffer, "Make the target's C stdio unbuffered, as stdbuf -o0 does");
   sub.add_flag("--pty", o.pty, "Run the target with its stdout on a pseudo-terminal (terminal line buffering)");
   sub.add_flag("--cold", o.cold,
@@ -44,6 +62,14 @@ void finalize_run_markers(RunOptions& o) {
   if (!o.rss_warn_text.empty()) {
     o.rss_warn_bytes = parse_size_bytes(o.rss_warn_text, "--rss-warn");
     if (o.rss_warn_bytes == 0) throw UsageError("--rss-warn must be larger than 0", "e.g. --rss-warn 2GiB");
+  }
+  if (!o.stop_after.empty() && o.stop_after[0] >= '0' && o.stop_after[0] <= '9') {
+    o.stop_after_ns = parse_duration_ns(o.stop_after, "--stop-after", "s");
+    if (o.stop_after_ns <= 0) throw UsageError("--stop-after " + o.stop_after + " must be positive", "e.g. 5s");
+  }
+  if (!o.timeout_text.empty()) {
+    o.timeout_ns = parse_duration_ns(o.timeout_text, "--timeout", "s");
+    if (o.timeout_ns <= 0) throw UsageError("--timeout " + o.timeout_text + " must be positive", "e.g. --timeout 30s");
   }
   if (!o.cold_files.empty() && !o.cold) {
     throw UsageError("--cold-file needs --cold", "add --cold to evict the files before each run");

@@ -70,10 +70,14 @@ PhaseResult make_phase(const std::string& name, std::int64_t begin, std::int64_t
 // Pairs each begin with the next end (a begin while open is ignored: phases do not nest in themselves).
 void explicit_phases(const PhaseSpec& spec, const std::vector<const Event*>& events, RunResult& run) {
   std::optional<std::int64_t> open;
+  SpecHits begin(spec.begin);
+  SpecHits end(spec.end);
   for (const Event* e : events) {
-    if (!open && matches(spec.begin, *e)) {
+    const bool is_begin = begin(*e);  // both counted on every event, so /N counts every hit
+    const bool is_end = end(*e);
+    if (!open && is_begin) {
       open = e->t_ns;
-    } else if (open && matches(spec.end, *e)) {
+    } else if (open && is_end) {
       run.phases.push_back(make_phase(spec.name, *open, e->t_ns, events, run));
       open.reset();
     }
@@ -83,7 +87,7 @@ void explicit_phases(const PhaseSpec& spec, const std::vector<const Event*>& eve
 void api_phases(const std::vector<const Event*>& events, RunResult& run) {
   std::vector<std::pair<std::string, std::int64_t>> open;
   for (const Event* e : events) {
-    if (e->source != EventSource::mark) continue;
+    if (e->source != EventSource::mark && e->source != EventSource::drive) continue;  // the marker API, --drive
     if (e->kind == EventKind::phase_begin) {
       const std::string name = e->name.substr(0, e->name.size() - 6);  // strip ".begin"
       open.emplace_back(name, e->t_ns);
@@ -168,10 +172,16 @@ void analyze(const AnalysisPlan& plan, RunResult& run) {
   std::vector<std::int64_t> tokens;
   std::uint64_t prompt_echo = 0;
   bool generating = !plan.tokens_after;
+  // A /N spec counts every Nth hit, so ready and tokens are counted over the run's events in order.
+  std::optional<SpecHits> ready_hits;
+  std::optional<SpecHits> token_hits;
+  if (plan.ready) ready_hits.emplace(*plan.ready);
+  if (plan.tokens) token_hits.emplace(*plan.tokens);
   for (const Event* e : events) {
     if (const auto key = marker_key(*e); !key.empty()) ++run.marker_counts[key];
-    if (plan.is_ready(*e) && !run.startup_ns) run.startup_ns = e->t_ns;
-    if (plan.is_token(*e)) {
+    const bool ready = ready_hits ? (*ready_hits)(*e) : plan.is_ready(*e);
+    if (ready && !run.startup_ns) run.startup_ns = e->t_ns;
+    if (token_hits ? (*token_hits)(*e) : plan.is_token(*e)) {
       if (generating)
         tokens.push_back(e->t_ns);
       else

@@ -27,37 +27,72 @@ T take(const char*& p, const char* end) {
   return v;
 }
 
-std::string open_error(int err, const std::string& what) {
+constexpr std::uint64_t kRetprobeBit = 1;  // /sys/bus/event_source/devices/uprobe/format/retprobe: config:0
+
+// "usdt" or "uprobe", for the one-line messages.
+std::string kind_of(const std::vector<ProbePoint>& points) {
+  bool usdt = false;
+  bool uprobe = false;
+  for (const auto& p : points) (p.source == EventSource::usdt ? usdt : uprobe) = true;
+  return usdt && uprobe ? "usdt/uprobe" : usdt ? "usdt" : "uprobe";
+}
+
+std::string open_error(int err, const std::string& kind, const std::string& what) {
   if (err == EACCES || err == EPERM) {
-    return "usdt: uprobes need root (CAP_SYS_ADMIN; CAP_PERFMON is not enough); the marker API and output "
+    return kind +
+           ": uprobes need root (CAP_SYS_ADMIN; CAP_PERFMON is not enough); the marker API and output "
            "specs work without it";
   }
-  return "usdt: cannot attach to " + what + ": " + std::strerror(err);
+  return kind + ": cannot attach to " + what + ": " + std::strerror(err);
 }
 
 }  // namespace
 
-UsdtSession::UsdtSession(const std::vector<elf::SdtProbe>& probes, pid_t root) {
-  tree_.insert(static_cast<std::uint32_t>(root));
-  for (const auto& p : probes) {
-    names_.push_back(p.provider + ":" + p.name);
-    args_.push_back(parse_sdt_args(p.args));
-    for (const auto& a : args_.back()) need_stack_ = need_stack_ || a.kind == SdtArg::Kind::mem;
-  }
-  if (sys::uprobe_pmu_type() < 0)
-    throw Error("usdt: this kernel has no uprobe PMU (/sys/bus/event_source/devices/uprobe)");
-  for (int cpu = 0; cpu < sys::online_cpus(); ++cpu) open_cpu(cpu, root, probes);
+ProbePoint usdt_point(const elf::SdtProbe& probe) {
+  ProbePoint p;
+  p.source = EventSource::usdt;
+  p.name = probe.provider + ":" + probe.name;
+  p.path = probe.path;
+  p.offset = probe.offset;
+  p.ref_ctr_offset = probe.semaphore_offset;
+  p.args = parse_sdt_args(probe.args);
+  return p;
 }
 
-void UsdtSession::open_cpu(int cpu, pid_t root, const std::vector<elf::SdtProbe>& probes) {
+std::vector<SdtArg> calling_convention_args(bool ret) {
+  std::vector<SdtArg> out;
+  for (const char* reg :
+       ret ? std::vector<const char*>{"rax"} : std::vector<const char*>{"rdi", "rsi", "rdx", "rcx", "r8", "r9"}) {
+    SdtArg a;
+    a.kind = SdtArg::Kind::reg;
+    a.size = 8;
+    a.is_signed = true;
+    a.reg = perf_register(reg);
+    out.push_back(a);
+  }
+  return out;
+}
+
+UsdtSession::UsdtSession(const std::vector<ProbePoint>& points, pid_t root) : points_(points) {
+  tree_.insert(static_cast<std::uint32_t>(root));
+  for (const auto& p : points_) {
+    for (const auto& a : p.args) need_stack_ = need_stack_ || a.kind == SdtArg::Kind::mem;
+  }
+  if (sys::uprobe_pmu_type() < 0)
+    throw Error(kind_of(points_) + ": this kernel has no uprobe PMU (/sys/bus/event_source/devices/uprobe)");
+  for (int cpu = 0; cpu < sys::online_cpus(); ++cpu) open_cpu(cpu, root, points_);
+}
+
+void UsdtSession::open_cpu(int cpu, pid_t root, const std::vector<ProbePoint>& points) {
   Ring probe_ring;
-  for (std::size_t i = 0; i < probes.size(); ++i) {
+  for (std::size_t i = 0; i < points.size(); ++i) {
     perf_event_attr a{};
     a.size = sizeof a;
     a.type = static_cast<std::uint32_t>(sys::uprobe_pmu_type());
-    a.config = probes[i].semaphore_offset << 32;  // ref_ctr_offset: the kernel keeps the semaphore raised
-    a.config1 = reinterpret_cast<std::uint64_t>(probes[i].path.c_str());
-    a.config2 = probes[i].offset;
+    a.config = points[i].ref_ctr_offset << 32;  // ref_ctr_offset: the kernel keeps the semaphore raised
+    if (points[i].ret) a.config |= kRetprobeBit;
+    a.config1 = reinterpret_cast<std::uint64_t>(points[i].path.c_str());
+    a.config2 = points[i].offset;
     a.sample_period = 1;
     a.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_REGS_USER |
                     (need_stack_ ? PERF_SAMPLE_STACK_USER : 0);
@@ -69,14 +104,14 @@ void UsdtSession::open_cpu(int cpu, pid_t root, const std::vector<elf::SdtProbe>
     a.wakeup_watermark = 16384;
     int err = 0;
     sys::Fd fd = sys::perf_open(a, -1, cpu, -1, 0, err);  // never inherit (see the header)
-    if (!fd.valid()) throw Error(open_error(err, names_[i] + " in " + probes[i].path));
+    if (!fd.valid()) throw Error(open_error(err, kind_of(points), points[i].name + " in " + points[i].path));
     probe_of_id_[sys::perf_event_id(fd.get())] = i;
     if (!probe_ring.fd.valid()) {
       probe_ring.map = sys::map_perf_ring(fd.get(), kProbePages);
       probe_ring.fd = std::move(fd);
     } else {
       if (const int e = sys::perf_set_output(fd.get(), probe_ring.fd.get()); e != 0)
-        throw Error(open_error(e, "a shared ring"));
+        throw Error(open_error(e, kind_of(points), "a shared ring"));
       members_.push_back(std::move(fd));
     }
   }
@@ -93,7 +128,9 @@ void UsdtSession::open_cpu(int cpu, pid_t root, const std::vector<elf::SdtProbe>
   d.clockid = CLOCK_MONOTONIC;
   int err = 0;
   Ring fork_ring{sys::perf_open(d, root, cpu, -1, 0, err), {}};
-  if (!fork_ring.fd.valid()) throw Error("usdt: cannot follow the target's forks: " + std::string(std::strerror(err)));
+  if (!fork_ring.fd.valid()) {
+    throw Error(kind_of(points) + ": cannot follow the target's forks: " + std::string(std::strerror(err)));
+  }
   fork_ring.map = sys::map_perf_ring(fork_ring.fd.get(), kForkPages);
   rings_.push_back(std::move(probe_ring));
   rings_.push_back(std::move(fork_ring));
@@ -129,9 +166,10 @@ void UsdtSession::on_sample(const char* p, const char* end) {
   Event e;
   e.t_ns = static_cast<std::int64_t>(time);
   e.kind = EventKind::marker;
-  e.source = EventSource::usdt;
-  e.name = names_[it->second];
-  for (const auto& a : args_[it->second]) e.args.push_back(decode_sdt_arg(a, regs, stack).value_or(0));
+  const ProbePoint& point = points_[it->second];
+  e.source = point.source;
+  e.name = point.name;
+  for (const auto& a : point.args) e.args.push_back(decode_sdt_arg(a, regs, stack).value_or(0));
   if (tree_.count(pid) != 0) {
     out_->push_back(std::move(e));
   } else {

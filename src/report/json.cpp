@@ -96,6 +96,17 @@ void add_markers_json(json& j, const RunResult& r) {
   for (const auto& [name, count] : r.marker_counts) markers[name] = json{{"count", count}};
   j["markers"] = std::move(markers);
   j["markers_dropped"] = r.markers_dropped;
+  if (r.stopped) {
+    j["stopped"] = json{{"by", r.stopped->by},
+                        {"t_ms", ms(r.stopped->t_ns)},
+                        {"signals", r.stopped->signals},
+                        {"timed_out", r.stopped->timed_out}};
+  }
+  if (r.drive) {
+    j["drive"] = json{{"command", r.drive->command},     {"start_ms", ms(r.drive->start_ns)},
+                      {"end_ms", ms(r.drive->end_ns)},   {"duration_ms", ms(r.drive->end_ns - r.drive->start_ns)},
+                      {"exit_code", r.drive->exit_code}, {"finished", r.drive->finished}};
+  }
 }
 
 // summary: the statistics over runs of every catalogue metric, nested as the metric's key says

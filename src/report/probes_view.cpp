@@ -46,4 +46,33 @@ std::string probes_text(const std::vector<elf::SdtProbe>& probes) {
   return out;
 }
 
+std::string functions_json(const std::vector<elf::FunctionSymbol>& functions) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const auto& f : functions) {
+    list.push_back({{"name", f.name},
+                    {"demangled", f.demangled},
+                    {"address", f.address},
+                    {"offset", f.offset},
+                    {"size", f.size},
+                    {"file", f.path}});
+  }
+  return nlohmann::json{{"schema_version", kSchemaVersion}, {"functions", std::move(list)}}.dump(2) + "\n";
+}
+
+std::string functions_text(const std::vector<elf::FunctionSymbol>& functions) {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line, "%-18s %-18s %8s  %s\n", "ADDRESS", "OFFSET", "SIZE", "FUNCTION");
+  out += line;
+  for (const auto& f : functions) {
+    std::snprintf(line, sizeof line, "0x%-16llx +0x%-15llx %8llu  ", static_cast<unsigned long long>(f.address),
+                  static_cast<unsigned long long>(f.offset), static_cast<unsigned long long>(f.size));
+    out += line + f.demangled;
+    if (f.demangled != f.name) out += "  [" + f.name + "]";
+    out += "\n";
+  }
+  if (functions.empty()) out += "(no matching functions)\n";
+  return out;
+}
+
 }  // namespace perfprobe::report

@@ -178,7 +178,8 @@ void write_tokens(std::ostream& out, const RunReport& report, const MetricSummar
   line("CPU per token", "tokens.cpu_ms_per_token", Unit::ms);
 }
 
-// Marker counts (the median per run over several runs) and marks lost to a full ring.
+// Marker counts (the median per run over several runs), marks lost to a full ring, and how the last run
+// was ended (--drive, --stop-after, --timeout).
 void write_marker_counts(std::ostream& out, const RunReport& report, const Style& st) {
   std::map<std::string, std::vector<double>> counts;
   std::uint64_t dropped = 0;
@@ -197,6 +198,20 @@ void write_marker_counts(std::ostream& out, const RunReport& report, const Style
   if (dropped > 0)
     out << st.yellow("perfprobe: warning: ") << dropped
         << " marks kept no timestamp (the marker ring was full); their counts above are exact\n";
+  if (report.runs.empty()) return;
+  const RunResult& last = report.runs.back();  // how perfprobe ended a server: the last run says it
+  if (last.drive) {
+    const auto& d = *last.drive;
+    out << "    " << pad("drive", 20) << " " << format_duration_ns(static_cast<double>(d.end_ns - d.start_ns))
+        << ", exit status " << d.exit_code << (d.finished ? "" : " (killed: the target ended first)") << "  "
+        << st.dim(d.command) << "\n";
+  }
+  if (last.stopped) {
+    std::string signals;
+    for (const auto& sig : last.stopped->signals) signals += (signals.empty() ? "" : ", then ") + sig;
+    out << "    " << pad("stopped", 20) << " by " << last.stopped->by << " at "
+        << format_duration_ns(static_cast<double>(last.stopped->t_ns)) << " (" << signals << ")\n";
+  }
 }
 
 std::string exit_description(const RunResult& r) {

@@ -1,6 +1,7 @@
 // /proc and pidfd_open for attach.
 #include "perfprobe/sys/process.hpp"
 
+#include <signal.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -15,6 +16,10 @@ Fd open_pidfd(pid_t pid, int& errno_out) noexcept {
   const long fd = ::syscall(SYS_pidfd_open, pid, 0);
   errno_out = fd < 0 ? errno : 0;
   return Fd(fd < 0 ? -1 : static_cast<int>(fd));
+}
+
+void signal_process(pid_t pid, int sig) noexcept {
+  if (pid > 0) (void)::kill(pid, sig);
 }
 
 std::string executable_of(pid_t pid) {

@@ -58,7 +58,7 @@ TEST_F(Completions, OptionValues) {
   EXPECT_EQ(complete({"perfprobe", "record", "--call-graph", ""}), (std::set<std::string>{"auto", "fp", "dwarf"}));
   EXPECT_EQ(complete({"perfprobe", "run", "-e", "cyc"}), (std::set<std::string>{"cycles"}));
   EXPECT_EQ(complete({"perfprobe", "run", "-e", "cycles,instr"}), (std::set<std::string>{"cycles,instructions"}));
-  EXPECT_EQ(complete({"perfprobe", "run", "--tokens", "u"}), (std::set<std::string>{"usdt:"}));
+  EXPECT_EQ(complete({"perfprobe", "run", "--tokens", "u"}), (std::set<std::string>{"usdt:", "uprobe:", "uretprobe:"}));
   EXPECT_EQ(complete({"perfprobe", "completions", ""}), (std::set<std::string>{"bash", "zsh", "fish"}));
   // A FILE value completes file names.
   std::ofstream(dir.file("report-out.html")) << "x";

@@ -34,6 +34,7 @@ struct RunOptions {
   bool no_progress = false;                // --no-progress: no live status line (--quiet implies it)
   // Markers, phases and tokens. Specs are checked when the plan is built.
   std::vector<std::string> usdt;        // --usdt PROVIDER:NAME or PROVIDER:* (repeatable)
+  std::vector<std::string> probes;      // --probe uprobe:[FILE:]FUNCTION or uretprobe:... (repeatable)
   std::string ready;                    // --ready SPEC
   std::vector<std::string> phases;      // --phase NAME=BEGIN..END (repeatable)
   std::string tokens;                   // --tokens SPEC
@@ -44,11 +45,17 @@ struct RunOptions {
   std::vector<std::string> cold_files;  // --cold-file PATH (repeatable)
   std::string rss_warn_text;            // --rss-warn SIZE
   std::uint64_t rss_warn_bytes = 0;     // 0 = no warning
-  std::string trace_path;               // --trace FILE: Chrome trace-event JSON of the timeline
-  std::string openmetrics_path;         // --openmetrics FILE: the figures as OpenMetrics text
-  std::string textfile_dir;             // --textfile DIR: DIR/perfprobe.prom for node_exporter
-  std::string bmf_path;                 // --bmf FILE: Bencher Metric Format JSON
-  std::string fake_counters_path;       // hidden --fake-counters FILE: scripted readings (tests, docs/testing.md)
+  // Servers: end the target once a marker fired or time passed; run a client against it once ready.
+  std::string stop_after;          // --stop-after SPEC|ready|tokens:N|DURATION
+  std::int64_t stop_after_ns = 0;  // the DURATION form
+  std::string timeout_text;        // --timeout DURATION
+  std::int64_t timeout_ns = 0;     // 0 = none
+  std::string drive;               // --drive CMD (/bin/sh -c)
+  std::string trace_path;          // --trace FILE: Chrome trace-event JSON of the timeline
+  std::string openmetrics_path;    // --openmetrics FILE: the figures as OpenMetrics text
+  std::string textfile_dir;        // --textfile DIR: DIR/perfprobe.prom for node_exporter
+  std::string bmf_path;            // --bmf FILE: Bencher Metric Format JSON
+  std::string fake_counters_path;  // hidden --fake-counters FILE: scripted readings (tests, docs/testing.md)
 };
 
 // Sampling of `record` and `attach -o`.
@@ -141,9 +148,12 @@ struct CompareOptions {
   std::string tolerance_text;      // --tolerance 5%
 };
 
-// `perfprobe probes FILE [--json]` or `perfprobe probes -p PID [--json]`
+// `perfprobe probes FILE [--json]`, `perfprobe probes -p PID [--json]`, or
+// `perfprobe probes --functions FILE [PATTERN] [--json]`
 struct ProbesOptions {
   std::string file;
+  bool functions = false;  // --functions: the file's functions instead of its SDT probes
+  std::string pattern;     // with --functions: a substring or a glob; empty = all
   int pid = 0;
   bool json = false;
 };

@@ -16,6 +16,9 @@ namespace perfprobe::sys {
 // pidfd_open(2): readable once the process exits. Invalid Fd with errno_out set on failure.
 [[nodiscard]] Fd open_pidfd(pid_t pid, int& errno_out) noexcept;
 
+// kill(2), for a child perfprobe started and has not reaped yet (so the pid cannot be reused).
+void signal_process(pid_t pid, int sig) noexcept;
+
 // /proc/PID/exe resolved, or empty when it cannot be read (another user's process, gone).
 [[nodiscard]] std::string executable_of(pid_t pid);
 // True when perfprobe runs with more privilege than the user who started it (file capabilities such as
