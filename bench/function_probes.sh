@@ -26,6 +26,6 @@ for i in 1 2 3; do
   fi
   if command -v bpftrace >/dev/null; then
     echo -n "bpftrace uprobe: count():       "
-    bpftrace -q -e "uprobe:$bin:bench_hit { @n = count(); } END { clear(@n); }" -c "$bin $n" 2>/dev/null | grep 'ns per call'
+    bpftrace -q -e "uprobe:$bin:bench_hit { @n = count(); } END { clear(@n); }" -c "$bin $n" 2>/dev/null | grep 'per call'
   fi
 done
