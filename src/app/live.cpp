@@ -75,6 +75,8 @@ void LiveStatus::run_started(sys::EventLoop& loop, std::int64_t t0, int index, c
   index_ = index;
   in_run_ = true;
   plan_ = &plan;
+  token_hits_.reset();
+  if (plan.tokens) token_hits_.emplace(*plan.tokens);
   open_phases_.clear();
   tokens_ = 0;
   recent_tokens_ns_.clear();
@@ -85,7 +87,7 @@ void LiveStatus::run_started(sys::EventLoop& loop, std::int64_t t0, int index, c
 void LiveStatus::on_event(const Event& e) {
   if (e.kind == EventKind::rss && e.rss) rss_bytes_ = e.rss->rss_bytes;
   if (plan_ == nullptr || e.kind == EventKind::rss || e.kind == EventKind::counters) return;
-  if (plan_->is_token(e)) {
+  if (token_hits_ ? (*token_hits_)(e) : plan_->is_token(e)) {
     ++tokens_;
     recent_tokens_ns_.push_back(e.t_ns);
   }
@@ -93,9 +95,10 @@ void LiveStatus::on_event(const Event& e) {
     const auto it = std::find(open_phases_.rbegin(), open_phases_.rend(), name);
     if (it != open_phases_.rend()) open_phases_.erase(std::next(it).base());
   };
-  if (e.source == EventSource::mark && e.kind == EventKind::phase_begin && e.name.ends_with(".begin")) {
+  const bool api = e.source == EventSource::mark || e.source == EventSource::drive;  // --drive is a phase too
+  if (api && e.kind == EventKind::phase_begin && e.name.ends_with(".begin")) {
     open_phases_.push_back(e.name.substr(0, e.name.size() - 6));
-  } else if (e.source == EventSource::mark && e.kind == EventKind::phase_end && e.name.ends_with(".end")) {
+  } else if (api && e.kind == EventKind::phase_end && e.name.ends_with(".end")) {
     close(e.name.substr(0, e.name.size() - 4));
   }
   for (const auto& p : plan_->phases) {

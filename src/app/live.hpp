@@ -51,7 +51,8 @@ class LiveStatus {
   int index_ = 0;
   bool in_run_ = false;
   const markers::AnalysisPlan* plan_ = nullptr;
-  std::vector<std::string> open_phases_;  // innermost last
+  std::optional<markers::SpecHits> token_hits_;  // a /N token spec: every Nth hit, as the analysis counts
+  std::vector<std::string> open_phases_;         // innermost last
   std::uint64_t tokens_ = 0;
   std::deque<std::int64_t> recent_tokens_ns_;  // token times within the last second
   std::optional<std::uint64_t> rss_bytes_;
