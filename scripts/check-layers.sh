@@ -23,7 +23,7 @@ declare -A allowed=(
   [app]="*"
 )
 # The plain data structs report/ and gate/ may take from elf/ without linking it.
-elf_data="binary_size.hpp size_diff.hpp sdt.hpp"
+elf_data="binary_size.hpp size_diff.hpp sdt.hpp functions.hpp"
 
 status=0
 for module in "${!allowed[@]}"; do
