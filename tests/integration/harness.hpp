@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,6 +34,10 @@ struct RunOptions {
   int timeout_s = 60;
   int signal_after_ms = -1;  // send `signal` to the child after this long
   int signal = SIGINT;
+  // When set, the signal_after_ms count starts only once this file exists and is not empty (a
+  // target or a --jsonl run_start line says the measurement has begun): a slow start, as under
+  // the sanitizers, must not turn a test of Ctrl-C handling into a kill of perfprobe itself.
+  std::string signal_once_file;
   std::vector<std::string> env;     // extra NAME=value
   std::vector<std::string> prefix;  // e.g. {"setpriv", "--reuid=...", ...}
 };
@@ -66,6 +71,8 @@ inline Result run(const std::vector<std::string>& argv_in, const RunOptions& opt
     in[1] = -1;
   }
   const auto start = std::chrono::steady_clock::now();
+  auto signal_start = start;
+  bool signal_armed = opt.signal_once_file.empty();
   bool signalled = false;
   int open_streams = 2;
   char buf[65536];
@@ -93,7 +100,16 @@ inline Result run(const std::vector<std::string>& argv_in, const RunOptions& opt
     }
     const auto elapsed =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - start).count();
-    if (!signalled && opt.signal_after_ms >= 0 && elapsed >= opt.signal_after_ms) {
+    if (!signal_armed) {
+      struct stat st {};
+      if (::stat(opt.signal_once_file.c_str(), &st) == 0 && st.st_size > 0) {
+        signal_armed = true;
+        signal_start = std::chrono::steady_clock::now();
+      }
+    }
+    const auto since_armed =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - signal_start).count();
+    if (!signalled && signal_armed && opt.signal_after_ms >= 0 && since_armed >= opt.signal_after_ms) {
       kill(pid, opt.signal);
       signalled = true;
     }

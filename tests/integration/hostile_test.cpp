@@ -129,7 +129,7 @@ TEST(HostileOutputs, HtmlDataFileAndPprofRefuseAnotherUsersLink) {
   ASSERT_EQ(harness::run({perfprobe(), "record", "-q", "-o", data, "--", fixture("spin"), "50"}).exit_code, 0);
   const pid_t spin = fork();
   if (spin == 0) {
-    execl(fixture("spin").c_str(), "spin", "5000", static_cast<char*>(nullptr));
+    execl(fixture("spin").c_str(), "spin", "60000", static_cast<char*>(nullptr));  // killed below
     _exit(127);
   }
   const std::string ran = own.file("ran");

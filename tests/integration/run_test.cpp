@@ -191,6 +191,7 @@ TEST(RunCli, CtrlCIsForwardedAndTheReportIsMarkedInterrupted) {
   harness::RunOptions opt;
   opt.signal_after_ms = 300;
   opt.signal = SIGINT;
+  opt.signal_once_file = dir.file("r.jsonl");  // the run has started
   const auto r =
       run({perfprobe(), "run", "-q", "--json", dir.file("r.json"), "--jsonl", dir.file("r.jsonl"), "--", "sleep", "30"},
           opt);
@@ -325,7 +326,8 @@ TEST(RunCli, CtrlCOnTheTerminalReachesTheTargetOnceAndTheReportIsWritten) {
       "pid, fd = pty.fork()\n"
       "if pid == 0:\n"
       "    os.execv(sys.argv[1], sys.argv[1:])\n"
-      "time.sleep(0.5)\n"
+      "while not os.path.exists(sys.argv[-1]): time.sleep(0.01)\n"
+      "time.sleep(0.3)\n"
       "os.write(fd, b'\\x03')\n"
       "out = b''\n"
       "while True:\n"
@@ -337,8 +339,10 @@ TEST(RunCli, CtrlCOnTheTerminalReachesTheTargetOnceAndTheReportIsWritten) {
       "    out += data\n"
       "_, status = os.waitpid(pid, 0)\n"
       "sys.exit(os.waitstatus_to_exitcode(status) & 255)\n";
-  const auto r = run({"python3", "-c", script, perfprobe(), "run", "-q", "--json", dir.file("r.json"), "--",
-                      fixture("sigcount"), "1500"});
+  // The ^C is typed once the target runs (sigcount's argument is its life time); the last argument
+  // is the file the python script waits for.
+  const auto r = run({"python3", "-c", script, perfprobe(), "run", "-q", "--json", dir.file("r.json"), "--jsonl",
+                      dir.file("r.jsonl"), "--", fixture("sigcount"), "1500", dir.file("r.jsonl")});
   EXPECT_EQ(r.exit_code, 11) << r.err;  // 10 + exactly one SIGINT
   const json j = harness::read_json(dir.file("r.json"));
   EXPECT_TRUE(j["interrupted"].get<bool>());
