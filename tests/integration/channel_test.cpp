@@ -103,17 +103,7 @@ TEST(BrokenPipe, OutputOfABackgroundChildThatOutlivesTheTargetIsPassedOn) {
 
 namespace {
 
-std::vector<std::string> as_unprivileged_user() {
-  const passwd* pw = getpwnam("perfprobe-test");
-  if (pw == nullptr) pw = getpwnam("nobody");
-  if (pw == nullptr) return {};
-  return {"setpriv",
-          "--reuid=" + std::to_string(pw->pw_uid),
-          "--regid=" + std::to_string(pw->pw_gid),
-          "--clear-groups",
-          "--inh-caps=-all",
-          "--"};
-}
+std::vector<std::string> as_unprivileged_user() { return harness::as_user("perfprobe-test", "nobody"); }
 
 // A phase that touches exactly 64 MiB between its marks, while the fixture goes on touching after
 // the end mark: the phase's figures are those of the marks' instants, every run.

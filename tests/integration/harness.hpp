@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -124,6 +125,21 @@ inline Result run(const std::vector<std::string>& argv_in, const RunOptions& opt
   waitpid(pid, &status, 0);
   r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return r;
+}
+
+// The setpriv prefix that runs a command as `user` (or as `fallback` when that user does not exist),
+// with no supplementary groups and no inheritable capabilities: a real unprivileged process, not a
+// root one with a changed uid. Empty when neither user exists.
+inline std::vector<std::string> as_user(const char* user, const char* fallback = nullptr) {
+  const passwd* pw = getpwnam(user);
+  if (pw == nullptr && fallback != nullptr) pw = getpwnam(fallback);
+  if (pw == nullptr) return {};
+  return {"setpriv",
+          "--reuid=" + std::to_string(pw->pw_uid),
+          "--regid=" + std::to_string(pw->pw_gid),
+          "--clear-groups",
+          "--inh-caps=-all",
+          "--"};
 }
 
 // A fresh temporary directory, removed with its contents at destruction.

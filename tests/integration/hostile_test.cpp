@@ -17,16 +17,7 @@ using harness::TempDir;
 
 namespace {
 
-std::vector<std::string> as_test_user() {
-  const passwd* pw = getpwnam("perfprobe-test");
-  if (pw == nullptr) return {};
-  return {"setpriv",
-          "--reuid=" + std::to_string(pw->pw_uid),
-          "--regid=" + std::to_string(pw->pw_gid),
-          "--clear-groups",
-          "--inh-caps=-all",
-          "--"};
-}
+std::vector<std::string> as_test_user() { return harness::as_user("perfprobe-test"); }
 
 std::string sh_quote(const std::string& s) { return "'" + s + "'"; }
 

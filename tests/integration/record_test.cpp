@@ -236,15 +236,9 @@ TEST(Record, BadOptionsAreUsageErrors) {
 
 TEST(Record, WorksForAnUnprivilegedUser) {
   if (!harness::is_root()) GTEST_SKIP() << "needs root to switch to an unprivileged user";
-  const passwd* pw = getpwnam("perfprobe-test");
-  if (pw == nullptr) GTEST_SKIP() << "no perfprobe-test user (scripts/test.sh creates it)";
   harness::RunOptions opt;
-  opt.prefix = {"setpriv",
-                "--reuid=" + std::to_string(pw->pw_uid),
-                "--regid=" + std::to_string(pw->pw_gid),
-                "--clear-groups",
-                "--inh-caps=-all",
-                "--"};
+  opt.prefix = harness::as_user("perfprobe-test");
+  if (opt.prefix.empty()) GTEST_SKIP() << "no perfprobe-test user (scripts/test.sh creates it)";
   harness::TempDir dir;
   // A ring far over the unprivileged mlock budget shrinks instead of failing.
   const json r = record_and_report(dir, {"--mmap-pages", "4096"}, {fixture("hot_split"), "400"}, opt);

@@ -11,17 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-std::vector<std::string> as_unprivileged_user() {
-  const passwd* pw = getpwnam("perfprobe-test");
-  if (pw == nullptr) pw = getpwnam("nobody");
-  if (pw == nullptr) return {};
-  return {"setpriv",
-          "--reuid=" + std::to_string(pw->pw_uid),
-          "--regid=" + std::to_string(pw->pw_gid),
-          "--clear-groups",
-          "--inh-caps=-all",
-          "--"};
-}
+std::vector<std::string> as_unprivileged_user() { return harness::as_user("perfprobe-test", "nobody"); }
 
 }  // namespace
 
