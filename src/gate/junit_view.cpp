@@ -4,38 +4,13 @@
 #include <sstream>
 
 #include "perfprobe/gate/views.hpp"
+#include "perfprobe/report/markup.hpp"
 
 namespace perfprobe::gate {
 
 namespace {
 
-// XML 1.0 text: the five entities escaped, control characters (not allowed in XML 1.0) dropped.
-std::string xml(const std::string& s) {
-  std::string out;
-  for (const char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (ch) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&apos;";
-        break;
-      default:
-        if (c >= 0x20 || ch == '\n' || ch == '\t') out += ch;
-    }
-  }
-  return out;
-}
+std::string xml(const std::string& s) { return report::markup_escape(s, report::Markup::xml); }
 
 struct Case {
   std::string classname;

@@ -6,42 +6,12 @@
 
 #include "html_internal.hpp"
 #include "perfprobe/report/html.hpp"
+#include "perfprobe/report/markup.hpp"
 #include "perfprobe/report/views.hpp"
 
 namespace perfprobe::report {
 
-std::string html_escape(std::string_view text) {
-  std::string out;
-  out.reserve(text.size() + 16);
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        // Control characters other than tab and newline have no business in a report (and NUL
-        // is a parse error in HTML): shown as U+FFFD.
-        if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n') {
-          out += "\xEF\xBF\xBD";
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
-}
+std::string html_escape(std::string_view text) { return markup_escape(text, Markup::html); }
 
 std::string html_value_cell(const std::string& metric, double raw, const std::string& text) {
   char buf[64];
