@@ -2,6 +2,8 @@
 // target waits at the gate, so the first hit after exec is seen.
 #include "usdt_source.hpp"
 
+#include <cstdint>
+#include <limits>
 #include <memory>
 
 #include "function_probes.hpp"
@@ -19,19 +21,28 @@ namespace {
 class UsdtSource final : public RunSource {
  public:
   explicit UsdtSource(std::vector<markers::ProbePoint> points) : points_(std::move(points)) {}
-  void open(pid_t pid, bool, std::vector<std::string>& unavailable) override {
+  void open(pid_t pid, bool attached, std::vector<std::string>& unavailable) override {
+    attached_ = attached;
     try {
       session_ = std::make_unique<markers::UsdtSession>(points_, pid);
     } catch (const Error& e) {
       unavailable.emplace_back(e.what());  // no root: say so once and go on with the other sources
     }
   }
+  // An attached target's probes fire from the moment each one is opened, one after the other, and
+  // until they are closed: only the hits inside the window count, so that every probe covers the
+  // same span of the target's life (a function and the probe right after it count alike).
+  void arm() override {
+    if (attached_) from_ns_ = sys::monotonic_ns();
+  }
+  void disarm() override {
+    if (attached_) until_ns_ = sys::monotonic_ns();
+  }
   void start(sys::EventLoop& loop, Timeline& timeline) override {
     if (!session_) return;
     const auto drain = [this, &timeline] {
       session_->drain(pending_, false);
-      for (auto& e : pending_) timeline.add(std::move(e));
-      pending_.clear();
+      add_pending(timeline);
     };
     for (const int fd : session_->ring_fds()) loop.add_fd(fd, drain);
     loop.add_timer(std::chrono::milliseconds(2), drain);
@@ -39,15 +50,24 @@ class UsdtSource final : public RunSource {
   void finish(Timeline& timeline, RunResult& result) override {
     if (!session_) return;
     session_->drain(pending_, true);
-    for (auto& e : pending_) timeline.add(std::move(e));
-    pending_.clear();
+    add_pending(timeline);
     if (session_->lost() > 0) result.marker_counts["usdt:lost"] = session_->lost();
   }
 
  private:
+  void add_pending(Timeline& timeline) {
+    for (auto& e : pending_) {
+      if (e.t_ns >= from_ns_ && e.t_ns <= until_ns_) timeline.add(std::move(e));
+    }
+    pending_.clear();
+  }
+
   std::vector<markers::ProbePoint> points_;
   std::unique_ptr<markers::UsdtSession> session_;
   std::vector<Event> pending_;
+  bool attached_ = false;
+  std::int64_t from_ns_ = std::numeric_limits<std::int64_t>::min();
+  std::int64_t until_ns_ = std::numeric_limits<std::int64_t>::max();
 };
 
 bool selected(const elf::SdtProbe& p, const std::vector<markers::UsdtSelector>& selectors) {

@@ -101,13 +101,26 @@ void api_phases(const std::vector<const Event*>& events, RunResult& run) {
   }
 }
 
-void per_token_costs(const std::vector<const Event*>& events, RunResult& run, TokenStats& t) {
+// The decode's counters run from the first reading at or after the first token (a snapshot perfprobe
+// takes when it sees that token, which may come late when it is busy) to the end; they are divided
+// by the tokens inside that same span, so a late reading shortens the span, never biases the cost.
+void per_token_costs(const std::vector<const Event*>& events, const std::vector<std::int64_t>& tokens, RunResult& run,
+                     TokenStats& t) {
   if (!t.ttft_ns || t.count < 2) return;
-  const auto decode = counter_deltas(counters_at(events, run, *t.ttft_ns), counters_at(events, run, run.wall_ns + 1));
-  const auto n = static_cast<double>(t.count - 1);
-  for (const auto& c : decode) {
-    if (c.name == "task-clock") t.per_token["cpu_ms"] = c.value / 1e6 / n;
-    if (c.name == "instructions" || c.name == "cycles") t.per_token[c.name] = c.value / n;
+  const auto first_reading = std::find_if(events.begin(), events.end(), [&](const Event* e) {
+    return e->kind == EventKind::counters && e->t_ns >= *t.ttft_ns;
+  });
+  if (first_reading != events.end()) {
+    const std::int64_t from = (*first_reading)->t_ns;
+    const auto after = std::count_if(tokens.begin(), tokens.end(), [&](std::int64_t x) { return x > from; });
+    const auto n = static_cast<double>(after);
+    if (after > 0) {
+      const auto decode = counter_deltas((*first_reading)->values, counters_at(events, run, run.wall_ns + 1));
+      for (const auto& c : decode) {
+        if (c.name == "task-clock") t.per_token["cpu_ms"] = c.value / 1e6 / n;
+        if (c.name == "instructions" || c.name == "cycles") t.per_token[c.name] = c.value / n;
+      }
+    }
   }
   if (t.per_token.count("cpu_ms") == 0 && t.count > 0) {
     // No task-clock: rusage CPU time of the whole run, spread over all tokens (an upper bound).
@@ -198,7 +211,7 @@ void analyze(const AnalysisPlan& plan, RunResult& run) {
   if (!tokens.empty() || plan.tokens || prompt_echo > 0) {
     TokenStats t = token_stats(tokens, plan.stall_factor);
     t.prompt_echo = prompt_echo;
-    per_token_costs(events, run, t);
+    per_token_costs(events, tokens, run, t);
     run.tokens = std::move(t);
   }
 }

@@ -61,7 +61,7 @@ TEST(OneLoop, AttachAndRunGiveTheSamePerTokenCpu) {
   const json run = harness::read_json(dir.file("attach.json"))["runs"][0];
   ASSERT_GT(run["tokens"]["count"].get<int>(), 50) << run.dump();
   const double attach_cpu = per_token_cpu_ms(run);
-  EXPECT_GT(run_cpu, 0.1);  // about 1 ms of work per token
+  EXPECT_GT(run_cpu, 0.02);  // 0.1 to 1 ms of work per token, by machine
   EXPECT_NEAR(attach_cpu, run_cpu, run_cpu * 0.3) << "run " << run_cpu << " ms, attach " << attach_cpu << " ms";
 }
 

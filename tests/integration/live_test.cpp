@@ -100,9 +100,11 @@ TEST(Live, SeriesLineShowsRunEtaAndMeanThenGoes) {
 // One run of the example under perfprobe with `options`: the line appears and changes, and the example's
 // own lines arrive whole. The pane is wider than the example's one long line of tokens: a redraw at the
 // instant a wrapping line's cursor waits at the right margin costs that line a character on tmux
-// (docs/live.md, "Limits"), which is not what this test is about.
+// (docs/live.md, "Limits"), which is not what this test is about. 24 layers make the run last a few
+// seconds on fast machines too: the line shows after one second and changes every 250 ms.
 void single_run_of_the_example(const std::string& options) {
-  const std::vector<std::string> target = {harness::example("llm/toy_llm"), "--tokens", "100", "--weights-mb", "16"};
+  const std::vector<std::string> target = {
+      harness::example("llm/toy_llm"), "--tokens", "100", "--weights-mb", "16", "--layers", "24"};
   const auto direct = harness::run(target);  // what the target writes by itself
   ASSERT_EQ(direct.exit_code, 0) << direct.err;
   std::string command = shell_quote(harness::perfprobe()) + " run --no-counters -i 50ms " + options + " --";

@@ -201,3 +201,23 @@ TEST(Analysis, TokensAfterAMarkerCountTheEchoApartAndExactCountsWin) {
   EXPECT_EQ(*r.tokens->ttft_ns, 8'000'000);
   EXPECT_EQ(r.marker_counts["mark:generate"], 7u);
 }
+
+// Tokens every 10 ms, each costing 1 ms of CPU; perfprobe's reading after the first token comes 95 ms
+// late. The cost is the CPU of the span after that reading over the tokens inside it: 1 ms, not less.
+TEST(Analysis, PerTokenCpuRestsOnTheTokensAfterTheFirstReading) {
+  RunResult r;
+  r.wall_ns = 1'000'000'000;
+  for (int i = 0; i < 50; ++i) r.events.push_back(ev(100 + 10 * i, EventKind::token, EventSource::mark, "token"));
+  Event late = ev(195, EventKind::counters, EventSource::proc, "");
+  late.values = {{"task-clock", 10e6}};  // the tokens at 100..190 ms
+  r.events.push_back(late);
+  CounterReading end;
+  end.name = "task-clock";
+  end.supported = true;
+  end.value = 50e6;  // all 50 tokens
+  r.counters.push_back(end);
+  analyze(AnalysisPlan{}, r);
+  ASSERT_TRUE(r.tokens);
+  ASSERT_EQ(r.tokens->per_token.count("cpu_ms"), 1u);
+  EXPECT_DOUBLE_EQ(r.tokens->per_token.at("cpu_ms"), 1.0);  // 40 ms over the 40 tokens after 195 ms
+}
