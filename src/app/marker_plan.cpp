@@ -111,19 +111,26 @@ markers::AnalysisPlan analysis_plan(const cli::RunOptions& o) {
   return a;
 }
 
-// An attached program's output is not perfprobe's to see (its stdout was opened long ago), so an
-// output-based spec would silently count nothing.
-void reject_output_specs(const cli::RunOptions& o, const markers::AnalysisPlan& a) {
-  const auto reject = [](const std::string& option, const std::string& text) {
-    throw UsageError(option + " " + text + ": attach cannot see the output of a running program",
-                     "mark it with an SDT probe of the program instead, e.g. " + option +
+// An attached program's output is not perfprobe's to see (its stdout was opened long ago), and its
+// marker API found no channel when it started (perfprobe passes one at launch), so an output or mark
+// spec would silently count nothing.
+void reject_unseen_specs(const cli::RunOptions& o, const markers::AnalysisPlan& a) {
+  const auto check = [](const std::string& option, const std::string& text, const markers::MarkerSpec& spec) {
+    const bool output = markers::needs_output(spec);
+    if (!output && spec.kind != SpecKind::mark) return;
+    throw UsageError(option + " " + text +
+                         (output ? ": attach cannot see the output of a running program"
+                                 : ": attach cannot see marker-API marks (the channel is given to a program "
+                                   "perfprobe starts)"),
+                     "mark it with an SDT probe or a function of the program instead, e.g. " + option +
                          " usdt:PROVIDER:NAME (list them with `perfprobe probes -p PID`)");
   };
-  if (a.tokens && markers::needs_output(*a.tokens)) reject("--tokens", o.tokens);
+  if (a.tokens) check("--tokens", o.tokens, *a.tokens);
+  if (a.ready) check("--ready", o.ready, *a.ready);
+  if (a.tokens_after) check("--tokens-after", o.tokens_after, *a.tokens_after);
   for (std::size_t i = 0; i < a.phases.size(); ++i) {
-    if (markers::needs_output(a.phases[i].begin) || markers::needs_output(a.phases[i].end)) {
-      reject("--phase", o.phases[i]);
-    }
+    check("--phase", o.phases[i], a.phases[i].begin);
+    check("--phase", o.phases[i], a.phases[i].end);
   }
 }
 
@@ -177,7 +184,7 @@ StopPlan stop_plan(const cli::RunOptions& o, const markers::AnalysisPlan& analys
 
 void add_marker_plan(const cli::RunOptions& o, MeasurePlan& plan) {
   plan.analysis = analysis_plan(o);
-  if (plan.target == TargetKind::attach) reject_output_specs(o, plan.analysis);
+  if (plan.target == TargetKind::attach) reject_unseen_specs(o, plan.analysis);
   plan.rss_warn_bytes = o.rss_warn_bytes;
   const StopPlan stop = stop_plan(o, plan.analysis);
   auto specs = all_specs(plan.analysis);

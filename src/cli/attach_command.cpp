@@ -24,28 +24,7 @@ void define_attach(CLI::App& app, Options& options) {
       ->type_name("FILE");
   define_sampling(*sub, o.sampling);
   define_measure_basics(*sub, o.run);
-  sub->add_option("--usdt", o.run.usdt,
-                  "Attach to the SDT probe PROVIDER:NAME (or PROVIDER:*) (needs root); repeatable")
-      ->type_name("PROVIDER:NAME")
-      ->allow_extra_args(false);
-  sub->add_option("--probe", o.run.probes,
-                  "Count the calls (uprobe:[FILE:]FUNCTION) or returns (uretprobe:...) of a function (needs root); "
-                  "repeatable")
-      ->type_name("SPEC")
-      ->allow_extra_args(false);
-  sub->add_option("--ready", o.run.ready,
-                  "When the target is ready, as a marker spec (e.g. uretprobe:llama_model_load_from_file, http:8080)")
-      ->type_name("SPEC");
-  sub->add_option("--phase", o.run.phases,
-                  "A named phase between two markers, e.g. gen=usdt:llm:gen_begin..usdt:llm:gen_end")
-      ->type_name("NAME=BEGIN..END")
-      ->allow_extra_args(false);
-  sub->add_option("--tokens", o.run.tokens,
-                  "What one token is, as a marker spec (e.g. usdt:llm:token or uretprobe:libllama.so:llama_decode)")
-      ->type_name("SPEC");
-  sub->add_option("--rss-warn", o.run.rss_warn_text,
-                  "Warn on stderr and in the event stream when RSS crosses SIZE (e.g. 2GiB)")
-      ->type_name("SIZE");
+  define_marker_options(*sub, o.run, Launch::attached);
 }
 
 void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions& o) {

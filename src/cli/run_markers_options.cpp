@@ -1,4 +1,5 @@
-// `perfprobe run` options for markers, phases and tokens. The specs themselves are
+// The options for markers, phases and tokens: those of every measuring command (run, check, record,
+// attach) once, then those that only apply to a target perfprobe launches. The specs themselves are
 // parsed when the plan is built (app/), before any process starts; here only units are checked.
 #include "perfprobe/cli/units.hpp"
 #include "perfprobe/error.hpp"
@@ -6,7 +7,8 @@
 
 namespace perfprobe::cli {
 
-void define_run_markers(CLI::App& sub, RunOptions& o) {
+void define_marker_options(CLI::App& sub, RunOptions& o, Launch launch) {
+  const bool launched = launch == Launch::launched;
   sub.add_option("--usdt", o.usdt,
                  "Attach to the SDT probe PROVIDER:NAME (or PROVIDER:*) of the target and its libraries "
                  "through uprobes (needs root); repeatable")
@@ -18,21 +20,36 @@ void define_run_markers(CLI::App& sub, RunOptions& o) {
       ->type_name("SPEC")
       ->allow_extra_args(false);
   sub.add_option("--ready", o.ready,
-                 "When the target is ready (startup_ms): usdt:P:N, uprobe:[FILE:]FUNCTION, uretprobe:..., mark:NAME, "
-                 "output:REGEX, first-output, listen[:PORT] or file:PATH (default: the marker API's PERFPROBE_READY)")
+                 launched ? "When the target is ready (startup_ms): usdt:P:N, uprobe:[FILE:]FUNCTION, uretprobe:..., "
+                            "mark:NAME, output:REGEX, first-output, listen[:PORT], tcp:PORT, http:PORT[/PATH] or "
+                            "file:PATH (default: the marker API's PERFPROBE_READY)"
+                          : "When the target is ready: usdt:P:N, uprobe:[FILE:]FUNCTION, uretprobe:..., listen[:PORT], "
+                            "tcp:PORT, http:PORT[/PATH] or file:PATH (a running program's output and marker-API "
+                            "marks are not seen)")
       ->type_name("SPEC");
-  sub.add_option("--phase", o.phases, "A named phase between two markers, e.g. load=mark:a..output:loaded; repeatable")
+  sub.add_option("--phase", o.phases,
+                 "A named phase between two markers, e.g. load=mark:a..usdt:llm:loaded; repeatable")
       ->type_name("NAME=BEGIN..END")
       ->allow_extra_args(false);
   sub.add_option("--tokens", o.tokens,
-                 "What one token is: a marker spec (a /N suffix counts every Nth hit, e.g. "
-                 "uretprobe:libllama.so:llama_decode), or output for each chunk the target writes to stdout "
-                 "(default: the marker API's PERFPROBE_TOKEN)")
+                 launched
+                     ? "What one token is: a marker spec (a /N suffix counts every Nth hit, e.g. "
+                       "uretprobe:libllama.so:llama_decode), or output for each chunk the target writes to "
+                       "stdout (default: the marker API's PERFPROBE_TOKEN)"
+                     : "What one token is: a probe spec, e.g. usdt:llm:token or uretprobe:libllama.so:llama_decode "
+                       "(a /N suffix counts every Nth hit)")
       ->type_name("SPEC");
   sub.add_option("--tokens-after", o.tokens_after,
                  "Count tokens only after the first event matching SPEC (where generation starts); tokens "
                  "before it are the prompt's echo, reported apart, and TTFT is the first token after it")
       ->type_name("SPEC");
+  sub.add_option("--rss-warn", o.rss_warn_text,
+                 "Warn on stderr and in the event stream when RSS crosses SIZE (e.g. 2GiB)")
+      ->type_name("SIZE");
+}
+
+void define_run_markers(CLI::App& sub, RunOptions& o) {
+  define_marker_options(sub, o, Launch::launched);
   sub.add_option("--stop-after", o.stop_after,
                  "End the target (SIGTERM, SIGKILL after 3 s) once SPEC fired (a marker spec, ready, tokens:N) or "
                  "after a DURATION (e.g. 5s); the run still counts as passed")
@@ -53,9 +70,6 @@ void define_run_markers(CLI::App& sub, RunOptions& o) {
                  "A file to evict before each run with --cold (e.g. model weights); repeatable")
       ->type_name("PATH")
       ->allow_extra_args(false);
-  sub.add_option("--rss-warn", o.rss_warn_text,
-                 "Warn on stderr and in the event stream when RSS crosses SIZE (e.g. 2GiB)")
-      ->type_name("SIZE");
 }
 
 void finalize_run_markers(RunOptions& o) {

@@ -16,6 +16,11 @@ void define_probes(CLI::App& app, Options& options);
 void finalize_probes(ProbesOptions& probes);
 
 // The marker options of run (--usdt, --ready, --phase, --tokens, ...), in run_markers_options.cpp.
+// Markers, phases and tokens: the options every measuring command has (a launched target's help also
+// names the specs on its output).
+enum class Launch { launched, attached };
+void define_marker_options(CLI::App& sub, RunOptions& run, Launch launch);
+// Those plus the options only a launched target has (--stop-after, --drive, --pty, --cold...).
 void define_run_markers(CLI::App& sub, RunOptions& run);
 void finalize_run_markers(RunOptions& run);
 

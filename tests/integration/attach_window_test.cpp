@@ -86,7 +86,8 @@ TEST(AttachWindow, CountersCoverExactlyTheWindow) {
 TEST(AttachWindow, OutputSpecsAreAUsageErrorNamingTheAlternative) {
   const Running target({fixture("spin"), "5000"});
   const std::vector<std::vector<std::string>> specs = {
-      {"--tokens", "output"}, {"--tokens", "output:tok"}, {"--phase", "gen=usdt:a:b..output:done"}};
+      {"--tokens", "output"},          {"--tokens", "output:tok"},  {"--phase", "gen=usdt:a:b..output:done"},
+      {"--ready", "output:listening"}, {"--ready", "first-output"}, {"--tokens-after", "output:go"}};
   for (const auto& spec : specs) {
     std::vector<std::string> argv = {perfprobe(), "attach", "-p", target.pid(), "--duration", "100ms"};
     argv.insert(argv.end(), spec.begin(), spec.end());
@@ -95,6 +96,11 @@ TEST(AttachWindow, OutputSpecsAreAUsageErrorNamingTheAlternative) {
     EXPECT_NE(r.err.find("cannot see the output"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("usdt:"), std::string::npos) << r.err;
   }
+  // The marker API's channel is handed to a program perfprobe starts: a running one has none.
+  const auto r = harness::run(
+      {perfprobe(), "attach", "-p", target.pid(), "--duration", "100ms", "--phase", "load=mark:a..mark:b"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("cannot see marker-API marks"), std::string::npos) << r.err;
 }
 
 TEST(AttachWindow, NoExitLineForARunningProgramAndTheDurationHasItsUnit) {
