@@ -139,18 +139,21 @@ TEST(OutputSpecs, UnbufferMakesStdioTokensArriveOneByOne) {
   EXPECT_EQ(j["runs"][0]["tokens"]["count"], 5) << j["runs"][0].dump();
 }
 
+// The file appears, or the socket listens, after a 100 ms sleep and before a 400 ms one: startup falls
+// between them. The upper bound leaves 150 ms for perfprobe to notice on a loaded machine.
 TEST(Readiness, FileAndListen) {
   harness::TempDir dir;
   const std::string flag = dir.file("flag");
-  json j = run_json({"--ready", "file:" + flag, "--", "sh", "-c", "sleep 0.1; touch " + flag + "; sleep 0.05"});
-  EXPECT_NEAR(j["runs"][0]["startup_ms"].get<double>(), 105.0, 25.0);
+  json j = run_json({"--ready", "file:" + flag, "--", "sh", "-c", "sleep 0.1; touch " + flag + "; sleep 0.4"});
+  ASSERT_TRUE(j["runs"][0].contains("startup_ms")) << j.dump();
+  EXPECT_GT(j["runs"][0]["startup_ms"].get<double>(), 95.0);
+  EXPECT_LT(j["runs"][0]["startup_ms"].get<double>(), j["runs"][0]["wall_ms"].get<double>() - 250.0);
   j = run_json(
       {"--ready", "listen", "--", "python3", "-c",
-       "import socket,time\ntime.sleep(0.1)\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\ntime.sleep(0.1)"});
+       "import socket,time\ntime.sleep(0.1)\ns=socket.socket()\ns.bind(('127.0.0.1',0))\ns.listen()\ntime.sleep(0.4)"});
   ASSERT_TRUE(j["runs"][0].contains("startup_ms")) << j.dump();
-  // listen() comes after a 100 ms sleep and before another one: startup falls between them.
   EXPECT_GT(j["runs"][0]["startup_ms"].get<double>(), 95.0);
-  EXPECT_LT(j["runs"][0]["startup_ms"].get<double>(), j["runs"][0]["wall_ms"].get<double>() - 60.0);
+  EXPECT_LT(j["runs"][0]["startup_ms"].get<double>(), j["runs"][0]["wall_ms"].get<double>() - 250.0);
 }
 
 TEST(MarkerCli, BadSpecsExit2WithOneLine) {
