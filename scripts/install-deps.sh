@@ -4,7 +4,7 @@
 set -euo pipefail
 packages=(build-essential cmake pkg-config libpfm4-dev libelf-dev libdw-dev libcli11-dev nlohmann-json3-dev
           libgtest-dev systemtap-sdt-dev python3 binutils elfutils util-linux libzstd-dev libprotozero-dev
-          zlib1g-dev)
+          zlib1g-dev libcpp-httplib-dev)
 if [[ "${1:-}" == "--bench" ]]; then packages+=(linux-perf hyperfine bpftrace); fi
 # chromium renders the HTML reports headless in the tests; tmux drives the live progress line;
 # promtool (prometheus) and a scraped node_exporter read the --textfile and --openmetrics exports.

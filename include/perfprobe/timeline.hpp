@@ -30,6 +30,7 @@ class Timeline {
   void add_listener(Listener listener) { more_listeners_.push_back(std::move(listener)); }
   [[nodiscard]] std::int64_t t0_mono_ns() const noexcept { return t0_; }
   [[nodiscard]] std::int64_t relative(std::int64_t mono_ns) const noexcept { return mono_ns - t0_; }
+  [[nodiscard]] const std::vector<Event>& events() const noexcept { return events_; }
   [[nodiscard]] std::vector<Event> take() { return std::exchange(events_, {}); }
 
  private:

@@ -1,9 +1,10 @@
 // `perfprobe attach -p PID`: what run and record give, for a process that is already running, for
 // a duration or until Ctrl-C, without stopping it. --json follows the run schema (one run, wall_ms
-// the time attached); -o FILE holds the samples for `report`.
+// the time attached); -o FILE holds the samples for `report`; --serve serves the figures so far.
 #include <optional>
 
 #include "attach_measure.hpp"
+#include "metrics_server.hpp"
 #include "output_files.hpp"
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/error.hpp"
@@ -38,7 +39,20 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
   cli::RunOptions run = o.run;
   run.command = cmdline;
   if (const auto exe = sys::executable_of(pid); !exe.empty()) run.command.front() = exe;
+  // --serve binds before any work, so that a port in use is the first thing said.
+  std::unique_ptr<ScrapeExchange> exchange;
+  std::unique_ptr<MetricsServer> server;
+  if (run.serve_port >= 0) {
+    exchange = std::make_unique<ScrapeExchange>();
+    server = std::make_unique<MetricsServer>(run.serve_host, run.serve_port, *exchange, export_labels(run.command));
+  }
   Measurement m(run, TargetKind::attach);
+  if (server) {
+    server->start(m.plan.analysis);  // after Measurement: its Session has blocked the signals
+    m.session.scrape = exchange.get();
+    diag.note("serving the live figures at http://" + server->address() + "/metrics");
+    m.jsonl.write_line(report::jsonl_serve(server->address()));
+  }
   std::shared_ptr<ProfileSink> sink;
   std::optional<sampling::DataFileWriter> writer;
   if (!o.output.empty()) {
@@ -55,6 +69,7 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
 
   // Measure while it runs.
   AttachOutcome out = measure_attached(m.plan, pid, o.duration_ns, m.session, diag);
+  server.reset();  // the window has closed: nothing more to serve
   report::RunReport rep = report_of(m.plan);
   rep.unavailable = m.session.unavailable;
   rep.warnings = m.plan.warnings;

@@ -55,7 +55,8 @@ class AttachedTarget final : public Target {
     if (duration_ns_ > 0) loop.add_timer(std::chrono::nanoseconds(duration_ns_), [&ended] { ended = true; });
   }
   // Not our child: no exit status or rusage, but the growth of its CPU times over the window.
-  void end(std::int64_t t0, RunResult& r) override {
+  void end(std::int64_t t0, RunResult& r) override { so_far(t0, r); }
+  void so_far(std::int64_t t0, RunResult& r) const override {
     r.wall_ns = sys::monotonic_ns() - t0;
     if (const auto cpu_after = sys::cpu_times_of(pid_); cpu_before_ && cpu_after) {
       r.user_ns = cpu_after->user_ns - cpu_before_->user_ns;

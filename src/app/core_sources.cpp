@@ -68,6 +68,7 @@ class CounterSource final : public RunSource {
     (void)timeline;
     result.counters = counters_->read();
   }
+  void so_far(RunResult& result) override { result.counters = counters_->read(); }
 
  private:
   std::vector<counters::EventSpec> events_;
@@ -98,6 +99,18 @@ class RssSource final : public RunSource {
   void finish(Timeline& timeline, RunResult& result) override {
     (void)timeline;
     result.rss = std::move(samples_.rss);
+    fill(result);
+  }
+  void so_far(RunResult& result) override {
+    result.rss = samples_.rss;
+    fill(result);
+  }
+
+ private:
+  std::int64_t interval_ns_;
+  std::uint64_t warn_bytes_;
+  const Diag& diag_;
+  void fill(RunResult& result) const {
     result.peak_tree_rss_bytes = samples_.peak_tree_rss_bytes;
     result.rss_sample_cost_us = rss_->mean_cost_us();
     // Not our child, so no rusage: the peak of an attached target is the largest sample.
@@ -106,10 +119,6 @@ class RssSource final : public RunSource {
     }
   }
 
- private:
-  std::int64_t interval_ns_;
-  std::uint64_t warn_bytes_;
-  const Diag& diag_;
   std::optional<RssTimeline> rss_;
   RunResult samples_;  // rss and peak_tree_rss_bytes, moved into the result at the end
   bool attached_ = false;

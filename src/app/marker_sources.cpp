@@ -43,9 +43,12 @@ class ChannelSource final : public RunSource {
     channel_.ack();
     watch_.reset();
     drain(timeline);
+    so_far(result);
+    warn_if_corrupt(timeline);
+  }
+  void so_far(RunResult& result) override {
     for (const auto& [key, n] : channel_.counts()) result.marker_counts[key] = n;
     result.markers_dropped = channel_.dropped();
-    warn_if_corrupt(timeline);
   }
 
  private:

@@ -14,6 +14,7 @@
 #include "perfprobe/markers/analysis.hpp"
 #include "perfprobe/model.hpp"
 #include "perfprobe/sys/signals.hpp"
+#include "scrape_exchange.hpp"
 #include "source.hpp"
 
 namespace perfprobe::app {
@@ -48,6 +49,7 @@ struct Session {
   std::vector<std::string> unavailable;  // "source: why", collected over the runs (deduplicated)
   bool progress = false;                 // the live status line is wanted (progress_wanted)
   std::unique_ptr<LiveStatus> live;      // made by measure_runs when `progress`
+  ScrapeExchange* scrape = nullptr;      // attach --serve: answer scrapes with the figures so far
 };
 
 // Launches the target once and measures it. Throws LaunchError when it cannot start, Error when

@@ -54,14 +54,20 @@ std::string textfile_path(const std::string& dir) {
   return textfile_in(dir);
 }
 
+report::ExportLabels export_labels(const std::vector<std::string>& command) {
+  std::string line;
+  for (const auto& a : command) line += (line.empty() ? "" : " ") + a;
+  return {line, host_name()};
+}
+
 bool write_export_views(const cli::RunOptions& o, const std::vector<RunResult>& runs,
                         const std::vector<std::string>& command, const std::vector<report::MetricFamily>& extra,
                         const Diag& diag) {
-  std::string line;
-  for (const auto& a : command) line += (line.empty() ? "" : " ") + a;
+  const auto labels = export_labels(command);
+  const std::string& line = labels.command;
   bool ok = true;
   if (!o.openmetrics_path.empty() || !o.textfile_dir.empty()) {
-    auto families = report::run_families(runs, report::ExportLabels{line, host_name()});
+    auto families = report::run_families(runs, labels);
     families.insert(families.end(), extra.begin(), extra.end());
     // A finished run's file is stamped with when it was written (promtool can backfill it); the
     // textfile collector refuses timestamps.

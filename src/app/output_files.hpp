@@ -28,6 +28,9 @@ void check_run_outputs(const cli::RunOptions& o);
 // (a link to it owned by someone else in a shared directory is refused). Throws UsageError.
 [[nodiscard]] std::string textfile_path(const std::string& dir);
 
+// The labels of every exported point: the command line, this host. The files and --serve share them.
+[[nodiscard]] report::ExportLabels export_labels(const std::vector<std::string>& command);
+
 // --openmetrics, --textfile and --bmf of some runs (atomically), with `extra` families (check's verdict).
 // Returns false when a file could not be written (the warning is on stderr).
 bool write_export_views(const cli::RunOptions& o, const std::vector<RunResult>& runs,

@@ -7,6 +7,7 @@
 #include "core_sources.hpp"
 #include "perfprobe/markers/analysis.hpp"
 #include "perfprobe/report/views.hpp"
+#include "perfprobe/sys/clock.hpp"
 #include "perfprobe/timeline.hpp"
 
 namespace perfprobe::app {
@@ -40,7 +41,22 @@ class SnapshotRule {
   bool first_token_seen_ = false;
 };
 
+// What run_window's step 4 collects, as it stands now, with the events after the first `sent`
+// (the timeline only grows while the window is open: a scrape copies what is new, not the whole run).
+RunResult so_far(const std::vector<std::unique_ptr<RunSource>>& sources, const Target& target, const Timeline& timeline,
+                 std::size_t& sent) {
+  RunResult r;
+  target.so_far(timeline.t0_mono_ns(), r);
+  for (const auto& source : sources) source->so_far(r);
+  const auto& events = timeline.events();
+  r.events.assign(events.begin() + static_cast<std::ptrdiff_t>(sent), events.end());
+  sent = events.size();
+  return r;
+}
+
 }  // namespace
+
+void Target::so_far(std::int64_t t0, RunResult& result) const { result.wall_ns = sys::monotonic_ns() - t0; }
 
 RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, const Diag& diag, int run_index,
                      bool warmup) {
@@ -77,6 +93,12 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
   // starts first, so it sees the events sources drain as they start.
   if (session.live) session.live->run_started(loop, t0, run_index, plan.analysis);
   for (auto& source : sources) source->start(loop, timeline);
+  // Only with --serve: a scrape wakes the loop; there is no timer.
+  std::size_t events_sent = 0;
+  if (session.scrape != nullptr) {
+    loop.add_fd(session.scrape->fd(),
+                [&] { session.scrape->answer([&] { return so_far(sources, target, timeline, events_sent); }); });
+  }
   loop.run_until([&] {
     if (snapshot_due && !ended) {
       snapshot_due = false;
@@ -87,6 +109,7 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
   });
 
   // 4. Collect: the window closes, the target's own figures, then every source's.
+  if (session.scrape != nullptr) session.scrape->close();
   for (auto& source : sources) source->disarm();
   RunResult r;
   target.end(t0, r);

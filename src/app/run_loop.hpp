@@ -33,9 +33,12 @@ class Target {
   // The window has closed (the sources are disarmed): the wall time since `t0`, and what the
   // target's own accounting says (a launch: exit status and rusage; an attach: CPU time growth).
   virtual void end(std::int64_t t0, RunResult& result) = 0;
+  // The same figures while the window is still open (a scrape of `attach --serve`).
+  virtual void so_far(std::int64_t t0, RunResult& result) const;
 };
 
-// One measured window of `target`: the JSONL stream gets run_start, the events, run_end.
+// One measured window of `target`: the JSONL stream gets run_start, the events, run_end. With
+// session.scrape, the loop also answers scrapes with the figures so far (scrape_exchange.hpp).
 [[nodiscard]] RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, const Diag& diag,
                                    int run_index, bool warmup);
 

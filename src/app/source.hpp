@@ -46,6 +46,9 @@ class RunSource {
   // The window has closed (the target exited, or the attach ended): drain what is left, fill in
   // the result.
   virtual void finish(Timeline& timeline, RunResult& result) = 0;
+  // A scrape of `attach --serve` while the window is open: fill in what finish() would, as it
+  // stands now (counters read now, the samples so far), ending and draining nothing.
+  virtual void so_far(RunResult& result) { (void)result; }
 };
 
 using SourceFactory = std::function<std::unique_ptr<RunSource>()>;

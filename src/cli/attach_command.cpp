@@ -25,6 +25,7 @@ void define_attach(CLI::App& app, Options& options) {
   define_sampling(*sub, o.sampling);
   define_measure_basics(*sub, o.run);
   define_marker_options(*sub, o.run, Launch::attached);
+  sub->get_option("--serve")->group(sub->option_defaults()->get_group());  // hidden on run, record, check
 }
 
 void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions& o) {
@@ -39,6 +40,11 @@ void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions&
   finalize_sampling(sub, o.sampling);
   finalize_measure_basics(o.run);
   finalize_run_markers(o.run);
+  if (!o.run.serve.empty()) {
+    const auto address = parse_listen_address(o.run.serve, "--serve");
+    o.run.serve_host = address.host;
+    o.run.serve_port = address.port;
+  }
 }
 
 }  // namespace perfprobe::cli

@@ -78,6 +78,7 @@ void define_check(CLI::App& app, Options& options) {
 }
 
 void finalize_check(const CLI::App& sub, const Options& options, CheckOptions& check) {
+  reject_serve(check.run, "check");
   check.run.command = target_command(sub, options, check.run.command);
   check.runs_given = sub.get_option("--runs")->count() > 0;
   check.warmup_given = sub.get_option("--warmup")->count() > 0;

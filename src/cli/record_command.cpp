@@ -66,6 +66,7 @@ void define_record(CLI::App& app, Options& options) {
 }
 
 void finalize_record(const CLI::App& sub, const Options& options, RecordOptions& o) {
+  reject_serve(o.run, "record");
   o.run.command = target_command(sub, options, o.run.command);
   if (o.run.command.empty()) {
     throw UsageError("`perfprobe record` needs a command to run",

@@ -67,6 +67,20 @@ void define_export_options(CLI::App& sub, RunOptions& o) {
       ->type_name("DIR");
   sub.add_option("--bmf", o.bmf_path, "Write the figures as Bencher Metric Format JSON to FILE (for bencher run)")
       ->type_name("FILE");
+  // Live figures need a target that keeps running: attach shows this option, the others refuse it
+  // with a message (reject_serve) rather than CLI11's "unknown option".
+  sub.add_option("--serve", o.serve,
+                 "Serve the live figures at http://ADDR:PORT/metrics for Prometheus while attached "
+                 "(ADDR defaults to 127.0.0.1; port 0 picks a free one, printed on stderr)")
+      ->type_name("[ADDR:]PORT")
+      ->group("");
+}
+
+void reject_serve(const RunOptions& o, const std::string& command) {
+  if (o.serve.empty()) return;
+  throw UsageError("--serve is for `perfprobe attach` only, not `perfprobe " + command + "`",
+                   "serve a running process's live figures with: perfprobe attach -p PID --serve " + o.serve +
+                       "; a finished run's go to --openmetrics FILE or --textfile DIR");
 }
 
 // The options every run-shaped command (run, record, attach) shares, spelled the same everywhere.
@@ -128,6 +142,7 @@ void define_run(CLI::App& app, Options& options) {
 }
 
 void finalize_run(const CLI::App& sub, const Options& options, RunOptions& run) {
+  reject_serve(run, "run");
   run.command = target_command(sub, options, run.command);
   if (run.command.empty()) {
     throw UsageError("`perfprobe run` needs a command to run", "usage: perfprobe run [OPTIONS] -- CMD [ARGS...]");

@@ -45,6 +45,8 @@ void finalize_sampling(const CLI::App& sub, SamplingOptions& sampling);
 void define_measure_basics(CLI::App& sub, RunOptions& run);  // -e --no-counters -i --json --jsonl --trace -q
 void define_export_options(CLI::App& sub, RunOptions& run);  // --openmetrics --textfile --bmf
 void finalize_measure_basics(RunOptions& run);
+// --serve is defined with the exports, shown by attach only; the others refuse it by name.
+void reject_serve(const RunOptions& run, const std::string& command);
 
 // `perfprobe completions SHELL`: the script is made from `app` (every subcommand and option).
 void define_completions(CLI::App& app, Options& options);

@@ -1,4 +1,5 @@
-// Parsing of durations and sizes with units (shared by every subcommand and the check config).
+// Parsing of durations and sizes with units (shared by every subcommand and the check config), and
+// of a server's listen address.
 #include "perfprobe/cli/units.hpp"
 
 #include <cctype>
@@ -120,6 +121,33 @@ std::uint64_t parse_size_bytes(std::string_view text, std::string_view what) {
   const long double bytes = static_cast<long double>(value) * factor;
   if (bytes > kMaxBytes) out_of_range(text, what, "at most 1 EiB");
   return static_cast<std::uint64_t>(std::llroundl(bytes));
+}
+
+ListenAddress parse_listen_address(std::string_view text, std::string_view what) {
+  const std::string given(text);
+  const auto bad = [&](const std::string& why) {
+    return UsageError("invalid " + std::string(what) + " '" + given + "': " + why,
+                      "give [ADDR:]PORT, e.g. " + std::string(what) + " 127.0.0.1:9464, " + std::string(what) +
+                          " 0.0.0.0:9464 (every interface) or " + std::string(what) + " :0 (a free port)");
+  };
+  ListenAddress out{"127.0.0.1", 0};
+  std::string_view port = text;
+  if (const auto colon = text.rfind(':'); colon != std::string_view::npos) {
+    std::string_view host = text.substr(0, colon);
+    port = text.substr(colon + 1);
+    if (host.starts_with('[')) {
+      if (!host.ends_with(']') || host.size() < 3) throw bad("an IPv6 address goes in brackets, [::1]:PORT");
+      host = host.substr(1, host.size() - 2);
+    } else if (host.find(':') != std::string_view::npos) {
+      throw bad("an IPv6 address goes in brackets, [::1]:PORT");
+    }
+    if (!host.empty()) out.host = std::string(host);
+  }
+  if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string_view::npos)
+    throw bad("the port must be a number from 0 to 65535");
+  out.port = std::stoi(std::string(port));
+  if (out.port > 65535) throw bad("the port must be a number from 0 to 65535");
+  return out;
 }
 
 }  // namespace perfprobe::cli

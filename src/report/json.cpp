@@ -219,6 +219,10 @@ std::string jsonl_run_start(int run_index, bool warmup, const std::vector<std::s
                         {"schema_version", kRunSchemaVersion}});
 }
 
+std::string jsonl_serve(const std::string& address) {
+  return dump_json(json{{"event", "serve"}, {"address", address}, {"url", "http://" + address + "/metrics"}});
+}
+
 std::string jsonl_run_end(int run_index, const RunResult& r) {
   json j = run_json(r);
   j.erase("rss_samples");

@@ -55,6 +55,9 @@ struct RunOptions {
   std::string openmetrics_path;    // --openmetrics FILE: the figures as OpenMetrics text
   std::string textfile_dir;        // --textfile DIR: DIR/perfprobe.prom for node_exporter
   std::string bmf_path;            // --bmf FILE: Bencher Metric Format JSON
+  std::string serve;               // --serve ADDR:PORT (attach only): /metrics for Prometheus
+  std::string serve_host;          // parsed from `serve`: 127.0.0.1 unless an address is given
+  int serve_port = -1;             // 0: the kernel picks one; -1: no --serve
   std::string fake_counters_path;  // hidden --fake-counters FILE: scripted readings (tests, docs/testing.md)
 };
 

@@ -1,4 +1,5 @@
-// Values with units on the command line and in config files: "100ms", "1.2s", "15MiB", "2.5MB".
+// Values with units on the command line and in config files: "100ms", "1.2s", "15MiB", "2.5MB",
+// and the ADDR:PORT a server listens on.
 #pragma once
 
 #include <cstdint>
@@ -22,5 +23,14 @@ struct NumberAndUnit {
 
 // Size in bytes. Units: B, K/KB (1000), KiB (1024), M/MB, MiB, G/GB, GiB, T/TB, TiB; bare number = bytes.
 [[nodiscard]] std::uint64_t parse_size_bytes(std::string_view text, std::string_view what);
+
+// Where a server listens: "PORT", ":PORT", "ADDR:PORT" or "[IPV6]:PORT". The address defaults to
+// 127.0.0.1 (nothing beyond the machine unless asked); port 0 lets the kernel pick one. Throws
+// UsageError naming `what` and the value when malformed; whether ADDR is this machine's is for bind.
+struct ListenAddress {
+  std::string host;
+  int port = 0;
+};
+[[nodiscard]] ListenAddress parse_listen_address(std::string_view text, std::string_view what);
 
 }  // namespace perfprobe::cli

@@ -20,6 +20,8 @@ namespace perfprobe::report {
 [[nodiscard]] std::string jsonl_run_start(int run_index, bool warmup, const std::vector<std::string>& command,
                                           std::int64_t t_mono_ns);
 [[nodiscard]] std::string jsonl_run_end(int run_index, const RunResult& run);
+// attach --serve: where the live figures are ("127.0.0.1:43121"), before run_start.
+[[nodiscard]] std::string jsonl_serve(const std::string& address);
 
 struct TextOptions {
   bool color = false;

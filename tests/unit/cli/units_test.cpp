@@ -62,3 +62,26 @@ TEST(ParseStrictly, HexInfAndExponentOverflowAreRejectedNamingTheRange) {
   EXPECT_EQ(parse_number("12.5%", "x").number, 12.5);
   EXPECT_EQ(parse_number("12.5%", "x").unit, "%");
 }
+
+TEST(ParseListenAddress, LocalhostUnlessAnAddressIsGiven) {
+  EXPECT_EQ(parse_listen_address("9464", "--serve").host, "127.0.0.1");
+  EXPECT_EQ(parse_listen_address("9464", "--serve").port, 9464);
+  EXPECT_EQ(parse_listen_address(":0", "--serve").host, "127.0.0.1");
+  EXPECT_EQ(parse_listen_address(":0", "--serve").port, 0);
+  EXPECT_EQ(parse_listen_address("0.0.0.0:9100", "--serve").host, "0.0.0.0");
+  EXPECT_EQ(parse_listen_address("[::1]:65535", "--serve").host, "::1");
+  EXPECT_EQ(parse_listen_address("[::1]:65535", "--serve").port, 65535);
+  EXPECT_EQ(parse_listen_address("localhost:80", "--serve").host, "localhost");
+}
+
+TEST(ParseListenAddress, RejectsMalformedValuesNamingThem) {
+  for (const char* bad : {"", ":", "127.0.0.1:", "127.0.0.1:65536", "127.0.0.1:-1", "host:http", "::1:9100",
+                          "[::1:9100", "[]:9100", "1234567"}) {
+    try {
+      (void)parse_listen_address(bad, "--serve");
+      ADD_FAILURE() << "accepted '" << bad << "'";
+    } catch (const perfprobe::UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find(std::string("--serve '") + bad + "'"), std::string::npos) << e.what();
+    }
+  }
+}

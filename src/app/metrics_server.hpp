@@ -1,0 +1,40 @@
+// `attach --serve`: the HTTP endpoint a Prometheus server scrapes, on cpp-httplib's threads. GET
+// /metrics asks the run loop for the figures so far (scrape_exchange.hpp), analyses them the way
+// the final report is analysed and renders them with the --openmetrics writer (docs/exports.md).
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "perfprobe/markers/analysis.hpp"
+#include "perfprobe/report/openmetrics.hpp"
+#include "scrape_exchange.hpp"
+
+namespace perfprobe::app {
+
+class MetricsServer {
+ public:
+  // Binds now, so that a port in use or an address not of this machine is a UsageError before the
+  // attach begins.
+  MetricsServer(const std::string& host, int port, ScrapeExchange& exchange, report::ExportLabels labels);
+  ~MetricsServer();  // closes the exchange, stops listening, joins the threads
+  MetricsServer(const MetricsServer&) = delete;
+  MetricsServer& operator=(const MetricsServer&) = delete;
+
+  // "127.0.0.1:43121" or "[::1]:9464": the port the kernel gave when 0 was asked.
+  [[nodiscard]] const std::string& address() const noexcept { return address_; }
+  // Serves from now on, analysing with `plan` (copied before the threads start). Call it once the
+  // signals are blocked (Session): threads inherit the mask, and Ctrl-C must reach the signalfd.
+  void start(const markers::AnalysisPlan& plan);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  std::string address_;
+};
+
+// The exposition a scrape's Accept header prefers: OpenMetrics when it ranks
+// application/openmetrics-text above text/plain, else Prometheus text 0.0.4.
+[[nodiscard]] report::Exposition negotiate_exposition(const std::string& accept);
+
+}  // namespace perfprobe::app

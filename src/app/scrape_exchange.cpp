@@ -1,0 +1,54 @@
+// Tickets under a mutex: a scrape takes the next one and waits until the loop has answered up to
+// it, so the figures are never older than the request. Increments pile up in `pending_` until a
+// request takes them.
+#include "scrape_exchange.hpp"
+
+#include <iterator>
+#include <utility>
+
+namespace perfprobe::app {
+
+std::optional<RunResult> ScrapeExchange::request(std::chrono::milliseconds wait) {
+  std::unique_lock lock(mutex_);
+  if (closed_) return std::nullopt;
+  const std::uint64_t ticket = ++asked_;
+  wake_.notify();
+  answered_cv_.wait_for(lock, wait, [&] { return closed_ || answered_ >= ticket; });
+  if (answered_ < ticket || !pending_) return std::nullopt;
+  return std::exchange(pending_, std::nullopt);
+}
+
+void ScrapeExchange::answer(const std::function<RunResult()>& increment) {
+  // Cleared before reading `asked_`: a scrape that comes after this read makes the fd readable
+  // again and gets the next turn of the loop.
+  wake_.clear();
+  std::uint64_t upto = 0;
+  {
+    const std::lock_guard lock(mutex_);
+    if (asked_ == answered_ || closed_) return;
+    upto = asked_;
+  }
+  RunResult now = increment();  // outside the lock: the copy of new events takes a while
+  {
+    const std::lock_guard lock(mutex_);
+    if (pending_) {  // a request gave up before taking the last answer: keep its events
+      auto events = std::move(pending_->events);
+      events.insert(events.end(), std::make_move_iterator(now.events.begin()),
+                    std::make_move_iterator(now.events.end()));
+      now.events = std::move(events);
+    }
+    pending_ = std::move(now);
+    answered_ = upto;
+  }
+  answered_cv_.notify_all();
+}
+
+void ScrapeExchange::close() {
+  {
+    const std::lock_guard lock(mutex_);
+    closed_ = true;
+  }
+  answered_cv_.notify_all();
+}
+
+}  // namespace perfprobe::app

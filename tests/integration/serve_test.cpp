@@ -1,0 +1,290 @@
+// attach --serve: /metrics scraped while perfprobe stays attached to a running fixture. Two scrapes
+// see the token counter grow and promtool accepts the text; a real Prometheus server scrapes it and
+// its query API returns the figures; misuse and a port in use are usage errors before any work.
+// Every wait polls against a generous deadline: a loaded CI machine is slow, never wrong.
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <cmath>
+#include <fstream>
+#include <optional>
+#include <thread>
+
+#include "harness.hpp"
+
+namespace {
+
+using harness::perfprobe;
+using json = nlohmann::json;
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kDeadline = std::chrono::seconds(20);
+
+// A child process killed and reaped at the end of the test, whatever happens.
+class Child {
+ public:
+  explicit Child(const std::vector<std::string>& argv, const std::string& stderr_path = "/dev/null",
+                 int* stdout_pipe = nullptr) {
+    int out[2] = {-1, -1};
+    if (stdout_pipe != nullptr && pipe2(out, O_CLOEXEC) != 0) std::abort();
+    pid_ = fork();
+    if (pid_ == 0) {
+      const int err = open(stderr_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+      if (err >= 0) dup2(err, 2);
+      if (stdout_pipe != nullptr) dup2(out[1], 1);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execvp(args[0], args.data());
+      _exit(127);
+    }
+    if (stdout_pipe != nullptr) {
+      close(out[1]);
+      *stdout_pipe = out[0];
+    }
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  [[nodiscard]] pid_t pid() const { return pid_; }
+  // Sends `sig` and waits for the exit status (128+N when killed by signal N).
+  int stop(int sig) {
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
+// usdt_burn 0: a token (SDT burn:token) every fraction of a millisecond until killed; returns
+// once it has printed "ready", so that it has exec'd and attach sees the fixture, not a fork of us.
+std::unique_ptr<Child> start_burn() {
+  int out = -1;
+  auto child = std::make_unique<Child>(std::vector<std::string>{harness::fixture("usdt_burn"), "0"}, "/dev/null", &out);
+  std::string seen;
+  char buf[64];
+  for (ssize_t n; seen.find("ready") == std::string::npos && (n = read(out, buf, sizeof buf)) > 0;) seen.append(buf, n);
+  close(out);
+  return child;
+}
+
+// The address of the "serve" line of a --jsonl stream, once perfprobe has written it.
+std::string served_address(const std::string& jsonl, const std::string& stderr_path) {
+  const auto deadline = Clock::now() + kDeadline;
+  while (Clock::now() < deadline) {
+    std::istringstream in(harness::read_text(jsonl));
+    for (std::string line; std::getline(in, line);) {
+      if (line.find("\"event\":\"serve\"") == std::string::npos) continue;
+      const json j = json::parse(line);
+      return j["address"].get<std::string>();
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ADD_FAILURE() << "no serve line in " << jsonl << "; stderr: " << harness::read_text(stderr_path);
+  return {};
+}
+
+struct Scrape {
+  int exit_code = -1;
+  std::string headers;
+  std::string body;
+};
+
+Scrape scrape(const harness::TempDir& dir, const std::string& url, const std::string& accept = "") {
+  std::vector<std::string> argv{"curl", "-sS", "-f", "--max-time", "10", "-D", dir.file("headers"), url};
+  if (!accept.empty()) argv.insert(argv.begin() + 1, {"-H", "Accept: " + accept});
+  const auto r = harness::run(argv);
+  return {r.exit_code, harness::read_text(dir.file("headers")), r.out + r.err};
+}
+
+// The value of the first sample named `name` (exactly, before its labels) in an exposition.
+std::optional<double> sample(const std::string& text, const std::string& name) {
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (!line.starts_with(name + "{") && !line.starts_with(name + " ")) continue;
+    std::istringstream row(line.substr(line.rfind('}') == std::string::npos ? name.size() : line.rfind('}') + 1));
+    double v = NAN;
+    row >> v;
+    return v;
+  }
+  return std::nullopt;
+}
+
+// Scrapes until `name` is above `above` (the window has just opened, or no token came yet).
+Scrape scrape_until_above(const harness::TempDir& dir, const std::string& url, const std::string& name, double above) {
+  const auto deadline = Clock::now() + kDeadline;
+  Scrape s;
+  do {
+    s = scrape(dir, url);
+    if (s.exit_code == 0 && sample(s.body, name).value_or(-1) > above) return s;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  } while (Clock::now() < deadline);
+  ADD_FAILURE() << name << " never went above " << above << " at " << url << ":\n" << s.body;
+  return s;
+}
+
+bool have(const std::string& program) { return harness::run({program, "--version"}).exit_code == 0; }
+
+// As root, tokens come from the fixture's SDT probe; otherwise only what needs no privilege (the
+// time attached grows too).
+std::vector<std::string> attach_argv(pid_t target, const harness::TempDir& dir) {
+  std::vector<std::string> argv{perfprobe(),        "attach",     "-p",      std::to_string(target), "--serve",
+                                "127.0.0.1:0",      "-q",         "--jsonl", dir.file("a.jsonl"),    "--json",
+                                dir.file("a.json"), "--duration", "120s"};
+  if (harness::is_root()) argv.insert(argv.end(), {"--tokens", "usdt:burn:token"});
+  return argv;
+}
+
+std::string grown_metric() { return harness::is_root() ? "perfprobe_tokens_total" : "perfprobe_wall_seconds"; }
+
+}  // namespace
+
+TEST(Serve, TwoScrapesSeeTheFiguresGrowAndPromtoolAcceptsThem) {
+  if (!have("curl")) GTEST_SKIP() << "curl is not installed: nothing to scrape with";
+  harness::TempDir dir;
+  const auto burn = start_burn();
+  Child attach(attach_argv(burn->pid(), dir), dir.file("err"));
+  const std::string address = served_address(dir.file("a.jsonl"), dir.file("err"));
+  ASSERT_FALSE(address.empty());
+  EXPECT_TRUE(address.starts_with("127.0.0.1:")) << address;
+  EXPECT_NE(harness::read_text(dir.file("err")).find("http://" + address + "/metrics"), std::string::npos)
+      << "the bound address is printed on stderr, even with -q";
+  const std::string url = "http://" + address + "/metrics";
+
+  const Scrape first = scrape_until_above(dir, url, grown_metric(), 0);
+  const double at_first = sample(first.body, grown_metric()).value_or(0);
+  const Scrape second = scrape_until_above(dir, url, grown_metric(), at_first);
+  const double at_second = sample(second.body, grown_metric()).value_or(0);
+  EXPECT_GT(at_second, at_first);
+  EXPECT_NE(second.headers.find("text/plain; version=0.0.4"), std::string::npos) << second.headers;
+  EXPECT_TRUE(sample(second.body, "perfprobe_export_info").has_value()) << second.body;
+  EXPECT_TRUE(sample(second.body, "perfprobe_peak_rss_bytes").has_value()) << second.body;
+  EXPECT_TRUE(sample(second.body, "perfprobe_event_seconds_total").has_value()) << "task-clock so far\n" << second.body;
+  if (harness::is_root()) {
+    EXPECT_GT(sample(second.body, "perfprobe_tokens_per_second").value_or(0), 0) << second.body;
+    EXPECT_TRUE(sample(second.body, "perfprobe_token_latency_seconds").has_value()) << second.body;
+    EXPECT_TRUE(sample(second.body, "perfprobe_tokens_ttft_seconds").has_value()) << second.body;
+  }
+
+  // OpenMetrics when the scraper prefers it, as Prometheus does.
+  const Scrape om = scrape(dir, url,
+                           "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+                           "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1");
+  ASSERT_EQ(om.exit_code, 0) << om.body;
+  EXPECT_NE(om.headers.find("application/openmetrics-text; version=1.0.0"), std::string::npos) << om.headers;
+  EXPECT_TRUE(om.body.ends_with("# EOF\n")) << om.body;
+
+  // The window ends with Ctrl-C as usual; the final report has at least what the scrapes saw.
+  EXPECT_EQ(attach.stop(SIGINT), 0) << harness::read_text(dir.file("err"));
+  const json j = harness::read_json(dir.file("a.json"));
+  if (harness::is_root()) {
+    EXPECT_GE(j["runs"][0]["tokens"]["count"].get<double>(), at_second);
+  }
+
+  if (!have("promtool")) GTEST_SKIP() << "promtool is not installed (scripts/install-deps.sh --test): not checked";
+  std::ofstream(dir.file("scrape.prom")) << second.body;
+  const auto check = harness::run({"sh", "-c", "promtool check metrics < '" + dir.file("scrape.prom") + "'"});
+  EXPECT_EQ(check.exit_code, 0) << check.out << check.err << "\n" << second.body;
+}
+
+TEST(Serve, APrometheusServerScrapesTheLiveFigures) {
+  if (!have("prometheus") || !have("curl")) {
+    GTEST_SKIP() << "prometheus or curl is not installed (scripts/install-deps.sh --test): not scraped";
+  }
+  harness::TempDir dir;
+  const auto burn = start_burn();
+  Child attach(attach_argv(burn->pid(), dir), dir.file("err"));
+  const std::string address = served_address(dir.file("a.jsonl"), dir.file("err"));
+  ASSERT_FALSE(address.empty());
+
+  std::ofstream(dir.file("prometheus.yml")) << "global:\n  scrape_interval: 1s\n  scrape_timeout: 1s\n"
+                                               "scrape_configs:\n  - job_name: perfprobe\n"
+                                               "    static_configs:\n      - targets: ['"
+                                            << address << "']\n";
+  // Port 0 is not for Prometheus' own listener: a port free a moment ago (a clash only fails the wait).
+  const int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::getsockname(sock, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  ::close(sock);
+  const std::string web = "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  Child prometheus({"prometheus", "--config.file=" + dir.file("prometheus.yml"),
+                    "--storage.tsdb.path=" + dir.file("data"), "--web.listen-address=" + web},
+                   dir.file("prometheus.log"));
+
+  const std::string query = "http://" + web + "/api/v1/query?query=" + grown_metric();
+  double stored = 0;
+  const auto deadline = Clock::now() + kDeadline;
+  while (stored <= 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    const auto r = harness::run({"curl", "-sf", "--max-time", "5", query});
+    if (r.exit_code != 0) continue;
+    const json j = json::parse(r.out, nullptr, false);
+    if (j.is_discarded() || j["status"] != "success" || j["data"]["result"].empty()) continue;
+    stored = std::stod(j["data"]["result"][0]["value"][1].get<std::string>());
+  }
+  EXPECT_GT(stored, 0) << "Prometheus stored no " << grown_metric() << " from " << address << "; its log:\n"
+                       << harness::read_text(dir.file("prometheus.log"));
+  EXPECT_EQ(prometheus.stop(SIGTERM), 0);
+  EXPECT_EQ(attach.stop(SIGINT), 0) << harness::read_text(dir.file("err"));
+  // What Prometheus stored is a value the window went through: at most the final figure.
+  const json j = harness::read_json(dir.file("a.json"));
+  const double final_value =
+      harness::is_root() ? j["runs"][0]["tokens"]["count"].get<double>() : j["runs"][0]["wall_ms"].get<double>() / 1e3;
+  EXPECT_LE(stored, final_value);
+}
+
+TEST(Serve, IsAUsageErrorOutsideAttach) {
+  for (const char* command : {"run", "record", "check"}) {
+    const auto r = harness::run({perfprobe(), command, "--serve", "127.0.0.1:0", "--", "true"});
+    EXPECT_EQ(r.exit_code, 2) << command << ": " << r.err;
+    EXPECT_NE(r.err.find("--serve is for `perfprobe attach` only"), std::string::npos) << r.err;
+  }
+}
+
+TEST(Serve, ABadAddressIsAUsageErrorBeforeAnyWork) {
+  const std::string self = std::to_string(getpid());
+  for (const char* bad : {"127.0.0.1:65536", "127.0.0.1:", "localhost:http", "::1:9100"}) {
+    const auto r = harness::run({perfprobe(), "attach", "-p", self, "-d", "1s", "--serve", bad});
+    EXPECT_EQ(r.exit_code, 2) << bad << ": " << r.err;
+    EXPECT_NE(r.err.find("invalid --serve"), std::string::npos) << r.err;
+  }
+  // 192.0.2.1 (TEST-NET-1, documentation only) is no address of this machine.
+  const auto r = harness::run({perfprobe(), "attach", "-p", self, "-d", "1s", "--serve", "192.0.2.1:0"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("cannot serve on --serve 192.0.2.1:0"), std::string::npos) << r.err;
+}
+
+TEST(Serve, APortInUseIsAUsageErrorBeforeAnyWork) {
+  const int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(::listen(sock, 1), 0);
+  ASSERT_EQ(::getsockname(sock, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  const std::string port = std::to_string(ntohs(a.sin_port));
+  harness::TempDir dir;
+  const auto r = harness::run({perfprobe(), "attach", "-p", std::to_string(getpid()), "-d", "1s", "--json",
+                               dir.file("a.json"), "--serve", "127.0.0.1:" + port});
+  ::close(sock);
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("127.0.0.1:" + port + ": the port is in use"), std::string::npos) << r.err;
+  EXPECT_EQ(r.err.find("attached to pid"), std::string::npos) << "refused before attaching: " << r.err;
+  EXPECT_FALSE(std::ifstream(dir.file("a.json")).good()) << "nothing written";
+}
