@@ -58,8 +58,8 @@ std::string settings_line(const BaselineSettings& s) {
   char buf[200];
   std::snprintf(buf, sizeof buf,
                 "medians ± stddev; p: Mann-Whitney U, one-sided in the direction of the change, at %.3g%% confidence, "
-                "tolerance %.3g%% and each "
-                "metric's floor (docs/check.md)",
+                "tolerance %.3g%%, each "
+                "metric's floor and the runs' spread (docs/check.md)",
                 s.confidence * 100, s.tolerance * 100);
   return buf;
 }
@@ -123,6 +123,8 @@ std::string compare_to_json(const std::vector<Comparison>& comparisons, const Ba
                           {"change_pct", r.change * 100},
                           {"worse_pct", r.worse_by * 100},
                           {"change", describe_change(r)},
+                          {"floor", r.floor},
+                          {"spread", r.spread},
                           {"p_value_worse", r.p_value},
                           {"p_value_better", r.p_better},
                           {"method", r.method},

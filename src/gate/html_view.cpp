@@ -43,8 +43,9 @@ std::string baseline_table(const Verdict& v) {
       "<section id=\"baseline\"><h2>Baseline comparison</h2><p class=\"note\">Against <code>" +
       html_escape(v.baseline->path) + "</code>: Mann-Whitney U test, one-sided (is the current build worse?), " +
       settings +
-      ". A metric regressed only when the change is significant, beyond the tolerance and beyond the metric's "
-      "absolute floor; a change beyond both that the runs cannot confirm is inconclusive" +
+      ". A metric regressed only when the change is significant, beyond the tolerance, beyond the metric's "
+      "absolute floor and beyond the runs' spread; a change beyond all three that the runs cannot confirm is "
+      "inconclusive" +
       (v.baseline->fail_on_inconclusive ? " (and fails: --fail-on-inconclusive)" : "") + ".</p>";
   out +=
       "<table><thead><tr><th>metric</th><th class=\"num\">baseline median</th><th class=\"num\">current "

@@ -53,6 +53,7 @@ json regression_json(const RegressionResult& r) {
          {"change_pct", r.change * 100},
          {"worse_pct", r.worse_by * 100},
          {"floor", r.floor},
+         {"spread", r.spread},
          {"p_value", r.p_value},
          {"p_value_better", r.p_better},
          {"method", r.method},

@@ -36,11 +36,11 @@ void write_budgets(std::ostream& out, const Verdict& v, bool color) {
 void write_regressions(std::ostream& out, const Verdict& v, bool color) {
   if (!v.baseline) return;
   char head[256];
-  std::snprintf(
-      head, sizeof head,
-      "baseline %s: Mann-Whitney U test (one-sided), %.3g%% confidence, tolerance %.3g%% and each metric's floor%s\n",
-      v.baseline->path.c_str(), v.baseline->confidence * 100, v.baseline->tolerance * 100,
-      v.baseline->fail_on_inconclusive ? ", inconclusive fails" : "");
+  std::snprintf(head, sizeof head,
+                "baseline %s: Mann-Whitney U test (one-sided), %.3g%% confidence, tolerance %.3g%%, each metric's "
+                "floor and the runs' spread%s\n",
+                v.baseline->path.c_str(), v.baseline->confidence * 100, v.baseline->tolerance * 100,
+                v.baseline->fail_on_inconclusive ? ", inconclusive fails" : "");
   out << "\n" << head;
   if (v.regressions.empty()) {
     out << "  no metric in common with the baseline (each side needs 2 runs or more)\n";

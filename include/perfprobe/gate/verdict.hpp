@@ -50,8 +50,9 @@ struct BudgetResult {
 using Samples = metrics::Samples;
 
 // What a comparison concluded about one metric (docs/check.md):
-// regressed/improved: significant AND beyond the tolerance AND beyond the metric's absolute floor;
-// inconclusive: beyond both, but the test cannot confirm it (add runs); same: within them.
+// regressed/improved: significant AND beyond the tolerance AND beyond the metric's absolute floor AND
+// beyond the runs' spread (either side's interquartile range);
+// inconclusive: beyond all three, but the test cannot confirm it (add runs); same: within one.
 enum class Outcome { same, improved, regressed, inconclusive };
 
 struct RegressionResult {
@@ -66,6 +67,7 @@ struct RegressionResult {
   double change = 0;         // current/baseline - 1, signed as the figure moved (-0.627: it fell by 62.7%)
   double worse_by = 0;       // the change in the worse direction (0.3 = 30% worse, negative = better)
   double floor = 0;          // the metric's absolute floor, in its unit
+  double spread = 0;         // the larger interquartile range of the two sides, in its unit
   double p_value = 1;        // one-sided, H1: current is worse
   double p_better = 1;       // one-sided, H1: current is better
   std::string method;        // "exact", "normal approximation", or "none" (fewer than 2 runs a side)

@@ -98,3 +98,44 @@ TEST(Baseline, TooFewRunsIsInconclusiveNotAnAlarm) {
   EXPECT_EQ(r[0].outcome, perfprobe::gate::Outcome::inconclusive);
   EXPECT_NE(r[0].note.find("add runs"), std::string::npos);
 }
+
+// Two checks minutes apart drift by about their runs' own spread. Ten runs of 0.5..1.4 ms
+// (type-7 quartiles 0.725 and 1.175: IQR 0.45 ms) against the same shifted by 0.42 ms: beyond the
+// 5% tolerance and the 0.25 ms floor, and the exact test confirms it (U = 85 of 100, p = 0.0034),
+// yet the shift is within either side's interquartile range: same, with a note.
+TEST(Baseline, ADriftWithinTheRunsSpreadIsNoAlarm) {
+  const std::vector<double> base{0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4};
+  std::vector<double> cur;
+  for (const double x : base) cur.push_back(x + 0.42);
+  const auto r = compare_to_baseline({{"wall_ms", base}}, {{"wall_ms", cur}}, {"b", 0.99, 0.05});
+  ASSERT_EQ(r.size(), 1U);
+  EXPECT_NEAR(r[0].spread, 0.45, 1e-9);
+  EXPECT_NEAR(r[0].p_value, 0.0034207, 1e-6);
+  EXPECT_TRUE(r[0].significant);
+  EXPECT_FALSE(r[0].regressed);
+  EXPECT_EQ(r[0].outcome, perfprobe::gate::Outcome::same);
+  EXPECT_EQ(r[0].note, "significant but within the runs' spread");
+}
+
+// The same runs shifted by 0.62 ms, more than the 0.45 ms spread: a regression (U = 94, p = 0.000162),
+// and the mirror image an improvement.
+TEST(Baseline, AShiftBeyondTheRunsSpreadRegresses) {
+  const std::vector<double> base{0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4};
+  std::vector<double> cur;
+  for (const double x : base) cur.push_back(x + 0.62);
+  const auto r = compare_to_baseline({{"wall_ms", base}}, {{"wall_ms", cur}}, {"b", 0.99, 0.05});
+  EXPECT_NEAR(r[0].p_value, 0.000162376, 1e-8);
+  EXPECT_EQ(r[0].outcome, perfprobe::gate::Outcome::regressed);
+  const auto back = compare_to_baseline({{"wall_ms", cur}}, {{"wall_ms", base}}, {"b", 0.99, 0.05});
+  EXPECT_EQ(back[0].outcome, perfprobe::gate::Outcome::improved);
+}
+
+// The spread is the larger side's: a tight baseline (IQR 0.045 ms) does not lower the bar a noisy
+// current side (IQR 0.45 ms) sets.
+TEST(Baseline, TheSpreadIsTheLargerSidesInterquartileRange) {
+  const std::vector<double> tight{1.0, 1.01, 1.02, 1.03, 1.04, 1.05, 1.06, 1.07, 1.08, 1.09};
+  const std::vector<double> wide{1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6, 1.7, 1.8, 1.9};
+  const auto r = compare_to_baseline({{"wall_ms", tight}}, {{"wall_ms", wide}}, {"b", 0.99, 0.05});
+  EXPECT_NEAR(r[0].spread, 0.45, 1e-9);
+  EXPECT_EQ(r[0].outcome, perfprobe::gate::Outcome::same);  // 1.045 -> 1.45 ms: +0.405 ms, within 0.45
+}
