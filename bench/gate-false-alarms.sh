@@ -17,7 +17,9 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cc -O2 -Iinclude -o "$tmp/startup_sleep" bench/startup_sleep.c
 echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, kernel $(uname -r)"
-echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC'); perfprobe: $("$pp" --version); check -r $runs -w 1 (defaults: confidence 99%, tolerance 5%, floors of docs/metrics.md)"
+echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC'); perfprobe: $("$pp" --version); check -r $runs -w 1 (defaults: confidence 99%, tolerance 5%, floors of docs/metrics.md, the runs' spread)"
+# The gate's figures depend on how busy the machine is: say it, at the start and at the end.
+echo "# load average at the start: $(cut -d' ' -f1-3 /proc/loadavg), nice $(nice)"
 
 # check_one NAME BASELINE_JSON OUT_JSON RUNS CMD... -> prints the outcome word
 check_one() {
@@ -84,3 +86,4 @@ for r in ${SWEEP_RUNS:-3 4 5 6 8}; do
   slower "startup 10% slower" 20 22 "$r" 10
   slower "startup 30% slower" 20 26 "$r" 10
 done
+echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
