@@ -68,7 +68,10 @@ class CounterSource final : public RunSource {
     (void)timeline;
     result.counters = counters_->read();
   }
-  void so_far(RunResult& result) override { result.counters = counters_->read(); }
+  void so_far(Timeline& timeline, RunResult& result) override {
+    (void)timeline;
+    result.counters = counters_->read();
+  }
 
  private:
   std::vector<counters::EventSpec> events_;
@@ -101,7 +104,8 @@ class RssSource final : public RunSource {
     result.rss = std::move(samples_.rss);
     fill(result);
   }
-  void so_far(RunResult& result) override {
+  void so_far(Timeline& timeline, RunResult& result) override {
+    rss_->sample(timeline, samples_);  // RSS now, not as of the last interval
     result.rss = samples_.rss;
     fill(result);
   }

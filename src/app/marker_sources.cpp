@@ -43,10 +43,11 @@ class ChannelSource final : public RunSource {
     channel_.ack();
     watch_.reset();
     drain(timeline);
-    so_far(result);
+    so_far(timeline, result);
     warn_if_corrupt(timeline);
   }
-  void so_far(RunResult& result) override {
+  void so_far(Timeline& timeline, RunResult& result) override {
+    (void)timeline;
     for (const auto& [key, n] : channel_.counts()) result.marker_counts[key] = n;
     result.markers_dropped = channel_.dropped();
   }

@@ -43,11 +43,11 @@ class SnapshotRule {
 
 // What run_window's step 4 collects, as it stands now, with the events after the first `sent`
 // (the timeline only grows while the window is open: a scrape copies what is new, not the whole run).
-RunResult so_far(const std::vector<std::unique_ptr<RunSource>>& sources, const Target& target, const Timeline& timeline,
+RunResult so_far(const std::vector<std::unique_ptr<RunSource>>& sources, const Target& target, Timeline& timeline,
                  std::size_t& sent) {
   RunResult r;
   target.so_far(timeline.t0_mono_ns(), r);
-  for (const auto& source : sources) source->so_far(r);
+  for (const auto& source : sources) source->so_far(timeline, r);
   const auto& events = timeline.events();
   r.events.assign(events.begin() + static_cast<std::ptrdiff_t>(sent), events.end());
   sent = events.size();

@@ -47,8 +47,11 @@ class RunSource {
   // the result.
   virtual void finish(Timeline& timeline, RunResult& result) = 0;
   // A scrape of `attach --serve` while the window is open: fill in what finish() would, as it
-  // stands now (counters read now, the samples so far), ending and draining nothing.
-  virtual void so_far(RunResult& result) { (void)result; }
+  // stands now (counters read now, the samples so far, a sample taken now), ending nothing.
+  virtual void so_far(Timeline& timeline, RunResult& result) {
+    (void)timeline;
+    (void)result;
+  }
 };
 
 using SourceFactory = std::function<std::unique_ptr<RunSource>()>;

@@ -124,6 +124,21 @@ void marker_counts(std::vector<MetricFamily>& out, const std::vector<RunResult>&
   out.push_back(std::move(f));
 }
 
+// The process tree's RSS at the run's last sample: a finished run's at its end; a live attach's
+// now (each scrape takes a sample). Not a catalogue row: a run's figure to compare is its peak.
+void rss_at_last_sample(std::vector<MetricFamily>& out, const std::vector<RunResult>& runs, const ExportLabels& l) {
+  MetricFamily f{"perfprobe_rss_bytes",
+                 MetricType::gauge,
+                 "bytes",
+                 "Resident memory of the process tree at the run's last sample (live: at the scrape).",
+                 {}};
+  for (std::size_t i = 0; i < runs.size(); ++i) {
+    if (!runs[i].rss.empty())
+      f.points.push_back({"", base_labels(l, i), static_cast<double>(runs[i].rss.back().rss_bytes)});
+  }
+  out.push_back(std::move(f));
+}
+
 // Which layout and which perfprobe wrote the figures, the way Prometheus exporters say it (an _info
 // gauge of value 1 whose labels carry the facts).
 MetricFamily export_info(const ExportLabels& l) {
@@ -157,6 +172,7 @@ std::vector<MetricFamily> run_families(const std::vector<RunResult>& runs, const
       f.points.push_back({n.type == MetricType::counter ? "_total" : "", l, *v * n.scale});
     }
   }
+  rss_at_last_sample(out, runs, labels);
   latency_summary(out, runs, labels);
   marker_counts(out, runs, labels);
   return out;

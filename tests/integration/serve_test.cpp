@@ -226,26 +226,52 @@ TEST(Serve, APrometheusServerScrapesTheLiveFigures) {
                     "--storage.tsdb.path=" + dir.file("data"), "--web.listen-address=" + web},
                    dir.file("prometheus.log"));
 
-  const std::string query = "http://" + web + "/api/v1/query?query=" + grown_metric();
-  double stored = 0;
-  const auto deadline = Clock::now() + kDeadline;
-  while (stored <= 0 && Clock::now() < deadline) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(200));
-    const auto r = harness::run({"curl", "-sf", "--max-time", "5", query});
-    if (r.exit_code != 0) continue;
+  // Prometheus' query API: the newest stored value of one series, once it has one above zero.
+  const auto stored = [&](const std::string& metric) {
+    const auto r = harness::run({"curl", "-sf", "--max-time", "5", "http://" + web + "/api/v1/query?query=" + metric});
     const json j = json::parse(r.out, nullptr, false);
-    if (j.is_discarded() || j["status"] != "success" || j["data"]["result"].empty()) continue;
-    stored = std::stod(j["data"]["result"][0]["value"][1].get<std::string>());
+    if (r.exit_code != 0 || j.is_discarded() || j["status"] != "success" || j["data"]["result"].empty()) return 0.0;
+    return std::stod(j["data"]["result"][0]["value"][1].get<std::string>());
+  };
+  double grown = 0;
+  const auto deadline = Clock::now() + kDeadline;
+  while ((grown = stored(grown_metric())) <= 0 && Clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
   }
-  EXPECT_GT(stored, 0) << "Prometheus stored no " << grown_metric() << " from " << address << "; its log:\n"
-                       << harness::read_text(dir.file("prometheus.log"));
+  EXPECT_GT(grown, 0) << "Prometheus stored no " << grown_metric() << " from " << address << "; its log:\n"
+                      << harness::read_text(dir.file("prometheus.log"));
+  const double peak_rss = stored("perfprobe_peak_rss_bytes");
+  const double rate = stored("perfprobe_tokens_per_second");
   EXPECT_EQ(prometheus.stop(SIGTERM), 0);
-  EXPECT_EQ(attach.stop(SIGINT), 0) << harness::read_text(dir.file("err"));
-  // What Prometheus stored is a value the window went through: at most the final figure.
-  const json j = harness::read_json(dir.file("a.json"));
-  const double final_value =
-      harness::is_root() ? j["runs"][0]["tokens"]["count"].get<double>() : j["runs"][0]["wall_ms"].get<double>() / 1e3;
-  EXPECT_LE(stored, final_value);
+  EXPECT_EQ(attach.stop(SIGTERM), 0) << "SIGTERM ends the attach cleanly\n" << harness::read_text(dir.file("err"));
+
+  // What Prometheus stored is what perfprobe's own report of the same window says: the counter at
+  // most the final count, the peak RSS of a fixture that allocates nothing after it starts the
+  // same within a few pages, the rate within a factor of 2 (the scraped one covers less time).
+  const json run = harness::read_json(dir.file("a.json"))["runs"][0];
+  EXPECT_LE(grown, harness::is_root() ? run["tokens"]["count"].get<double>() : run["wall_ms"].get<double>() / 1e3);
+  EXPECT_NEAR(peak_rss, run["peak_rss_bytes"].get<double>(), 64 * 1024);
+  if (harness::is_root()) {
+    const double final_rate = run["tokens"]["tokens_per_s"].get<double>();
+    EXPECT_GT(rate, final_rate / 2);
+    EXPECT_LT(rate, final_rate * 2);
+  }
+}
+
+TEST(Serve, TheTargetsExitEndsTheAttachAndTheServing) {
+  if (!have("curl")) GTEST_SKIP() << "curl is not installed: nothing to scrape with";
+  harness::TempDir dir;
+  auto burn = start_burn();
+  Child attach(attach_argv(burn->pid(), dir), dir.file("err"));
+  const std::string address = served_address(dir.file("a.jsonl"), dir.file("err"));
+  ASSERT_FALSE(address.empty());
+  (void)scrape_until_above(dir, "http://" + address + "/metrics", "perfprobe_wall_seconds", 0);
+  burn.reset();                                                         // killed and reaped: its pidfd says it exited
+  EXPECT_EQ(attach.stop(0), 0) << harness::read_text(dir.file("err"));  // signal 0: waits for its own end
+  EXPECT_EQ(scrape(dir, "http://" + address + "/metrics").exit_code, 7) << "nothing listens any more";
+  const json report = harness::read_json(dir.file("a.json"));
+  EXPECT_EQ(report["runs"].size(), 1U);
+  EXPECT_NE(report["warnings"].dump().find("the target exited"), std::string::npos) << report["warnings"];
 }
 
 TEST(Serve, IsAUsageErrorOutsideAttach) {

@@ -73,6 +73,8 @@ TEST(RunFamilies, NamesUnitsAndLabelsFollowPrometheusConventions) {
   RunResult r;
   r.wall_ns = 1'500'000'000;
   r.peak_rss_bytes = 1 << 20;
+  r.rss.push_back({.t_ns = 1, .rss_bytes = 4 << 20});
+  r.rss.push_back({.t_ns = 2, .rss_bytes = 3 << 20});
   r.startup_ns = 250'000'000;
   r.phases.push_back({"load", 0, 200'000'000, 4096, 0, 0, {}});
   TokenStats t;
@@ -97,6 +99,9 @@ TEST(RunFamilies, NamesUnitsAndLabelsFollowPrometheusConventions) {
   EXPECT_EQ(wall->points[1].labels, (Labels{{"command", "./llm"}, {"host", "box"}, {"run", "2"}}));
   ASSERT_NE(find(fs, "perfprobe_peak_rss_bytes"), nullptr);
   EXPECT_EQ(find(fs, "perfprobe_peak_rss_bytes")->unit, "bytes");
+  ASSERT_NE(find(fs, "perfprobe_rss_bytes"), nullptr);
+  ASSERT_EQ(find(fs, "perfprobe_rss_bytes")->points.size(), 2U);
+  EXPECT_DOUBLE_EQ(find(fs, "perfprobe_rss_bytes")->points[0].value, 3 << 20) << "the last sample, not the peak";
   EXPECT_DOUBLE_EQ(find(fs, "perfprobe_startup_seconds")->points[0].value, 0.25);
   EXPECT_DOUBLE_EQ(find(fs, "perfprobe_tokens_ttft_seconds")->points[0].value, 0.3);
   EXPECT_DOUBLE_EQ(find(fs, "perfprobe_tokens_per_second")->points[0].value, 40);

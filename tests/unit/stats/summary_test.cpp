@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <random>
+
 using namespace perfprobe::stats;
 
 TEST(Median, OddCountTakesTheMiddleValue) { EXPECT_DOUBLE_EQ(summarize({3, 1, 2}).median, 2); }
@@ -53,4 +56,17 @@ TEST(CoefficientOfVariation, IsStddevOverMean) {
   EXPECT_DOUBLE_EQ(coefficient_of_variation(s), 0.1);
   s.mean = 0;
   EXPECT_DOUBLE_EQ(coefficient_of_variation(s), 0);
+}
+
+TEST(Percentile, SelectionGivesWhatSortingGives) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> value(0, 100);
+  for (std::size_t n = 1; n < 300; n += 7) {
+    std::vector<double> v(n);
+    for (auto& x : v) x = n % 2 == 0 ? value(rng) : static_cast<double>(static_cast<int>(value(rng)) % 5);  // ties too
+    auto sorted = v;
+    std::sort(sorted.begin(), sorted.end());
+    for (const double q : {0.0, 12.5, 50.0, 90.0, 95.0, 99.0, 100.0})
+      EXPECT_DOUBLE_EQ(percentile(v, q), percentile_sorted(sorted, q)) << "n=" << n << " q=" << q;
+  }
 }
