@@ -11,7 +11,7 @@ void define_attach(CLI::App& app, Options& options) {
   CLI::App* sub =
       app.add_subcommand("attach", "Measure a running process without stopping it: counters, RSS, USDT, samples");
   sub->footer(
-      "Usage: perfprobe attach -p PID [--duration TIME] [--json FILE] [-o FILE]\n"
+      "Usage: perfprobe attach -p PID [--duration TIME] [--json FILE] [-o FILE] [--serve [ADDR:]PORT]\n"
       "Until the duration ends, the target exits, or Ctrl-C. The target is never stopped or traced.");
   sub->add_option("-p,--pid", o.pid, "The process to attach to (its threads and the children it starts)")
       ->transform(decimal_integer())
