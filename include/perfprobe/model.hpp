@@ -134,6 +134,12 @@ struct TokenStats {
   std::map<std::string, double> per_token;
 };
 
+// --request: each request's time to its first token (the first token at or after its marker).
+struct RequestStats {
+  std::uint64_t count = 0;      // hits of the request marker
+  std::vector<double> ttft_ms;  // one per request answered by a token, in order
+};
+
 // Everything measured on one run of the target.
 // A new field must also be added to src/sampling/run_codec.cpp (the `record` data file).
 // --cold: what the eviction before a run achieved, checked with mincore (docs/json-schema.md, "cold").
@@ -182,6 +188,7 @@ struct RunResult {
   std::optional<std::int64_t> startup_ns;  // exec -> ready
   std::vector<PhaseResult> phases;
   std::optional<TokenStats> tokens;
+  std::optional<RequestStats> requests;  // with --request
   std::map<std::string, std::uint64_t> marker_counts;
   std::uint64_t markers_dropped = 0;  // marker-API marks lost because the ring was full
 
@@ -189,6 +196,10 @@ struct RunResult {
   // Servers: perfprobe ended the target (--stop-after, --timeout, --drive) and a --drive client ran.
   std::optional<StopRecord> stopped;
   std::optional<DriveRecord> drive;
+  // attach: what closed the window ("duration", "until", "drive", "target_exit", "interrupt"; empty for a
+  // launch) and, for until, the spec that fired.
+  std::string ended_by;
+  std::string until;
 };
 
 }  // namespace perfprobe

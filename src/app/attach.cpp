@@ -62,9 +62,12 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
     m.plan.sources.push_back(sample_source(sampler_options(o.sampling), sink));
   }
   if (!run.quiet) {
+    std::string until =
+        o.duration_ns > 0 ? " for " + report::format_duration_ns(static_cast<double>(o.duration_ns)) : std::string();
+    if (!run.until.empty()) until += (until.empty() ? " until --until " : " or until --until ") + run.until;
+    if (!run.drive.empty()) until += (until.empty() ? " until" : " or until") + std::string(" the --drive client ends");
     diag.note("attached to pid " + std::to_string(pid) + " (" + run.command.front() + ")" +
-              (o.duration_ns > 0 ? " for " + report::format_duration_ns(static_cast<double>(o.duration_ns))
-                                 : ": Ctrl-C to stop"));
+              (until.empty() ? ": Ctrl-C to stop" : until));
   }
 
   // Measure while it runs.
@@ -77,7 +80,8 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
     rep.warnings.push_back("the target exited " + report::format_duration_ns(static_cast<double>(out.result.wall_ns)) +
                            " after the attach: the figures cover that time only");
   }
-  out.result.interrupted = false;  // Ctrl-C is the ordinary way to end an attach
+  out.result.interrupted = false;           // Ctrl-C is the ordinary way to end an attach
+  const int status = out.result.exit_code;  // 0, or a failing --drive client's status
   rep.runs.push_back(std::move(out.result));
 
   // Views: the data file, --json, --trace, the summary.
@@ -93,7 +97,7 @@ int attach_command(const cli::AttachOptions& o, const Diag& diag) {
   }
   (void)m.jsonl.finish(diag);
   write_run_views(run, rep, diag, "attach");
-  return 0;
+  return status;
 }
 
 }  // namespace perfprobe::app

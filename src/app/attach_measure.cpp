@@ -1,7 +1,8 @@
 // Attach: the window opens once every source is open (the slow part: one counter per thread),
 // right before the counters of every thread are enabled together, and closes when the duration
-// ends, the target exits, or Ctrl-C, right after they are disabled. The target is never stopped: perf events and /proc
-// reads are all there is, and leaving only disables and closes them.
+// ends, --until fires, the --drive client ends, the target exits, or Ctrl-C, right after they are
+// disabled. The target is never stopped: perf events and /proc reads are all there is, and leaving
+// only disables and closes them.
 #include "attach_measure.hpp"
 
 #include <cerrno>
@@ -46,18 +47,21 @@ class AttachedTarget final : public Target {
   void watch(sys::EventLoop& loop, Session& session, bool& ended) override {
     loop.add_fd(pidfd_.get(), [this, &ended] {
       exited_ = true;
-      ended = true;
+      close_window("target_exit", ended);
     });
-    loop.add_fd(session.signals.fd(), [&session, &ended] {
+    loop.add_fd(session.signals.fd(), [this, &session, &ended] {
       while (session.signals.read()) session.interrupted = true;
-      ended = true;
+      close_window("interrupt", ended);
     });
-    if (duration_ns_ > 0) loop.add_timer(std::chrono::nanoseconds(duration_ns_), [&ended] { ended = true; });
+    if (duration_ns_ > 0) {
+      loop.add_timer(std::chrono::nanoseconds(duration_ns_), [this, &ended] { close_window("duration", ended); });
+    }
   }
   // Not our child: no exit status or rusage, but the growth of its CPU times over the window.
   void end(std::int64_t t0, RunResult& r) override { so_far(t0, r); }
   void so_far(std::int64_t t0, RunResult& r) const override {
     r.wall_ns = sys::monotonic_ns() - t0;
+    r.ended_by = ended_by_;  // the run loop names a source that closed it (--until, --drive) instead
     if (const auto cpu_after = sys::cpu_times_of(pid_); cpu_before_ && cpu_after) {
       r.user_ns = cpu_after->user_ns - cpu_before_->user_ns;
       r.sys_ns = cpu_after->sys_ns - cpu_before_->sys_ns;
@@ -66,11 +70,17 @@ class AttachedTarget final : public Target {
   [[nodiscard]] bool exited() const { return exited_; }
 
  private:
+  void close_window(const char* why, bool& ended) {
+    if (!ended) ended_by_ = why;  // the first reason wins
+    ended = true;
+  }
+
   pid_t pid_;
   sys::Fd pidfd_;
   std::int64_t duration_ns_;
   std::optional<sys::CpuTimes> cpu_before_;
   bool exited_ = false;
+  std::string ended_by_;
 };
 
 }  // namespace

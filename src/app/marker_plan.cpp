@@ -28,6 +28,7 @@ std::vector<const MarkerSpec*> all_specs(const markers::AnalysisPlan& a) {
   if (a.ready) out.push_back(&*a.ready);
   if (a.tokens) out.push_back(&*a.tokens);
   if (a.tokens_after) out.push_back(&*a.tokens_after);
+  if (a.request) out.push_back(&*a.request);
   for (const auto& p : a.phases) {
     out.push_back(&p.begin);
     out.push_back(&p.end);
@@ -107,6 +108,15 @@ markers::AnalysisPlan analysis_plan(const cli::RunOptions& o) {
     }
   }
   if (!o.tokens_after.empty()) a.tokens_after = markers::parse_spec(o.tokens_after, "--tokens-after");
+  if (!o.request.empty()) {
+    a.request = markers::parse_spec(o.request, "--request");
+    const auto k = a.request->kind;
+    if (k == SpecKind::listen || k == SpecKind::file || k == SpecKind::first_output || k == SpecKind::tcp ||
+        k == SpecKind::http || k == SpecKind::output_any) {
+      throw UsageError("--request " + o.request + " cannot mark the start of each request",
+                       "use usdt:P:N, uprobe:[FILE:]FUNCTION (e.g. the request handler), mark:NAME or output:REGEX");
+    }
+  }
   for (const auto& p : o.phases) a.phases.push_back(markers::parse_phase(p));
   return a;
 }
@@ -128,6 +138,11 @@ void reject_unseen_specs(const cli::RunOptions& o, const markers::AnalysisPlan& 
   if (a.tokens) check("--tokens", o.tokens, *a.tokens);
   if (a.ready) check("--ready", o.ready, *a.ready);
   if (a.tokens_after) check("--tokens-after", o.tokens_after, *a.tokens_after);
+  if (a.request) check("--request", o.request, *a.request);
+  if (const auto until = o.until.empty() ? std::nullopt : std::optional(markers::parse_stop(o.until, "--until"));
+      until && until->spec) {
+    check("--until", o.until, *until->spec);
+  }
   for (std::size_t i = 0; i < a.phases.size(); ++i) {
     check("--phase", o.phases[i], a.phases[i].begin);
     check("--phase", o.phases[i], a.phases[i].end);
@@ -172,6 +187,10 @@ StopPlan stop_plan(const cli::RunOptions& o, const markers::AnalysisPlan& analys
   StopPlan s;
   s.analysis = analysis;
   if (!o.stop_after.empty() && o.stop_after_ns == 0) s.after = markers::parse_stop(o.stop_after, "--stop-after");
+  if (!o.until.empty()) {
+    s.after = markers::parse_stop(o.until, "--until");
+    s.after_option = "--until";
+  }
   s.after_ns = o.stop_after_ns;
   s.after_text = o.stop_after;
   s.timeout_ns = o.timeout_ns;

@@ -99,11 +99,17 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
     loop.add_fd(session.scrape->fd(),
                 [&] { session.scrape->answer([&] { return so_far(sources, target, timeline, events_sent); }); });
   }
+  std::optional<WindowEnd> source_end;  // an attach's --until or --drive closed the window
   loop.run_until([&] {
     if (snapshot_due && !ended) {
       snapshot_due = false;
       for (auto& source : sources) source->snapshot(timeline);
       for (auto& source : sources) source->after_snapshot();
+    }
+    for (auto& source : sources) {
+      if (ended || !target.attached()) break;
+      source_end = source->window_end();
+      ended = source_end.has_value();
     }
     return ended;
   });
@@ -113,10 +119,15 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
   for (auto& source : sources) source->disarm();
   RunResult r;
   target.end(t0, r);
+  if (source_end) r.ended_by = source_end->by;
   if (session.live) session.live->run_ended(r.wall_ns);
   r.interrupted = session.interrupted;
   for (auto& source : sources) source->finish(timeline, r);
   r.events = timeline.take();
+  if (source_end) {  // hits read after the closing one (the rings are drained in batches) are outside
+    std::erase_if(r.events,
+                  [&](const Event& e) { return e.t_ns > source_end->t_ns && e.source != EventSource::drive; });
+  }
   markers::analyze(plan.analysis, r);
   if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_run_end(run_index, r));
   return r;

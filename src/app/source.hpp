@@ -6,8 +6,10 @@
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -17,6 +19,13 @@
 #include "perfprobe/timeline.hpp"
 
 namespace perfprobe::app {
+
+// A source ended an attach's window (--until fired, the --drive client ended): when (CLOCK_MONOTONIC)
+// and why ("until", "drive"). Events after `t_ns` are not counted.
+struct WindowEnd {
+  std::int64_t t_ns = 0;
+  std::string by;
+};
 
 class RunSource {
  public:
@@ -43,6 +52,8 @@ class RunSource {
   // Every source has taken its snapshot: a source whose target waits for it (the marker API's
   // ready/phase handshake) lets it go on.
   virtual void after_snapshot() {}
+  // An attach only: set once this source wants the window closed (never the target stopped).
+  [[nodiscard]] virtual std::optional<WindowEnd> window_end() const { return std::nullopt; }
   // The window has closed (the target exited, or the attach ended): drain what is left, fill in
   // the result.
   virtual void finish(Timeline& timeline, RunResult& result) = 0;

@@ -1,5 +1,6 @@
 // SIGTERM, then SIGKILL after the grace period: the same sequence for --stop-after, --timeout and the
 // end of a --drive client. The target is not reaped before the loop ends, so its pid stays valid.
+// Attached, the source only asks the run loop to close the window (RunSource::window_end).
 #include "stop_source.hpp"
 
 #include <signal.h>
@@ -19,7 +20,10 @@ class StopSource final : public RunSource {
     if (!plan_.drive.empty()) ready_.emplace(markers::parse_stop("ready", "--drive"), plan_.analysis);
   }
 
-  void open(pid_t pid, bool, std::vector<std::string>&) override { pid_ = pid; }
+  void open(pid_t pid, bool attached, std::vector<std::string>&) override {
+    pid_ = pid;
+    attached_ = attached;
+  }
 
   void start(sys::EventLoop& loop, Timeline& timeline) override {
     loop_ = &loop;
@@ -29,14 +33,23 @@ class StopSource final : public RunSource {
       once(plan_.after_ns, [this] { stop("--stop-after " + plan_.after_text, false); });
     }
     if (plan_.timeout_ns > 0) once(plan_.timeout_ns, [this] { stop("--timeout " + plan_.timeout_text, true); });
+    // A running server was ready long before the attach: only an explicit --ready is waited for.
+    if (attached_ && !plan_.drive.empty() && !plan_.analysis.ready) start_drive();
   }
 
+  [[nodiscard]] std::optional<WindowEnd> window_end() const override { return window_end_; }
+
   void finish(Timeline& timeline, RunResult& r) override {
-    if (client_ && !drive_->finished) {  // the target ended first: the client has nothing left to drive
+    if (client_ && !drive_->finished) {  // the target (or the attach) ended first: nothing left to drive
       client_->signal(SIGKILL);
       end_drive(client_->reap(), false, timeline);
     }
     r.drive = drive_;
+    if (attached_) {
+      if (r.ended_by == "until" && plan_.after) r.until = plan_.after->text;
+      if (drive_ && drive_->finished && drive_->exit_code != 0) r.exit_code = drive_->exit_code;  // as run does
+      return;
+    }
     if (!stopped_) return;
     r.stopped = stopped_;
     const bool ours = r.signal && (*r.signal == SIGTERM || *r.signal == SIGKILL);
@@ -59,11 +72,21 @@ class StopSource final : public RunSource {
   }
 
   void on_event(const Event& e) {
-    if (after_ && !stopped_ && after_->on_event(e)) stop("--stop-after " + plan_.after->text, false);
-    if (ready_ && !client_ && !stopped_ && ready_->on_event(e)) start_drive();
+    if (after_ && !stopped_ && !window_end_ && after_->on_event(e)) {
+      if (attached_) {
+        window_end_ = WindowEnd{e.t_ns, "until"};  // this hit is the window's last event
+      } else {
+        stop(plan_.after_option + " " + plan_.after->text, false);
+      }
+    }
+    if (ready_ && !client_ && !stopped_ && !window_end_ && ready_->on_event(e)) start_drive();
   }
 
   void stop(const std::string& by, bool timed_out) {
+    if (attached_) {  // never the target: the window closes now
+      if (!window_end_) window_end_ = WindowEnd{timeline_->relative(sys::monotonic_ns()), "drive"};
+      return;
+    }
     if (stopped_) return;
     StopRecord s;
     s.by = by;
@@ -117,6 +140,8 @@ class StopSource final : public RunSource {
   std::optional<markers::StopWatch> after_;
   std::optional<markers::StopWatch> ready_;
   pid_t pid_ = -1;
+  bool attached_ = false;
+  std::optional<WindowEnd> window_end_;
   sys::EventLoop* loop_ = nullptr;
   Timeline* timeline_ = nullptr;
   std::optional<StopRecord> stopped_;

@@ -2,6 +2,7 @@
 // target waits at the gate, so the first hit after exec is seen.
 #include "usdt_source.hpp"
 
+#include <algorithm>
 #include <cstdint>
 #include <limits>
 #include <memory>
@@ -55,7 +56,10 @@ class UsdtSource final : public RunSource {
   }
 
  private:
+  // In time order: one drain reads the per-CPU rings one after the other, and a stop condition
+  // counting hits (--until SPEC/N) must count them as they happened.
   void add_pending(Timeline& timeline) {
+    std::stable_sort(pending_.begin(), pending_.end(), [](const Event& a, const Event& b) { return a.t_ns < b.t_ns; });
     for (auto& e : pending_) {
       if (e.t_ns >= from_ns_ && e.t_ns <= until_ns_) timeline.add(std::move(e));
     }

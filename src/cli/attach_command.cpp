@@ -11,8 +11,10 @@ void define_attach(CLI::App& app, Options& options) {
   CLI::App* sub =
       app.add_subcommand("attach", "Measure a running process without stopping it: counters, RSS, USDT, samples");
   sub->footer(
-      "Usage: perfprobe attach -p PID [--duration TIME] [--json FILE] [-o FILE] [--serve [ADDR:]PORT]\n"
-      "Until the duration ends, the target exits, or Ctrl-C. The target is never stopped or traced.");
+      "Usage: perfprobe attach -p PID [--duration TIME] [--until SPEC] [--drive CMD] [--json FILE] [-o FILE]\n"
+      "                        [--serve [ADDR:]PORT]\n"
+      "Until the duration ends, --until fires, the --drive client ends, the target exits, or Ctrl-C.\n"
+      "The target is never stopped or traced.");
   sub->add_option("-p,--pid", o.pid, "The process to attach to (its threads and the children it starts)")
       ->transform(decimal_integer())
       ->required()
@@ -26,6 +28,14 @@ void define_attach(CLI::App& app, Options& options) {
   define_measure_basics(*sub, o.run);
   define_marker_options(*sub, o.run, Launch::attached);
   sub->get_option("--serve")->group(sub->option_defaults()->get_group());  // hidden on run, record, check
+  sub->add_option("--until", o.run.until,
+                  "End the attach (never the target) once SPEC fired: a probe spec (its Nth hit with /N, e.g. "
+                  "usdt:burn:token/100), ready, or tokens:N; with --duration, whichever comes first")
+      ->type_name("SPEC");
+  sub->add_option("--drive", o.run.drive,
+                  "Once attached (and ready, with --ready), run CMD with /bin/sh -c as a client of the target, time "
+                  "it as the phase drive, and end the attach when it ends; a failing CMD fails the attach")
+      ->type_name("CMD");
 }
 
 void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions& o) {
@@ -36,6 +46,10 @@ void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions&
     o.duration_ns = parse_duration_ns(o.duration_text, "--duration", "s");
     if (o.duration_ns <= 0)
       throw UsageError("--duration " + o.duration_text + " must be positive", "e.g. --duration 10s");
+  }
+  if (!o.run.until.empty() && o.run.until[0] >= '0' && o.run.until[0] <= '9') {
+    throw UsageError("--until " + o.run.until + " is not a marker spec",
+                     "for a time use --duration " + o.run.until + "; --until takes SPEC, SPEC/N, ready or tokens:N");
   }
   finalize_sampling(sub, o.sampling);
   finalize_measure_basics(o.run);

@@ -43,6 +43,10 @@ void define_marker_options(CLI::App& sub, RunOptions& o, Launch launch) {
                  "Count tokens only after the first event matching SPEC (where generation starts); tokens "
                  "before it are the prompt's echo, reported apart, and TTFT is the first token after it")
       ->type_name("SPEC");
+  sub.add_option("--request", o.request,
+                 "Where each request starts, as a marker spec (e.g. uprobe:handle_request or usdt:srv:request): "
+                 "the time from each to the first token after it and before the next request (TTFT per request)")
+      ->type_name("SPEC");
   sub.add_option("--rss-warn", o.rss_warn_text,
                  "Warn on stderr and in the event stream when RSS crosses SIZE (e.g. 2GiB)")
       ->type_name("SIZE");

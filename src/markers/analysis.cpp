@@ -176,6 +176,20 @@ TokenStats token_stats(const std::vector<std::int64_t>& arrivals, double stall_f
   return t;
 }
 
+// One request at a time (a server with one slot): a request is answered by the first token before the
+// next request starts; with requests served concurrently a token cannot be told apart, so none is guessed.
+RequestStats request_stats(const std::vector<std::int64_t>& requests_ns, const std::vector<std::int64_t>& tokens_ns) {
+  RequestStats r;
+  r.count = requests_ns.size();
+  for (std::size_t i = 0; i < requests_ns.size(); ++i) {
+    const auto first = std::lower_bound(tokens_ns.begin(), tokens_ns.end(), requests_ns[i]);
+    if (first == tokens_ns.end()) break;
+    if (i + 1 < requests_ns.size() && *first >= requests_ns[i + 1]) continue;
+    r.ttft_ms.push_back(static_cast<double>(*first - requests_ns[i]) / 1e6);
+  }
+  return r;
+}
+
 void analyze(const AnalysisPlan& plan, RunResult& run) {
   const auto events = sorted_events(run.events);
   // Sources that count exactly (the marker API's per-site counters, lost USDT records) put their
@@ -183,14 +197,18 @@ void analyze(const AnalysisPlan& plan, RunResult& run) {
   const auto exact = std::exchange(run.marker_counts, {});
   run.phases.clear();
   std::vector<std::int64_t> tokens;
+  std::vector<std::int64_t> requests;
   std::uint64_t prompt_echo = 0;
   bool generating = !plan.tokens_after;
   // A /N spec counts every Nth hit, so ready and tokens are counted over the run's events in order.
   std::optional<SpecHits> ready_hits;
   std::optional<SpecHits> token_hits;
   if (plan.ready) ready_hits.emplace(*plan.ready);
+  std::optional<SpecHits> request_hits;
   if (plan.tokens) token_hits.emplace(*plan.tokens);
+  if (plan.request) request_hits.emplace(*plan.request);
   for (const Event* e : events) {
+    if (request_hits && (*request_hits)(*e)) requests.push_back(e->t_ns);
     if (const auto key = marker_key(*e); !key.empty()) ++run.marker_counts[key];
     const bool ready = ready_hits ? (*ready_hits)(*e) : plan.is_ready(*e);
     if (ready && !run.startup_ns) run.startup_ns = e->t_ns;
@@ -214,6 +232,7 @@ void analyze(const AnalysisPlan& plan, RunResult& run) {
     per_token_costs(events, tokens, run, t);
     run.tokens = std::move(t);
   }
+  if (plan.request) run.requests = request_stats(requests, tokens);
 }
 
 }  // namespace perfprobe::markers

@@ -92,6 +92,19 @@ void add_markers_json(json& j, const RunResult& r) {
   for (const auto& p : r.phases) phases.push_back(phase_json(p));
   j["phases"] = std::move(phases);
   if (r.tokens) j["tokens"] = tokens_json(*r.tokens);
+  if (r.requests) {
+    const auto s = stats::summarize(r.requests->ttft_ms);
+    j["requests"] = json{{"count", r.requests->count},
+                         {"answered", r.requests->ttft_ms.size()},
+                         {"ttft_ms", json{{"n", s.n},
+                                          {"mean", s.mean},
+                                          {"p50", s.median},
+                                          {"p90", s.p90},
+                                          {"p95", s.p95},
+                                          {"p99", s.p99},
+                                          {"max", s.max}}},
+                         {"ttft_per_request_ms", r.requests->ttft_ms}};
+  }
   json markers = json::object();
   for (const auto& [name, count] : r.marker_counts) markers[name] = json{{"count", count}};
   j["markers"] = std::move(markers);
@@ -107,6 +120,8 @@ void add_markers_json(json& j, const RunResult& r) {
                       {"end_ms", ms(r.drive->end_ns)},   {"duration_ms", ms(r.drive->end_ns - r.drive->start_ns)},
                       {"exit_code", r.drive->exit_code}, {"finished", r.drive->finished}};
   }
+  if (!r.ended_by.empty()) j["ended_by"] = r.ended_by;
+  if (!r.until.empty()) j["until"] = r.until;
 }
 
 // summary: the statistics over runs of every catalogue metric, nested as the metric's key says

@@ -178,6 +178,26 @@ void write_tokens(std::ostream& out, const RunReport& report, const MetricSummar
   line("CPU per token", "tokens.cpu_ms_per_token", Unit::ms);
 }
 
+// --request: the last run's time from each request to its first token.
+void write_requests(std::ostream& out, const RunResult& last) {
+  const auto& q = *last.requests;
+  out << "    " << pad("TTFT per request", 20) << " " << q.ttft_ms.size() << " of " << q.count << " requests answered";
+  if (!q.ttft_ms.empty()) {
+    const auto s = stats::summarize(q.ttft_ms);
+    out << ", p50 " << format_duration_ns(s.median * 1e6) << "  p95 " << format_duration_ns(s.p95 * 1e6) << "  max "
+        << format_duration_ns(s.max * 1e6);
+  }
+  out << "\n";
+}
+
+std::string window_end_words(const std::string& by) {
+  if (by == "duration") return "after --duration";
+  if (by == "drive") return "when the --drive client ended";
+  if (by == "target_exit") return "when the target exited";
+  if (by == "interrupt") return "by Ctrl-C";
+  return by;
+}
+
 // Marker counts (the median per run over several runs), marks lost to a full ring, and how the last run
 // was ended (--drive, --stop-after, --timeout).
 void write_marker_counts(std::ostream& out, const RunReport& report, const Style& st) {
@@ -203,8 +223,12 @@ void write_marker_counts(std::ostream& out, const RunReport& report, const Style
   if (last.drive) {
     const auto& d = *last.drive;
     out << "    " << pad("drive", 20) << " " << format_duration_ns(static_cast<double>(d.end_ns - d.start_ns))
-        << ", exit status " << d.exit_code << (d.finished ? "" : " (killed: the target ended first)") << "  "
-        << st.dim(d.command) << "\n";
+        << ", exit status " << d.exit_code << (d.finished ? "" : " (killed: the target or the attach ended first)")
+        << "  " << st.dim(d.command) << "\n";
+  }
+  if (!last.ended_by.empty()) {
+    out << "    " << pad("window ended", 20) << " "
+        << (last.until.empty() ? window_end_words(last.ended_by) : "by --until " + last.until) << "\n";
   }
   if (last.stopped) {
     std::string signals;
@@ -320,6 +344,7 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
   write_phases(out, report, sums, st);
   const bool tokens = std::any_of(report.runs.begin(), report.runs.end(), [](const RunResult& r) { return r.tokens; });
   if (tokens) write_tokens(out, report, sums, st);
+  if (!report.runs.empty() && report.runs.back().requests) write_requests(out, report.runs.back());
   write_marker_counts(out, report, st);
   if (!last.counters.empty()) write_counters(out, report, sums, st);
   for (const auto& u : report.unavailable) out << st.yellow("perfprobe: warning: ") << "unavailable: " << u << "\n";

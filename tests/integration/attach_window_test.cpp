@@ -13,33 +13,10 @@
 
 using harness::fixture;
 using harness::perfprobe;
+using harness::Running;
 using nlohmann::json;
 
 namespace {
-
-// A target started by the test, killed and reaped at the end.
-class Running {
- public:
-  explicit Running(const std::vector<std::string>& argv) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      (void)!freopen("/dev/null", "w", stdout);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  ~Running() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  [[nodiscard]] std::string pid() const { return std::to_string(pid_); }
-
- private:
-  pid_t pid_ = -1;
-};
 
 double per_token_cpu_ms(const json& run) { return run["tokens"]["per_token"].value("cpu_ms", 0.0); }
 

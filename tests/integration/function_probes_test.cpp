@@ -16,6 +16,7 @@
 using harness::fixture;
 using harness::perfprobe;
 using harness::run;
+using harness::Running;
 using nlohmann::json;
 
 namespace {
@@ -28,32 +29,6 @@ json run_json(const std::vector<std::string>& args, harness::Result* result, con
   *result = run(argv);
   return harness::read_json(dir.file("r.json"));
 }
-
-// A target started by the test (stdout to /dev/null), killed and reaped at the end.
-class Running {
- public:
-  explicit Running(const std::vector<std::string>& argv) {
-    pid_ = fork();
-    if (pid_ == 0) {
-      (void)!freopen("/dev/null", "w", stdout);
-      std::vector<char*> args;
-      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-      args.push_back(nullptr);
-      execv(args[0], args.data());
-      _exit(127);
-    }
-  }
-  Running(const Running&) = delete;
-  Running& operator=(const Running&) = delete;
-  ~Running() {
-    kill(pid_, SIGKILL);
-    waitpid(pid_, nullptr, 0);
-  }
-  [[nodiscard]] std::string pid() const { return std::to_string(pid_); }
-
- private:
-  pid_t pid_ = -1;
-};
 
 std::uint64_t count(const json& j, const std::string& key) {
   const json& m = j["runs"][0]["markers"];

@@ -178,4 +178,44 @@ inline std::vector<nlohmann::json> read_jsonl(const std::string& path) {
 
 inline bool is_root() { return geteuid() == 0; }
 
+// A target started by the test for `attach` (its stdout to /dev/null), killed and reaped at the end.
+// The constructor returns once the child runs the program (its /proc/PID/exe is no longer the test's).
+class Running {
+ public:
+  explicit Running(const std::vector<std::string>& argv) {
+    char self[4096] = {};
+    (void)!readlink("/proc/self/exe", self, sizeof self - 1);
+    pid_ = fork();
+    if (pid_ == 0) {
+      (void)!freopen("/dev/null", "w", stdout);
+      std::vector<char*> args;
+      for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+      args.push_back(nullptr);
+      execv(args[0], args.data());
+      _exit(127);
+    }
+    const std::string exe = "/proc/" + std::to_string(pid_) + "/exe";
+    for (int i = 0; i < 10000; ++i) {
+      char now[4096] = {};
+      if (readlink(exe.c_str(), now, sizeof now - 1) > 0 && std::string(now) != self) break;
+      usleep(1000);
+    }
+  }
+  Running(const Running&) = delete;
+  Running& operator=(const Running&) = delete;
+  ~Running() {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, nullptr, 0);
+  }
+  [[nodiscard]] std::string pid() const { return std::to_string(pid_); }
+  // Still running (neither exited nor killed): attach must never stop its target.
+  [[nodiscard]] bool alive() const {
+    int status = 0;
+    return waitpid(pid_, &status, WNOHANG) == 0;
+  }
+
+ private:
+  pid_t pid_ = -1;
+};
+
 }  // namespace harness

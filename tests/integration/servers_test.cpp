@@ -152,3 +152,26 @@ TEST(ServerDrive, ClientRunsOnceReadyIsTimedAndItsStatusCounts) {
   EXPECT_EQ(r.exit_code, 3) << "a failing client fails the run: " << r.err;
   EXPECT_EQ(j["runs"][0]["drive"]["exit_code"], 3);
 }
+
+// attach --drive: a client against a server that was already running, timed as the phase drive; the
+// attach ends with the client and the server goes on serving.
+TEST(Servers, AttachDrivesARunningServerAndLeavesItRunning) {
+  const int port = free_port();
+  const harness::Running server({fixture("http_server"), std::to_string(port), "0", "60000"});
+  const std::string url = "http://127.0.0.1:" + std::to_string(port) + "/";
+  harness::TempDir dir;
+  const auto r =
+      run({perfprobe(), "attach", "-p", server.pid(), "--no-counters", "--json", dir.file("a.json"), "--ready",
+           "http:" + std::to_string(port), "--drive", "for i in 1 2 3; do curl -sf " + url + " || exit 9; done"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  const json run0 = harness::read_json(dir.file("a.json"))["runs"][0];
+  EXPECT_EQ(run0["drive"]["exit_code"], 0);
+  EXPECT_TRUE(run0["drive"]["finished"].get<bool>());
+  EXPECT_EQ(run0["ended_by"], "drive");
+  ASSERT_EQ(run0["phases"].size(), 1u) << run0.dump();
+  EXPECT_EQ(run0["phases"][0]["name"], "drive");
+  EXPECT_FALSE(run0.contains("stopped"));
+  EXPECT_TRUE(server.alive());
+  const auto again = run({"curl", "-sf", url});  // still serving
+  EXPECT_EQ(again.exit_code, 0) << again.err;
+}

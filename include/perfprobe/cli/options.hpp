@@ -39,6 +39,7 @@ struct RunOptions {
   std::vector<std::string> phases;      // --phase NAME=BEGIN..END (repeatable)
   std::string tokens;                   // --tokens SPEC
   std::string tokens_after;             // --tokens-after SPEC
+  std::string request;                  // --request SPEC: where each request starts (TTFT per request)
   bool unbuffer = false;                // --unbuffer: the target's C stdio unbuffered (stdbuf -o0)
   bool pty = false;                     // --pty: the target's stdout on a pseudo-terminal
   bool cold = false;                    // --cold: evict binary, libraries, --cold-file from the page cache
@@ -51,6 +52,7 @@ struct RunOptions {
   std::string timeout_text;        // --timeout DURATION
   std::int64_t timeout_ns = 0;     // 0 = none
   std::string drive;               // --drive CMD (/bin/sh -c)
+  std::string until;               // attach --until SPEC|ready|tokens:N: end the window, never the target
   std::string trace_path;          // --trace FILE: Chrome trace-event JSON of the timeline
   std::string openmetrics_path;    // --openmetrics FILE: the figures as OpenMetrics text
   std::string textfile_dir;        // --textfile DIR: DIR/perfprobe.prom for node_exporter

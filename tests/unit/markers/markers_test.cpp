@@ -221,3 +221,44 @@ TEST(Analysis, PerTokenCpuRestsOnTheTokensAfterTheFirstReading) {
   ASSERT_EQ(r.tokens->per_token.count("cpu_ms"), 1u);
   EXPECT_DOUBLE_EQ(r.tokens->per_token.at("cpu_ms"), 1.0);  // 40 ms over the 40 tokens after 195 ms
 }
+
+TEST(Analysis, EachRequestGetsTheTimeToItsFirstToken) {
+  RunResult r;
+  // Request at 100, tokens from 120; request at 300, tokens from 335; request at 500 fails (no token
+  // before the next one); request at 600, tokens from 607; request at 900, never answered.
+  for (const int t : {100, 300, 500, 600, 900})
+    r.events.push_back(ev(t, EventKind::marker, EventSource::usdt, "srv:req"));
+  for (const int t : {120, 125, 130, 335, 340, 607, 610})
+    r.events.push_back(ev(t, EventKind::marker, EventSource::usdt, "srv:tok"));
+  AnalysisPlan plan;
+  plan.tokens = parse_spec("usdt:srv:tok", "--tokens");
+  plan.request = parse_spec("usdt:srv:req", "--request");
+  analyze(plan, r);
+  ASSERT_TRUE(r.requests);
+  EXPECT_EQ(r.requests->count, 5u);
+  ASSERT_EQ(r.requests->ttft_ms.size(), 3u);
+  EXPECT_DOUBLE_EQ(r.requests->ttft_ms[0], 20.0);
+  EXPECT_DOUBLE_EQ(r.requests->ttft_ms[1], 35.0);
+  EXPECT_DOUBLE_EQ(r.requests->ttft_ms[2], 7.0);
+  EXPECT_EQ(r.tokens->count, 7u);  // requests do not change what a token is
+}
+
+TEST(Analysis, RequestsWithEveryNthHitAndNoneWithoutTheOption) {
+  const auto stats = request_stats({10, 20}, {});
+  EXPECT_EQ(stats.count, 2u);
+  EXPECT_TRUE(stats.ttft_ms.empty());
+  RunResult r;
+  for (const int t : {10, 11, 50, 51}) r.events.push_back(ev(t, EventKind::marker, EventSource::usdt, "srv:req"));
+  r.events.push_back(ev(15, EventKind::token, EventSource::mark, "token"));
+  r.events.push_back(ev(58, EventKind::token, EventSource::mark, "token"));
+  analyze(AnalysisPlan{}, r);
+  EXPECT_FALSE(r.requests);
+  AnalysisPlan plan;
+  plan.request = parse_spec("usdt:srv:req/2", "--request");  // every 2nd hit: the ones at 11 and 51
+  analyze(plan, r);
+  ASSERT_TRUE(r.requests);
+  EXPECT_EQ(r.requests->count, 2u);
+  ASSERT_EQ(r.requests->ttft_ms.size(), 2u);
+  EXPECT_DOUBLE_EQ(r.requests->ttft_ms[0], 4.0);
+  EXPECT_DOUBLE_EQ(r.requests->ttft_ms[1], 7.0);
+}
