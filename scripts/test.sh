@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The whole test suite, as CI runs it: install what is missing, then
-#   1. dev build (gcc, Debug, ASan + UBSan, warnings are errors): unit + integration tests;
-#   2. Release build: unit + integration tests again, the man page / --help check, and the
-#      dogfood gate on perfprobe itself once `check` exists.
+#   1. gcc Release build (warnings are errors): unit + integration tests, the man page / --help
+#      check, and the dogfood gate: perfprobe gates itself with `perfprobe check`;
+#   2. clang build (Debug, ASan + UBSan, warnings are errors): unit + integration tests again, and
+#      clang-tidy on the sources the last commit changed (scripts/tidy.sh --all for every file);
+#   3. the fuzzers, briefly, from their corpora.
 # Runs as root in CI; the unprivileged tests drop to a real unprivileged user (created here).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,12 +19,6 @@ scripts/format.sh --check
 
 echo "== layers: includes follow docs/architecture.md, kernel calls only in src/sys/"
 scripts/check-layers.sh
-
-echo "== asan: gcc Debug, ASan+UBSan, -Werror"
-cmake --preset asan -DPERFPROBE_BUILD_TESTS=ON >/dev/null
-cmake --build --preset asan -j"$jobs"
-ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-  ctest --preset asan -j"$jobs" --timeout 300 --no-tests=error --repeat until-pass:3
 
 echo "== release"
 cmake --preset release -DPERFPROBE_WERROR=ON -DPERFPROBE_BUILD_TESTS=ON >/dev/null  # warnings are errors in CI
@@ -40,6 +36,17 @@ build/release/perfprobe check --binary build/release/perfprobe --max-stripped-si
   --markdown build/release/dogfood.md -- build/release/perfprobe --version >/dev/null ||
   { cat build/release/dogfood.md; echo "dogfood gate failed"; exit 1; }
 cat build/release/dogfood.md
+
+# The release above is gcc, so both compilers build and test the tree; the integration tests here run
+# the release tree's fixtures and example, as gcc built them (PERFPROBE_TARGETS_FROM in CMakePresets.json).
+echo "== clang: Debug, ASan+UBSan, -Werror"
+cmake --preset clang-asan -DPERFPROBE_BUILD_TESTS=ON >/dev/null
+cmake --build --preset clang-asan -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --preset clang-asan -j"$jobs" --timeout 300 --no-tests=error --repeat until-pass:3
+
+echo "== tidy: clang-tidy on the sources the last commit changed"
+scripts/tidy.sh build/clang-asan
 
 echo "== fuzz: the ELF reader, check's config/baseline readers, the marker ring reader and the data-file reader with report's analysis (libFuzzer, ASan+UBSan)"
 cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=Debug -DPERFPROBE_FUZZ=ON -DPERFPROBE_BUILD_TESTS=OFF \

@@ -10,8 +10,8 @@ namespace perfprobe {
 // A failure that ends the command. The message names what failed and on what; the hint says what to try.
 class Error : public std::runtime_error {
  public:
-  explicit Error(std::string message, std::string hint = {})
-      : std::runtime_error(std::move(message)), hint_(std::move(hint)) {}
+  explicit Error(const std::string& message, std::string hint = {})
+      : std::runtime_error(message), hint_(std::move(hint)) {}
   [[nodiscard]] const std::string& hint() const noexcept { return hint_; }
 
  private:
@@ -27,8 +27,8 @@ class UsageError : public Error {
 // The target could not be started (127 not found, 126 not executable).
 class LaunchError : public Error {
  public:
-  LaunchError(std::string message, int exit_code, std::string hint = {})
-      : Error(std::move(message), std::move(hint)), exit_code_(exit_code) {}
+  LaunchError(const std::string& message, int exit_code, std::string hint = {})
+      : Error(message, std::move(hint)), exit_code_(exit_code) {}
   [[nodiscard]] int exit_code() const noexcept { return exit_code_; }
 
  private:

@@ -29,8 +29,22 @@
 #if !defined(PERFPROBE_NO_SDT) && defined(__has_include)
 #if __has_include(<sys/sdt.h>)
 #include <sys/sdt.h>
-#define PERFPROBE_SDT_0(name) STAP_PROBE(perfprobe, name)
-#define PERFPROBE_SDT_1(name, a) STAP_PROBE1(perfprobe, name, a)
+/* sys/sdt.h passes empty variadic arguments, which clang's -Wpedantic reports at every mark of a
+ * program built with it: the probe expansions are kept quiet, the program's own code is not. */
+#if defined(__clang__)
+#define PERFPROBE__SDT_QUIET_BEGIN \
+  _Pragma("clang diagnostic push") _Pragma("clang diagnostic ignored \"-Wgnu-zero-variadic-macro-arguments\"")
+#define PERFPROBE__SDT_QUIET_END _Pragma("clang diagnostic pop")
+#else
+#define PERFPROBE__SDT_QUIET_BEGIN
+#define PERFPROBE__SDT_QUIET_END
+#endif
+#define PERFPROBE_SDT_0(name)                             \
+  PERFPROBE__SDT_QUIET_BEGIN STAP_PROBE(perfprobe, name); \
+  PERFPROBE__SDT_QUIET_END
+#define PERFPROBE_SDT_1(name, a)                              \
+  PERFPROBE__SDT_QUIET_BEGIN STAP_PROBE1(perfprobe, name, a); \
+  PERFPROBE__SDT_QUIET_END
 #endif
 #endif
 #ifndef PERFPROBE_SDT_0

@@ -33,6 +33,7 @@ std::vector<elf::BinarySize> measure_binaries(const std::vector<std::string>& pa
   s.top_symbols = 1;
   s.libraries = false;
   std::vector<elf::BinarySize> out;
+  out.reserve(paths.size());
   for (const auto& p : paths) out.push_back(elf::measure_file(p, s));
   return out;
 }

@@ -35,6 +35,7 @@ int compare_command(const cli::CompareOptions& o, const Diag& diag) {
     written &= write_output(o.markdown_path, "--markdown", gate::compare_to_markdown(comparisons, settings), diag);
   if (!o.bmf_path.empty()) {
     std::vector<report::BmfBenchmark> benchmarks;
+    benchmarks.reserve(sides.size());
     for (const auto& s : sides) benchmarks.emplace_back(s.name, s.samples);
     written &= write_output(o.bmf_path, "--bmf", report::to_bmf(benchmarks), diag);
   }

@@ -40,6 +40,7 @@ int events_command(const cli::EventsOptions& options, const Diag& diag) {
     names.emplace_back(extra);
   }
   std::vector<report::EventAvailability> events;
+  events.reserve(names.size());
   for (const auto& name : names) events.push_back(try_event(pfm, name));
   std::cout << (options.json ? report::events_json(events) : report::events_text(events));
   return 0;

@@ -124,6 +124,7 @@ class Resolver {
                        "list them with `perfprobe probes --functions FILE PATTERN`");
     }
     std::vector<std::string> where;
+    where.reserve(found.size());
     for (const auto& f : found) where.push_back(base_name(f.path) + ":" + f.name + " at " + hex(f.address));
     throw UsageError(
         s.text + ": '" + s.symbol + "' names " + std::to_string(found.size()) + " functions: " + joined(where),

@@ -74,7 +74,7 @@ void add_unbuffer(const std::string& program, MeasurePlan& plan) {
   }
   const char* old = std::getenv("LD_PRELOAD");
   const std::string preload = (old != nullptr && *old != '\0') ? std::string(old) + ":" + lib : lib;
-  plan.sources.push_back([env = std::vector<std::string>{"LD_PRELOAD=" + preload, "_STDBUF_O=0", "_STDBUF_E=0"}] {
+  plan.sources.emplace_back([env = std::vector<std::string>{"LD_PRELOAD=" + preload, "_STDBUF_O=0", "_STDBUF_E=0"}] {
     return make_env_source(env);
   });
 }

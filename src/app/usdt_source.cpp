@@ -121,6 +121,7 @@ void add_usdt_plan(const cli::RunOptions& o, const std::vector<const markers::Ma
     }
   }
   std::vector<markers::ProbePoint> points;
+  points.reserve(probes.size());
   for (const auto& p : probes) points.push_back(markers::usdt_point(p));
   for (auto& p : resolve_function_probes(functions, files)) points.push_back(std::move(p));
   plan.sources.emplace_back([points] { return std::make_unique<UsdtSource>(points); });

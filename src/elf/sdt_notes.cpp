@@ -99,7 +99,8 @@ bool parse_note(Elf* elf, const char* desc, std::size_t size, const Sections& se
     dst.d_buf = &out;
     dst.d_size = sizeof out;
     dst.d_version = EV_CURRENT;
-    if (gelf_xlatetom(elf, &dst, &src, elf_getident(elf, nullptr)[EI_DATA]) == nullptr) return false;
+    const auto encoding = static_cast<unsigned char>(elf_getident(elf, nullptr)[EI_DATA]);
+    if (gelf_xlatetom(elf, &dst, &src, encoding) == nullptr) return false;
     v[i] = is64 ? out : static_cast<std::uint32_t>(out);
   }
   const char* strings = desc + 3 * word;
@@ -191,7 +192,7 @@ std::string elf_interpreter(const std::string& path) {
     GElf_Phdr ph;
     if (gelf_getphdr(o.elf.get(), static_cast<int>(i), &ph) == nullptr || ph.p_type != PT_INTERP) continue;
     if (image == nullptr || ph.p_offset >= size || ph.p_filesz == 0 || ph.p_offset + ph.p_filesz > size) return {};
-    return std::string(image + ph.p_offset, strnlen(image + ph.p_offset, ph.p_filesz));
+    return {image + ph.p_offset, strnlen(image + ph.p_offset, ph.p_filesz)};
   }
   return {};
 }

@@ -10,8 +10,8 @@ std::string to_folded(const ResolvedProfile& p) {
   std::map<std::string, std::uint64_t> stacks;
   for (const auto& s : p.samples) {
     std::string line;
-    for (auto it = s.stack.rbegin(); it != s.stack.rend(); ++it) {
-      std::string name = p.frames[*it].function;
+    for (std::size_t i = s.stack.size(); i-- > 0;) {  // the sample's stack is leaf first
+      std::string name = p.frames[s.stack[i]].function;
       for (auto& c : name) {
         if (c == ';' || c == '\n') c = '_';  // the separators of the format
       }

@@ -48,8 +48,12 @@ std::vector<double> nice_ticks(double lo, double hi, int target) {
     step = m * mag;
     if (step >= raw) break;
   }
-  for (double v = std::ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+  // An integer counter: each tick is k * step, never a sum that drifts.
+  for (auto k = static_cast<long long>(std::ceil(lo / step));; ++k) {
+    const double v = static_cast<double>(k) * step;
+    if (v > hi + step * 1e-9) break;
     out.push_back(std::abs(v) < step * 1e-9 ? 0 : v);
+  }
   return out;
 }
 

@@ -23,8 +23,8 @@ namespace {
 
 std::string die_name(Dwarf_Die* die) {
   Dwarf_Attribute attr;
-  for (const int at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
-    if (dwarf_attr_integrate(die, at, &attr) != nullptr) {
+  for (const auto at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
+    if (dwarf_attr_integrate(die, static_cast<unsigned>(at), &attr) != nullptr) {
       if (const char* s = dwarf_formstring(&attr)) return demangle(s);
     }
   }

@@ -61,7 +61,7 @@ TEST(AttachWindow, CountersCoverExactlyTheWindow) {
 }
 
 TEST(AttachWindow, OutputSpecsAreAUsageErrorNamingTheAlternative) {
-  const Running target({fixture("spin"), "5000"});
+  const Running target({fixture("spin"), "60000"});  // outlives seven perfprobe starts under ASan; killed at the end
   const std::vector<std::vector<std::string>> specs = {
       {"--tokens", "output"},          {"--tokens", "output:tok"},  {"--phase", "gen=usdt:a:b..output:done"},
       {"--ready", "output:listening"}, {"--ready", "first-output"}, {"--tokens-after", "output:go"}};

@@ -108,7 +108,7 @@ TEST(Exports, RunWritesOpenMetricsTextfileAndBmfWithTheJsonFigures) {
   const std::string om = harness::read_text(dir.file("r.om"));
   const std::string prom = harness::read_text(dir.file("perfprobe.prom"));
   for (const std::string run : {"1", "2"}) {
-    const json& jr = j["runs"][std::stoi(run) - 1];
+    const json& jr = j["runs"][static_cast<std::size_t>(std::stoi(run) - 1)];
     const std::string l = "run=\"" + run + "\"";
     EXPECT_NEAR(value_of(prom, "perfprobe_wall_seconds", l), jr["wall_ms"].get<double>() / 1e3, 1e-6);
     EXPECT_NEAR(value_of(om, "perfprobe_startup_seconds", l), jr["startup_ms"].get<double>() / 1e3, 1e-6);

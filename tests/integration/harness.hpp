@@ -20,6 +20,20 @@
 
 namespace harness {
 
+// Whether this test (and so perfprobe, built with the same flags) runs under AddressSanitizer: gcc
+// says so with __SANITIZE_ADDRESS__, clang only through __has_feature.
+#if defined(__SANITIZE_ADDRESS__)
+inline constexpr bool kAsan = true;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+inline constexpr bool kAsan = true;
+#else
+inline constexpr bool kAsan = false;
+#endif
+#else
+inline constexpr bool kAsan = false;
+#endif
+
 struct Result {
   int exit_code = -1;  // 128+N when killed by signal N
   std::string out;
