@@ -26,19 +26,18 @@ constexpr std::chrono::milliseconds kAnswerWait{5000};
 
 std::string bracketed(const std::string& host) { return host.find(':') != std::string::npos ? "[" + host + "]" : host; }
 
-UsageError bind_error(const std::string& host, int port, int err) {
+[[noreturn]] void throw_bind_error(const std::string& host, int port, int err) {
   const std::string what = "--serve " + bracketed(host) + ":" + std::to_string(port);
   if (err == EADDRINUSE) {
-    return UsageError("cannot serve on " + what + ": the port is in use",
-                      "pick another port, or --serve " + bracketed(host) + ":0 for a free one (printed on stderr)");
+    throw UsageError("cannot serve on " + what + ": the port is in use",
+                     "pick another port, or --serve " + bracketed(host) + ":0 for a free one (printed on stderr)");
   }
   if (err == EACCES) {
-    return UsageError("cannot serve on " + what + ": ports below 1024 need privileges",
-                      "use a port from 1024 up (Prometheus exporters commonly use 9100-9999)");
+    throw UsageError("cannot serve on " + what + ": ports below 1024 need privileges",
+                     "use a port from 1024 up (Prometheus exporters commonly use 9100-9999)");
   }
-  return UsageError("cannot serve on " + what + ": " + (err != 0 ? std::strerror(err) : "no such address here"),
-                    "give an address of this machine: 127.0.0.1 (the default), 0.0.0.0 for every interface, "
-                    "or [::1]");
+  throw UsageError("cannot serve on " + what + ": " + (err != 0 ? std::strerror(err) : "no such address here"),
+                   "give an address of this machine: 127.0.0.1 (the default), 0.0.0.0 for every interface, or [::1]");
 }
 
 // The q value of one media range of an Accept header ("text/plain;version=0.0.4;q=0.5" -> 0.5).
@@ -114,7 +113,7 @@ MetricsServer::MetricsServer(const std::string& host, int port, ScrapeExchange& 
            [impl = impl_.get()](const httplib::Request& req, httplib::Response& res) { impl->metrics(req, res); });
   errno = 0;
   const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
-  if (bound < 0) throw bind_error(host, port, errno);
+  if (bound < 0) throw_bind_error(host, port, errno);
   address_ = bracketed(host) + ":" + std::to_string(bound);
 }
 
