@@ -40,28 +40,41 @@ report::RunReport report_of(const MeasurePlan& plan) {
   return rep;
 }
 
-report::RunReport measure_runs(const MeasurePlan& plan, Session& session, const Diag& diag) {
-  report::RunReport rep = report_of(plan);
-  if (session.progress) session.live = std::make_unique<LiveStatus>(plan.runs, plan.warmup);
+std::vector<report::RunReport> measure_interleaved(const std::vector<MeasurePlan>& plans, Session& session,
+                                                   const Diag& diag) {
+  std::vector<report::RunReport> reports;
+  for (const auto& plan : plans) reports.push_back(report_of(plan));
+  const MeasurePlan& first = plans.front();  // every plan has the same run and warm-up counts
+  if (session.progress) session.live = std::make_unique<LiveStatus>(first.runs, first.warmup);
   try {
-    // Warm-up runs are measured the same way and thrown away; then the measured runs.
-    for (int i = 0; i < plan.warmup + plan.runs && !session.interrupted; ++i) {
-      const bool warmup = i < plan.warmup;
-      RunResult r = measure_once(plan, session, diag, i, warmup);
-      // A run cut short by Ctrl-C during --prepare never started: it has nothing to report.
-      if (!warmup && r.wall_ns > 0) rep.runs.push_back(std::move(r));
+    // Warm-up runs are measured the same way and thrown away; then the measured runs. Round i runs
+    // each plan's i-th run in turn.
+    for (int i = 0; i < first.warmup + first.runs && !session.interrupted; ++i) {
+      const bool warmup = i < first.warmup;
+      for (std::size_t k = 0; k < plans.size() && !session.interrupted; ++k) {
+        RunResult r = measure_once(plans[k], session, diag, i, warmup);
+        // A run cut short by Ctrl-C during --prepare never started: it has nothing to report.
+        if (!warmup && r.wall_ns > 0) reports[k].runs.push_back(std::move(r));
+      }
     }
   } catch (...) {
     session.live.reset();  // the error message must not land under a scroll region
     throw;
   }
   session.live.reset();  // the line is gone before anything reports
-  rep.interrupted = session.interrupted;
-  rep.unavailable = session.unavailable;
-  rep.warnings = report::consistency_warnings(rep.runs);
-  rep.warnings.insert(rep.warnings.end(), plan.warnings.begin(), plan.warnings.end());
-  if (rep.interrupted) rep.warnings.emplace_back("interrupted: the report covers the runs up to the interruption");
-  return rep;
+  for (std::size_t k = 0; k < plans.size(); ++k) {
+    auto& rep = reports[k];
+    rep.interrupted = session.interrupted;
+    rep.unavailable = session.unavailable;
+    rep.warnings = report::consistency_warnings(rep.runs);
+    rep.warnings.insert(rep.warnings.end(), plans[k].warnings.begin(), plans[k].warnings.end());
+    if (rep.interrupted) rep.warnings.emplace_back("interrupted: the report covers the runs up to the interruption");
+  }
+  return reports;
+}
+
+report::RunReport measure_runs(const MeasurePlan& plan, Session& session, const Diag& diag) {
+  return std::move(measure_interleaved({plan}, session, diag).front());
 }
 
 int exit_code_of(const report::RunReport& rep) {

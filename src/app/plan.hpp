@@ -18,6 +18,12 @@ namespace perfprobe::app {
 // report of the measured runs. Throws LaunchError when the target cannot start.
 [[nodiscard]] report::RunReport measure_runs(const MeasurePlan& plan, Session& session, const Diag& diag);
 
+// The runs of several plans interleaved (`run -- A ::: B`): warm-ups, then round after round each
+// plan's next run in order (A B A B ...), so a drift of the machine hits every command alike. One
+// report per plan; the plans share the session (signals, JSONL stream) and the run counts.
+[[nodiscard]] std::vector<report::RunReport> measure_interleaved(const std::vector<MeasurePlan>& plans,
+                                                                 Session& session, const Diag& diag);
+
 // The header of a report of `plan`'s runs: tool, command, warm-up count, sampling interval.
 [[nodiscard]] report::RunReport report_of(const MeasurePlan& plan);
 

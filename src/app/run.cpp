@@ -9,6 +9,7 @@
 namespace perfprobe::app {
 
 int run_command(const cli::RunOptions& o, const Diag& diag) {
+  if (!o.interleaved.empty()) return interleaved_command(o, diag);
   // Plan: every check of user input before any process starts.
   Measurement m(o, TargetKind::launch);
   const report::RunReport rep = measure_runs(m.plan, m.session, diag);

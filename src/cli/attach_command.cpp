@@ -39,6 +39,12 @@ void define_attach(CLI::App& app, Options& options) {
 }
 
 void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions& o) {
+  if (has_interleave_separator(options.target)) {
+    throw UsageError(
+        "`perfprobe attach` measures one running process: `:::` (commands compared interleaved) is for "
+        "`perfprobe run`",
+        "usage: perfprobe attach -p PID [--duration TIME]");
+  }
   if (options.has_separator || !options.target.empty()) {
     throw UsageError("`perfprobe attach` takes no command", "usage: perfprobe attach -p PID [--duration TIME]");
   }

@@ -72,6 +72,11 @@ void finalize_record(const CLI::App& sub, const Options& options, RecordOptions&
     throw UsageError("`perfprobe record` needs a command to run",
                      "usage: perfprobe record [-o FILE] [OPTIONS] -- CMD [ARGS...]");
   }
+  if (has_interleave_separator(o.run.command)) {
+    throw UsageError(
+        "`perfprobe record` records one command: `:::` (commands compared interleaved) is for `perfprobe run`",
+        "record each command to its own file, then: perfprobe report --diff A.data B.data");
+  }
   if (o.output.empty()) throw UsageError("-o needs a file name");
   finalize_sampling(sub, o.sampling);
   finalize_measure_basics(o.run);

@@ -1,4 +1,7 @@
 // `perfprobe run`: options and their checks.
+#include <algorithm>
+#include <utility>
+
 #include "perfprobe/cli/units.hpp"
 #include "perfprobe/error.hpp"
 #include "subcommands.hpp"
@@ -56,6 +59,50 @@ std::vector<std::string> target_command(const CLI::App& sub, const Options& opti
   }
   return positional;
 }
+
+bool has_interleave_separator(const std::vector<std::string>& words) {
+  return std::find(words.begin(), words.end(), ":::") != words.end();
+}
+
+std::vector<std::vector<std::string>> split_interleaved(const std::vector<std::string>& words) {
+  std::vector<std::vector<std::string>> commands(1);
+  for (const auto& w : words) {
+    if (w != ":::") {
+      commands.back().push_back(w);
+      continue;
+    }
+    if (commands.back().empty()) {
+      throw UsageError(commands.size() == 1 ? "`:::` with no command before it" : "`::: :::` with no command between",
+                       "write: perfprobe run [OPTIONS] -- CMD_A [ARGS...] ::: CMD_B [ARGS...]");
+    }
+    commands.emplace_back();
+  }
+  if (commands.back().empty()) {
+    throw UsageError("`:::` with no command after it",
+                     "write: perfprobe run [OPTIONS] -- CMD_A [ARGS...] ::: CMD_B [ARGS...]");
+  }
+  return commands;
+}
+
+namespace {
+
+// The outputs that hold one run report: with `:::` there are several, so they are refused rather than
+// silently holding the first command's.
+void check_interleaved_outputs(const RunOptions& o) {
+  const std::pair<const std::string*, const char*> single[] = {{&o.trace_path, "--trace"},
+                                                               {&o.html_path, "--html"},
+                                                               {&o.openmetrics_path, "--openmetrics"},
+                                                               {&o.textfile_dir, "--textfile"}};
+  for (const auto& [value, name] : single) {
+    if (!value->empty()) {
+      throw UsageError(std::string(name) + " holds one command's report, and `:::` runs several",
+                       "run each command on its own with " + std::string(name) +
+                           "; with `:::`, --json, --jsonl and --bmf hold every command");
+    }
+  }
+}
+
+}  // namespace
 
 // Where the figures go beyond perfprobe: Prometheus (a file, node_exporter's textfile directory)
 // and Bencher (docs/exports.md).
@@ -124,8 +171,11 @@ void define_run(CLI::App& app, Options& options) {
   auto& o = options.run;
   CLI::App* sub = app.add_subcommand("run", "Run a command and measure it: counters, time, RSS")->allow_extras();
   sub->footer(
-      "Usage: perfprobe run [OPTIONS] -- CMD [ARGS...]\nThe target's stdin, stdout and stderr pass through untouched; "
-      "the report goes to stderr.");
+      "Usage: perfprobe run [OPTIONS] -- CMD [ARGS...]\n"
+      "       perfprobe run -r N [OPTIONS] -- CMD_A [ARGS...] ::: CMD_B [ARGS...] [::: ...]\n"
+      "The target's stdin, stdout and stderr pass through untouched; the report goes to stderr.\n"
+      "With `:::` the commands run interleaved (warm-ups, then A B A B ...), every option applies to each,\n"
+      "and a comparison of each command with the first follows their reports (as `perfprobe compare`).");
   sub->add_option("command", o.command, "The command to run and its arguments (after --)")->expected(0, -1);
   define_measure_basics(*sub, o);
   sub->add_option("-r,--runs", o.runs, "Number of measured runs (default " + std::to_string(kDefaultRuns) + ")")
@@ -146,6 +196,11 @@ void finalize_run(const CLI::App& sub, const Options& options, RunOptions& run) 
   run.command = target_command(sub, options, run.command);
   if (run.command.empty()) {
     throw UsageError("`perfprobe run` needs a command to run", "usage: perfprobe run [OPTIONS] -- CMD [ARGS...]");
+  }
+  if (has_interleave_separator(run.command)) {
+    run.interleaved = split_interleaved(run.command);
+    run.command = run.interleaved.front();
+    check_interleaved_outputs(run);
   }
   finalize_measure_basics(run);
   finalize_run_markers(run);

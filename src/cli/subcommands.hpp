@@ -32,6 +32,11 @@ void define_compare(CLI::App& app, Options& options);
 void finalize_compare(const Options& options);
 void finalize_check(const CLI::App& sub, const Options& options, CheckOptions& check);
 
+// `A ::: B ::: C` -> {A, B, C}: the commands `run` compares interleaved, or the one command when no
+// word is `:::`. An empty command before, between or after the separators is a UsageError.
+[[nodiscard]] std::vector<std::vector<std::string>> split_interleaved(const std::vector<std::string>& words);
+[[nodiscard]] bool has_interleave_separator(const std::vector<std::string>& words);
+
 // record, report, attach. Sampling and the basic measurement options are shared by
 // record and attach; they live in record_command.cpp.
 void define_record(CLI::App& app, Options& options);

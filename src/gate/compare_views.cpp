@@ -139,6 +139,18 @@ std::string compare_to_json(const std::vector<Comparison>& comparisons, const Ba
   return report::dump_json(doc, 2) + "\n";
 }
 
+std::string interleaved_to_json(const std::vector<std::string>& run_documents,
+                                const std::vector<Comparison>& comparisons, const BaselineSettings& settings) {
+  json runs = json::array();
+  for (const auto& text : run_documents) runs.push_back(json::parse(text));
+  const json doc{{"schema_version", 1},
+                 {"tool", "perfprobe " PERFPROBE_VERSION},
+                 {"order", "interleaved"},
+                 {"commands", std::move(runs)},
+                 {"comparison", json::parse(compare_to_json(comparisons, settings))}};
+  return report::dump_json(doc, 2) + "\n";
+}
+
 std::string compare_to_markdown(const std::vector<Comparison>& comparisons, const BaselineSettings& settings) {
   std::ostringstream out;
   out << "### perfprobe compare\n\n";

@@ -11,6 +11,8 @@ namespace perfprobe::app {
 int run(const cli::Options& options, const Diag& diag);
 
 int run_command(const cli::RunOptions& options, const Diag& diag);
+// `run -- A ::: B`: the commands interleaved, their reports, then the comparison (run_command calls it).
+int interleaved_command(const cli::RunOptions& options, const Diag& diag);
 int events_command(const cli::EventsOptions& options, const Diag& diag);
 int record_command(const cli::RecordOptions& options, const Diag& diag);
 int report_command(const cli::ReportOptions& options, const Diag& diag);

@@ -20,6 +20,9 @@ inline constexpr int kDefaultCheckWarmup = 1;
 // `perfprobe run [options] -- CMD [ARGS...]`
 struct RunOptions {
   std::vector<std::string> command;
+  // `run -- A ::: B [::: C...]`: every command, measured interleaved and compared (the first is also
+  // `command`); empty for one command.
+  std::vector<std::vector<std::string>> interleaved;
   std::vector<std::string> events;  // names after splitting commas; empty = default set
   bool no_counters = false;         // --no-counters: wall/rusage/RSS only
   int runs = kDefaultRuns;

@@ -36,6 +36,11 @@ struct Comparison {
 void write_compare_text(std::ostream& out, const std::vector<Comparison>& comparisons, const BaselineSettings& settings,
                         bool color);
 [[nodiscard]] std::string compare_to_json(const std::vector<Comparison>& comparisons, const BaselineSettings& settings);
+// The --json of `run -- A ::: B`: every command's run document (as `run --json` writes it), in order,
+// and the comparison (as `compare --json` writes it); docs/json-schema.md.
+[[nodiscard]] std::string interleaved_to_json(const std::vector<std::string>& run_documents,
+                                              const std::vector<Comparison>& comparisons,
+                                              const BaselineSettings& settings);
 [[nodiscard]] std::string compare_to_markdown(const std::vector<Comparison>& comparisons,
                                               const BaselineSettings& settings);
 
