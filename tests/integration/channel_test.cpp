@@ -49,7 +49,9 @@ TEST(Channel, AMillionMarksAreCountedExactlyAndCostLittleMemory) {
   const json outer = harness::read_json(dir.file("outer.json"))["runs"][0];
   // An ASan build of perfprobe (this test is built with the same flags) keeps freed memory in
   // quarantine and maps shadow memory: its RSS says nothing of the release binary's.
-  if (!harness::kAsan) EXPECT_LT(outer["peak_rss_bytes"].get<double>(), 64.0 * 1024 * 1024);
+  if (!harness::kAsan) {
+    EXPECT_LT(outer["peak_rss_bytes"].get<double>(), 64.0 * 1024 * 1024);
+  }
 }
 
 TEST(Tokens, EveryQuickWriteIsOneTokenAndALoneNewlineIsNone) {
