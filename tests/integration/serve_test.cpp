@@ -74,7 +74,8 @@ std::unique_ptr<Child> start_burn() {
   auto child = std::make_unique<Child>(std::vector<std::string>{harness::fixture("usdt_burn"), "0"}, "/dev/null", &out);
   std::string seen;
   char buf[64];
-  for (ssize_t n; seen.find("ready") == std::string::npos && (n = read(out, buf, sizeof buf)) > 0;) seen.append(buf, static_cast<std::size_t>(n));
+  for (ssize_t n; seen.find("ready") == std::string::npos && (n = read(out, buf, sizeof buf)) > 0;)
+    seen.append(buf, static_cast<std::size_t>(n));
   close(out);
   return child;
 }
