@@ -149,6 +149,22 @@ std::vector<std::string> attach_argv(pid_t target, const harness::TempDir& dir) 
 
 std::string grown_metric() { return harness::is_root() ? "perfprobe_tokens_total" : "perfprobe_wall_seconds"; }
 
+// A TCP socket bound to a free port of 127.0.0.1 (the kernel picks it), and that port; -1 on failure.
+int bound_loopback_socket(int& port) {
+  const int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof a;
+  if (sock < 0 || ::bind(sock, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+      ::getsockname(sock, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+    if (sock >= 0) ::close(sock);
+    return -1;
+  }
+  port = ntohs(a.sin_port);
+  return sock;
+}
+
 }  // namespace
 
 TEST(Serve, TwoScrapesSeeTheFiguresGrowAndPromtoolAcceptsThem) {
@@ -214,15 +230,11 @@ TEST(Serve, APrometheusServerScrapesTheLiveFigures) {
                                                "    static_configs:\n      - targets: ['"
                                             << address << "']\n";
   // Port 0 is not for Prometheus' own listener: a port free a moment ago (a clash only fails the wait).
-  const int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::getsockname(sock, reinterpret_cast<sockaddr*>(&a), &len), 0);
+  int port = 0;
+  const int sock = bound_loopback_socket(port);
+  ASSERT_GE(sock, 0);
   ::close(sock);
-  const std::string web = "127.0.0.1:" + std::to_string(ntohs(a.sin_port));
+  const std::string web = "127.0.0.1:" + std::to_string(port);
   Child prometheus({"prometheus", "--config.file=" + dir.file("prometheus.yml"),
                     "--storage.tsdb.path=" + dir.file("data"), "--web.listen-address=" + web},
                    dir.file("prometheus.log"));
@@ -297,15 +309,11 @@ TEST(Serve, ABadAddressIsAUsageErrorBeforeAnyWork) {
 }
 
 TEST(Serve, APortInUseIsAUsageErrorBeforeAnyWork) {
-  const int sock = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof a;
-  ASSERT_EQ(::bind(sock, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  int port_number = 0;
+  const int sock = bound_loopback_socket(port_number);
+  ASSERT_GE(sock, 0);
   ASSERT_EQ(::listen(sock, 1), 0);
-  ASSERT_EQ(::getsockname(sock, reinterpret_cast<sockaddr*>(&a), &len), 0);
-  const std::string port = std::to_string(ntohs(a.sin_port));
+  const std::string port = std::to_string(port_number);
   harness::TempDir dir;
   const auto r = harness::run({perfprobe(), "attach", "-p", std::to_string(getpid()), "-d", "1s", "--json",
                                dir.file("a.json"), "--serve", "127.0.0.1:" + port});
