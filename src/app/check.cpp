@@ -91,6 +91,28 @@ report::MetricFamily verdict_family(const gate::Verdict& v) {
           {{"", {{"command", line}, {"host", host_name()}}, v.passed() ? 1.0 : 0.0}}};
 }
 
+// Measures up to `confirm` more rounds while a regression stands, each compared with the baseline on
+// its own: a regression fails only when every round finds it (docs/check.md, "Confirmation"). The
+// last round's runs become the recorded samples, the next baseline. False when the target failed.
+bool confirm(const CheckPlan& plan, const gate::Samples& baseline, gate::Verdict& v, const Diag& diag) {
+  for (std::size_t round = 1;
+       round <= static_cast<std::size_t>(plan.baseline->confirm) && gate::any_regressed(v.regressions); ++round) {
+    std::string which;
+    for (const auto& r : v.regressions) {
+      if (r.regressed) which += (which.empty() ? "" : ", ") + r.label;
+    }
+    diag.note("regressed: " + which + "; confirming with " + std::to_string(plan.run.runs) + " more runs (round " +
+              std::to_string(round) + " of " + std::to_string(plan.baseline->confirm) + ", --confirm)");
+    const auto again = measure(plan, diag);
+    if (!again) return false;
+    v.samples = gate::samples_of(again->runs);
+    gate::confirm_regressions(v.regressions, gate::compare_to_baseline(baseline, v.samples, *plan.baseline), round);
+    ++v.confirmation_rounds;
+    v.confirmation_runs += again->runs.size();
+  }
+  return true;
+}
+
 }  // namespace
 
 int check_command(const cli::CheckOptions& o, const Diag& diag) {
@@ -126,7 +148,10 @@ int check_command(const cli::CheckOptions& o, const Diag& diag) {
   for (const auto& w : plan.warnings) v.warnings.push_back(w);
   if (plan.record_only) v.warnings.push_back("no budget and no --baseline: recorded " + o.json_path + " as a baseline");
   v.budgets = gate::check_budgets(plan.budgets, runs, binaries);
-  if (plan.baseline) v.regressions = gate::compare_to_baseline(baseline, v.samples, *plan.baseline);
+  if (plan.baseline) {
+    v.regressions = gate::compare_to_baseline(baseline, v.samples, *plan.baseline);
+    if (!confirm(plan, baseline, v, diag)) return kTargetFailed;
+  }
   (void)write_export_views(o.run, runs, v.command, {verdict_family(v)}, diag);
   write_views(o, v, rep ? &*rep : nullptr, diag);
   return v.passed() ? 0 : 1;

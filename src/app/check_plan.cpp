@@ -161,6 +161,7 @@ CheckPlan make_check_plan(const cli::CheckOptions& o) {
     else if (c.tolerance)
       b.tolerance = parse_fraction(*c.tolerance, "config tolerance");
     b.fail_on_inconclusive = o.fail_on_inconclusive;
+    b.confirm = o.confirm >= 0 ? o.confirm : c.confirm.value_or(1);
     plan.baseline = b;
   } else if (o.fail_on_inconclusive) {
     throw UsageError("--fail-on-inconclusive needs a --baseline", "add --baseline FILE");

@@ -61,6 +61,13 @@ void define_check(CLI::App& app, Options& options) {
       ->type_name("PCT");
   sub->add_flag("--fail-on-inconclusive", o.fail_on_inconclusive,
                 "Fail when a metric got worse beyond the tolerance but the runs cannot confirm it");
+  sub->add_option("--confirm", o.confirm,
+                  "When the baseline test finds a regression, measure N more rounds of --runs runs and fail only "
+                  "for a metric that regressed in every round: a busy moment of the machine rarely lasts that "
+                  "long (default 1; 0 fails on the first round)")
+      ->transform(decimal_integer())
+      ->check(CLI::Range(0, 5))
+      ->type_name("N");
   sub->add_option("--json", o.json_path,
                   "Write the verdict as JSON to FILE (usable as a later --baseline; with no budget and no "
                   "--baseline, check only records it)")

@@ -114,4 +114,30 @@ std::vector<RegressionResult> compare_to_baseline(const Samples& baseline, const
   return out;
 }
 
+bool any_regressed(const std::vector<RegressionResult>& results) {
+  return std::any_of(results.begin(), results.end(), [](const RegressionResult& r) { return r.regressed; });
+}
+
+void confirm_regressions(std::vector<RegressionResult>& first, const std::vector<RegressionResult>& round,
+                         std::size_t round_number) {
+  for (auto& r : first) {
+    if (!r.regressed) continue;
+    const auto again =
+        std::find_if(round.begin(), round.end(), [&r](const RegressionResult& x) { return x.metric == r.metric; });
+    if (again != round.end() && again->regressed) continue;
+    char buf[192];
+    if (again == round.end()) {
+      std::snprintf(buf, sizeof buf, "not confirmed: confirmation round %zu did not measure it", round_number);
+    } else {
+      std::snprintf(
+          buf, sizeof buf,
+          "not confirmed: confirmation round %zu of %zu runs moved it %+.1f%% (p=%.2g): was the machine busy?",
+          round_number, again->current_n, again->change * 100, again->p_value);
+    }
+    r.outcome = Outcome::inconclusive;
+    r.regressed = false;
+    r.note = buf;
+  }
+}
+
 }  // namespace perfprobe::gate

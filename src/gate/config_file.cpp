@@ -14,9 +14,9 @@ using nlohmann::json;
 
 namespace {
 
-const std::set<std::string> kTopKeys{"binary", "command", "runs",     "warmup",     "ready",    "tokens",
-                                     "cold",   "budgets", "baseline", "confidence", "tolerance"};
-const std::set<std::string> kBudgetKeys{"file_size", "stripped_size",     "startup_p95",      "wall_p95",
+const std::set<std::string> top_keys{"binary", "command", "runs",     "warmup",     "ready",     "tokens",
+                                     "cold",   "budgets", "baseline", "confidence", "tolerance", "confirm"};
+const std::set<std::string> budget_keys{"file_size", "stripped_size",     "startup_p95",      "wall_p95",
                                         "peak_rss",  "token_latency_p95", "tokens_per_s_min", "phase_p95"};
 
 [[noreturn]] void bad(const std::string& name, const std::string& key, const std::string& why) {
@@ -60,7 +60,7 @@ const char* number_unit(const std::string& key) {
 void read_budgets(const json& b, const std::string& name, CheckConfig& c) {
   if (!b.is_object()) bad(name, "budgets", "must be an object");
   for (const auto& [key, v] : b.items()) {
-    if (kBudgetKeys.count(key) == 0) bad(name, "budgets." + key, "is not a budget; known: " + join(kBudgetKeys));
+    if (budget_keys.count(key) == 0) bad(name, "budgets." + key, "is not a budget; known: " + join(budget_keys));
     if (key == "phase_p95") {
       if (!v.is_object()) bad(name, "budgets.phase_p95", "must be an object of phase name -> time");
       for (const auto& [phase, t] : v.items())
@@ -97,6 +97,12 @@ void read_scalars(const json& doc, const std::string& name, CheckConfig& c) {
     if (!doc["confidence"].is_number()) bad(name, "confidence", "must be a number such as 0.99");
     c.confidence = doc["confidence"].get<double>();
   }
+  if (doc.contains("confirm")) {
+    const auto& v = doc["confirm"];
+    if (!v.is_number_integer() || v.get<std::int64_t>() < 0 || v.get<std::int64_t>() > 5)
+      bad(name, "confirm", "must be a whole number from 0 to 5");
+    c.confirm = static_cast<int>(v.get<std::int64_t>());
+  }
   if (doc.contains("tolerance")) c.tolerance = value_text(doc["tolerance"], name, "tolerance", "");
 }
 
@@ -112,7 +118,7 @@ CheckConfig parse_check_config(const std::string& text, const std::string& name)
   }
   if (!doc.is_object()) bad(name, "the document", "must be a JSON object");
   for (const auto& [key, v] : doc.items()) {
-    if (kTopKeys.count(key) == 0) bad(name, "key '" + key + "'", "is unknown; known keys: " + join(kTopKeys));
+    if (top_keys.count(key) == 0) bad(name, "key '" + key + "'", "is unknown; known keys: " + join(top_keys));
   }
   CheckConfig c;
   if (doc.contains("binary")) c.binaries = string_list(doc["binary"], name, "binary");

@@ -82,7 +82,10 @@ std::string to_json_text(const Verdict& v) {
                        {"test", "mann-whitney-u-one-sided"},
                        {"confidence", v.baseline->confidence},
                        {"tolerance_pct", v.baseline->tolerance * 100},
-                       {"fail_on_inconclusive", v.baseline->fail_on_inconclusive}};
+                       {"fail_on_inconclusive", v.baseline->fail_on_inconclusive},
+                       {"confirm", v.baseline->confirm},
+                       {"confirmation_rounds", v.confirmation_rounds},
+                       {"confirmation_runs", v.confirmation_runs}};
   } else {
     doc["baseline"] = nullptr;
   }

@@ -46,7 +46,13 @@ std::string to_markdown(const Verdict& v) {
   }
   if (v.baseline) {
     out << "Baseline `" << cell(v.baseline->path) << "`: Mann-Whitney U test (one-sided), "
-        << v.baseline->confidence * 100 << "% confidence, tolerance " << v.baseline->tolerance * 100 << "%\n\n";
+        << v.baseline->confidence * 100 << "% confidence, tolerance " << v.baseline->tolerance * 100 << "%";
+    if (v.confirmation_rounds > 0) {
+      out << "; a regression was measured again in " << v.confirmation_rounds << " confirmation round"
+          << (v.confirmation_rounds == 1 ? "" : "s") << " (" << v.confirmation_runs
+          << " runs) and fails only where every round found it";
+    }
+    out << "\n\n";
     out << "| metric | baseline median | current median | change | p-value | result |\n|---|---:|---:|---:|---:|---|\n";
     for (const auto& r : v.regressions) {
       out << "| " << cell(r.metric) << " | " << format_metric_value(r.metric, r.baseline_median) << " | "

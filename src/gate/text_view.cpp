@@ -42,6 +42,11 @@ void write_regressions(std::ostream& out, const Verdict& v, bool color) {
                 v.baseline->path.c_str(), v.baseline->confidence * 100, v.baseline->tolerance * 100,
                 v.baseline->fail_on_inconclusive ? ", inconclusive fails" : "");
   out << "\n" << head;
+  if (v.confirmation_rounds > 0) {
+    out << "  a regression was measured again: " << v.confirmation_rounds << " confirmation round"
+        << (v.confirmation_rounds == 1 ? "" : "s") << ", " << v.confirmation_runs
+        << " runs (--confirm); it fails only where every round found it\n";
+  }
   if (v.regressions.empty()) {
     out << "  no metric in common with the baseline (each side needs 2 runs or more)\n";
     return;

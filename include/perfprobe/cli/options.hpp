@@ -140,6 +140,7 @@ struct CheckOptions {
   std::string confidence_text;         // --confidence 0.99 (or 99%)
   std::string tolerance_text;          // --tolerance 5%
   bool fail_on_inconclusive = false;   // --fail-on-inconclusive
+  int confirm = -1;                    // --confirm N: rounds that must repeat a regression (-1: unset)
   std::string json_path;               // --json FILE
   std::string junit_path;              // --junit FILE
   std::string markdown_path;           // --markdown FILE

@@ -27,4 +27,13 @@ namespace perfprobe::gate {
 [[nodiscard]] std::vector<RegressionResult> compare_to_baseline(const Samples& baseline, const Samples& current,
                                                                 const BaselineSettings& settings);
 
+// True when some metric of `results` regressed.
+[[nodiscard]] bool any_regressed(const std::vector<RegressionResult>& results);
+
+// Holds each regression of the first round against a confirmation round (the same baseline, fresh
+// runs): one that did not regress there too becomes inconclusive, with the round's figures in its
+// note. `round_number` counts from 1 (docs/check.md, "Confirmation").
+void confirm_regressions(std::vector<RegressionResult>& first, const std::vector<RegressionResult>& round,
+                         std::size_t round_number);
+
 }  // namespace perfprobe::gate

@@ -23,6 +23,7 @@ struct CheckConfig {
   std::optional<bool> cold;
   std::optional<std::string> baseline;
   std::optional<double> confidence;
+  std::optional<int> confirm;
   std::optional<std::string> tolerance;
   // budgets.KEY as text; a bare number is bytes for sizes, ms for times, tokens/s for rates.
   std::vector<std::pair<std::string, std::string>> budgets;

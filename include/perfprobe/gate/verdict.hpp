@@ -82,6 +82,7 @@ struct BaselineSettings {
   double confidence = 0.99;  // the test's confidence level
   double tolerance = 0.05;   // the smallest relative change worth failing for
   bool fail_on_inconclusive = false;
+  int confirm = 1;  // rounds of runs that must each find a regression before it fails (docs/check.md)
 };
 
 struct Verdict {
@@ -92,7 +93,9 @@ struct Verdict {
   bool cold = false;
   std::vector<BudgetResult> budgets;
   std::optional<BaselineSettings> baseline;
-  std::vector<RegressionResult> regressions;  // one per metric compared
+  std::vector<RegressionResult> regressions;  // one per metric compared, on the first round of runs
+  std::size_t confirmation_rounds = 0;        // rounds measured again to confirm a regression
+  std::size_t confirmation_runs = 0;          // the runs of those rounds (also in `samples`)
   Samples samples;                            // this check's per-run values (a later --baseline reads them)
   std::vector<std::string> warnings;
 

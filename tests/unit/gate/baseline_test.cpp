@@ -139,3 +139,40 @@ TEST(Baseline, TheSpreadIsTheLargerSidesInterquartileRange) {
   EXPECT_NEAR(r[0].spread, 0.45, 1e-9);
   EXPECT_EQ(r[0].outcome, perfprobe::gate::Outcome::same);  // 1.045 -> 1.45 ms: +0.405 ms, within 0.45
 }
+
+// A regression of the first round stands only when the confirmation round regresses too: one that the
+// second round does not repeat becomes inconclusive (never "same": the first round did see it), and the
+// note gives the round's figures; a regression both rounds see stays one. Metrics that were not
+// regressions are untouched, even when the confirmation round alone finds one.
+TEST(Baseline, ConfirmationKeepsOnlyTheRegressionsEveryRoundFinds) {
+  using perfprobe::gate::Outcome;
+  const std::vector<double> base{0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4};
+  std::vector<double> slower;
+  for (const double x : base) slower.push_back(x + 0.62);
+  const perfprobe::gate::BaselineSettings settings{"b", 0.99, 0.05};
+  const perfprobe::gate::Samples baseline{{"wall_ms", base}, {"startup_ms", base}, {"peak_rss_bytes", base}};
+  auto first =
+      compare_to_baseline(baseline, {{"wall_ms", slower}, {"startup_ms", slower}, {"peak_rss_bytes", base}}, settings);
+  ASSERT_EQ(first.size(), 3U);
+  EXPECT_TRUE(perfprobe::gate::any_regressed(first));
+  const auto round =
+      compare_to_baseline(baseline, {{"wall_ms", base}, {"startup_ms", slower}, {"peak_rss_bytes", slower}}, settings);
+  perfprobe::gate::confirm_regressions(first, round, 1);
+  for (const auto& r : first) {
+    SCOPED_TRACE(r.metric);
+    if (r.metric == "wall_ms") {
+      EXPECT_FALSE(r.regressed);
+      EXPECT_EQ(r.outcome, Outcome::inconclusive);
+      EXPECT_EQ(r.note,
+                "not confirmed: confirmation round 1 of 10 runs moved it +0.0% (p=0.52): was the machine busy?");
+      EXPECT_NEAR(r.change, 0.62 / 0.95, 1e-9);  // the first round's figures stay
+    } else if (r.metric == "startup_ms") {
+      EXPECT_TRUE(r.regressed);
+      EXPECT_EQ(r.outcome, Outcome::regressed);
+    } else {
+      EXPECT_FALSE(r.regressed);
+      EXPECT_EQ(r.outcome, Outcome::same);
+    }
+  }
+  EXPECT_FALSE(perfprobe::gate::any_regressed(compare_to_baseline(baseline, baseline, settings)));
+}
