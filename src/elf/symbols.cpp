@@ -3,10 +3,12 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <cstring>
 #include <memory>
-#include <set>
 #include <string>
+#include <tuple>
 #include <utility>
+#include <vector>
 
 #include "elf_reader.hpp"
 
@@ -37,6 +39,16 @@ const char* kind_of(unsigned type) {
   }
 }
 
+// One symbol of the table before the largest are picked: its name stays in the file's string table.
+struct Candidate {
+  std::uint64_t value;
+  std::uint64_t bytes;
+  const char* name;
+  const char* kind;
+  std::size_t section;
+  std::size_t index;
+};
+
 const RawSection* symbol_table(const ElfLayout& layout) {
   const RawSection* dynsym = nullptr;
   for (const auto& s : layout.sections) {
@@ -56,32 +68,45 @@ void read_symbols(const ElfFile& file, const ElfLayout& layout, std::size_t top,
   if (data == nullptr) throw_corrupt(file, "symbol table: " + libelf_error());
   const std::size_t entsize = gelf_fsize(file.get(), ELF_T_SYM, 1, EV_CURRENT);
   const std::size_t count = entsize == 0 ? 0 : data->d_size / entsize;
-  // Aliases (same address and size, e.g. a function and its versioned names) count once.
-  std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
-  std::vector<SymbolSize> symbols;
+  // A table can hold hundreds of thousands of symbols and only the largest few are shown: keep a
+  // small record per symbol, and names (strings, demangled) only for those shown.
+  std::vector<Candidate> all;
+  all.reserve(count);
   for (std::size_t i = 1; i < count; ++i) {
     GElf_Sym sym{};
     if (gelf_getsym(data, static_cast<int>(i), &sym) == nullptr) break;
     const char* kind = kind_of(GELF_ST_TYPE(sym.st_info));
     if (kind == nullptr || sym.st_size == 0 || sym.st_shndx == SHN_UNDEF) continue;
-    if (!seen.emplace(sym.st_value, sym.st_size).second) continue;
     const char* name = elf_strptr(file.get(), table->sh_link, sym.st_name);
-    SymbolSize s;
-    s.mangled = name != nullptr ? name : "<bad name>";
-    s.kind = kind;
-    if (sym.st_shndx < layout.sections.size()) s.section = layout.sections[sym.st_shndx].size.name;
-    s.bytes = sym.st_size;
-    symbols.push_back(std::move(s));
+    all.push_back(Candidate{sym.st_value, sym.st_size, name != nullptr ? name : "<bad name>", kind, sym.st_shndx, i});
   }
-  out.symbol_count = symbols.size();
-  const std::size_t keep = top == 0 ? symbols.size() : std::min(top, symbols.size());
-  const auto larger = [](const SymbolSize& a, const SymbolSize& b) {
-    return a.bytes != b.bytes ? a.bytes > b.bytes : a.mangled < b.mangled;
+  // Aliases (same address and size, e.g. a function and its versioned names) count once: the first in
+  // the table stands for them.
+  std::sort(all.begin(), all.end(), [](const Candidate& a, const Candidate& b) {
+    return std::tie(a.value, a.bytes, a.index) < std::tie(b.value, b.bytes, b.index);
+  });
+  all.erase(
+      std::unique(all.begin(), all.end(),
+                  [](const Candidate& a, const Candidate& b) { return a.value == b.value && a.bytes == b.bytes; }),
+      all.end());
+  out.symbol_count = all.size();
+  const std::size_t keep = top == 0 ? all.size() : std::min(top, all.size());
+  const auto larger = [](const Candidate& a, const Candidate& b) {
+    return a.bytes != b.bytes ? a.bytes > b.bytes : std::strcmp(a.name, b.name) < 0;
   };
-  std::partial_sort(symbols.begin(), symbols.begin() + static_cast<std::ptrdiff_t>(keep), symbols.end(), larger);
-  symbols.resize(keep);
-  for (auto& s : symbols) s.name = demangle(s.mangled);  // only the kept ones: demangling costs
-  out.symbols = std::move(symbols);
+  std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(keep), all.end(), larger);
+  out.symbols.clear();
+  out.symbols.reserve(keep);
+  for (std::size_t i = 0; i < keep; ++i) {
+    const Candidate& c = all[i];
+    SymbolSize s;
+    s.mangled = c.name;
+    s.name = demangle(s.mangled);
+    s.kind = c.kind;
+    if (c.section < layout.sections.size()) s.section = layout.sections[c.section].size.name;
+    s.bytes = c.bytes;
+    out.symbols.push_back(std::move(s));
+  }
 }
 
 }  // namespace perfprobe::elf
