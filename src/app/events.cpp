@@ -14,7 +14,7 @@ report::EventAvailability try_event(const counters::PfmLibrary& pfm, const std::
   a.name = name;
   counters::EventSpec spec;
   try {
-    spec = pfm.encode(name);
+    spec = pfm.encode_with_libpfm(name);
   } catch (const std::exception&) {
     a.reason = "libpfm4 does not know it on this CPU";
     return a;

@@ -1,26 +1,27 @@
-// The --serve endpoint on cpp-httplib (Debian's libcpp-httplib): a small HTTP server is a library's
-// job, not perfprobe's. Two worker threads, one request per connection (a kept-alive connection
-// makes httplib poll every 10 ms), and nothing runs between scrapes.
+// The --serve endpoint: the HTTP module (http_endpoint.hpp) loaded from next to perfprobe, and the
+// answer to each scrape, taken from the run loop through the exchange.
 #include "metrics_server.hpp"
 
-#include <httplib.h>
+#include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <iterator>
 #include <mutex>
-#include <thread>
+#include <optional>
 
+#include "http_endpoint.hpp"
 #include "perfprobe/error.hpp"
+#include "perfprobe/sys/process.hpp"
+#include "perfprobe/sys/shared_library.hpp"
 #include "perfprobe/sys/wakeup.hpp"
 
 namespace perfprobe::app {
 
 namespace {
 
-constexpr std::size_t kWorkers = 2;
 // Longer than any turn of the run loop; a scrape that waits this long gets 503, not a hang.
 constexpr std::chrono::milliseconds kAnswerWait{5000};
 
@@ -47,6 +48,17 @@ double quality(const std::string& range) {
   return std::strtod(range.c_str() + at + 2, nullptr);
 }
 
+// perfprobe-http.so beside the executable (the build tree) or in ../lib/perfprobe (an install).
+std::string http_module_path() {
+  const std::filesystem::path exe = sys::executable_of(::getpid());
+  for (const auto& candidate :
+       {exe.parent_path() / kHttpModule, exe.parent_path() / "../lib/perfprobe" / kHttpModule}) {
+    std::error_code ec;
+    if (std::filesystem::exists(candidate, ec)) return candidate.lexically_normal().string();
+  }
+  return kHttpModule;  // let the loader say what it could not find
+}
+
 }  // namespace
 
 report::Exposition negotiate_exposition(const std::string& accept) {
@@ -71,14 +83,10 @@ struct MetricsServer::Impl {
   Impl(ScrapeExchange& e, report::ExportLabels l) : exchange(e), labels(std::move(l)) {}
 
   // One scrape at a time: the exchange has one consumer, and `history` is this thread's.
-  void metrics(const httplib::Request& request, httplib::Response& response) {
+  HttpAnswer metrics(const std::string& accept) {
     const std::lock_guard one_at_a_time(scrape_mutex);
     auto taken = exchange.request(kAnswerWait);
-    if (!taken) {
-      response.status = 503;
-      response.set_content("perfprobe: the attach has ended (or is not measuring yet)\n", "text/plain");
-      return;
-    }
+    if (!taken) return {503, "perfprobe: the attach has ended (or is not measuring yet)\n", "text/plain"};
     std::vector<RunResult> runs(1);
     RunResult& run = runs.front();
     run = std::move(*taken);
@@ -86,11 +94,12 @@ struct MetricsServer::Impl {
                    std::make_move_iterator(run.events.end()));
     run.events = std::move(history);
     markers::analyze(plan, run);  // the final report's analysis, on the window so far
-    const auto format = negotiate_exposition(request.get_header_value("Accept"));
-    response.set_content(report::render_metrics(report::run_families(runs, labels), format),
-                         format == report::Exposition::openmetrics ? report::kOpenMetricsContentType
-                                                                   : report::kPrometheusTextContentType);
+    const auto format = negotiate_exposition(accept);
+    HttpAnswer answer{200, report::render_metrics(report::run_families(runs, labels), format),
+                      format == report::Exposition::openmetrics ? report::kOpenMetricsContentType
+                                                                : report::kPrometheusTextContentType};
     history = std::move(run.events);  // analyze reads the events, never changes them
+    return answer;
   }
 
   ScrapeExchange& exchange;
@@ -98,42 +107,33 @@ struct MetricsServer::Impl {
   const report::ExportLabels labels;
   std::mutex scrape_mutex;
   std::vector<Event> history;  // the window's events handed over so far (under scrape_mutex)
-  httplib::Server http;
-  std::thread thread;
-  std::atomic<bool> listening_over{false};
+  // The module outlives the endpoint its code runs (members are destroyed in reverse order).
+  std::optional<sys::SharedLibrary> module;
+  std::unique_ptr<HttpEndpoint> http;
 };
 
 MetricsServer::MetricsServer(const std::string& host, int port, ScrapeExchange& exchange, report::ExportLabels labels)
     : impl_(std::make_unique<Impl>(exchange, std::move(labels))) {
-  auto& http = impl_->http;
-  http.new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
-  http.set_socket_options([](socket_t fd) { sys::reuse_address_only(fd); });
-  http.set_keep_alive_max_count(1);
-  http.Get("/metrics",
-           [impl = impl_.get()](const httplib::Request& req, httplib::Response& res) { impl->metrics(req, res); });
-  errno = 0;
-  const int bound = port == 0 ? http.bind_to_any_port(host) : (http.bind_to_port(host, port) ? port : -1);
-  if (bound < 0) throw_bind_error(host, port, errno);
-  address_ = bracketed(host) + ":" + std::to_string(bound);
+  impl_->module.emplace(http_module_path(), "--serve needs perfprobe's HTTP module, " + std::string(kHttpModule) +
+                                                ", beside the perfprobe executable or in ../lib/perfprobe: install "
+                                                "perfprobe whole (cmake --install) with Debian's libcpp-httplib0.11");
+  auto* make = impl_->module->function<MakeHttpEndpoint>(kMakeHttpEndpoint);
+  int err = 0;
+  impl_->http.reset(make(
+      host, port, [impl = impl_.get()](const std::string& accept) { return impl->metrics(accept); },
+      [](int fd) { sys::reuse_address_only(fd); }, &err));
+  if (!impl_->http) throw_bind_error(host, port, err);
+  address_ = bracketed(host) + ":" + std::to_string(impl_->http->port());
 }
 
 void MetricsServer::start(const markers::AnalysisPlan& plan) {
   impl_->plan = plan;
-  impl_->thread = std::thread([impl = impl_.get()] {
-    (void)impl->http.listen_after_bind();
-    impl->listening_over = true;
-  });
-  // stop() only acts on a server that runs: wait until it does (or gave up), so that the
-  // destructor can always end it.
-  while (!impl_->http.is_running() && !impl_->listening_over) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  impl_->http->start();
 }
 
 MetricsServer::~MetricsServer() {
   impl_->exchange.close();  // a scrape waiting for the loop returns at once
-  if (impl_->thread.joinable()) {
-    impl_->http.stop();
-    impl_->thread.join();
-  }
+  impl_->http.reset();      // stops serving, joins the threads
 }
 
 }  // namespace perfprobe::app

@@ -1,4 +1,4 @@
-// `attach --serve`: the HTTP endpoint a Prometheus server scrapes, on cpp-httplib's threads. GET
+// `attach --serve`: the HTTP endpoint a Prometheus server scrapes, on the HTTP module's threads. GET
 // /metrics asks the run loop for the figures so far (scrape_exchange.hpp), analyses them the way
 // the final report is analysed and renders them with the --openmetrics writer (docs/exports.md).
 #pragma once

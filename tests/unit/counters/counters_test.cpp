@@ -1,6 +1,8 @@
 // libpfm4 encoding, scaling, and the honest open of counters on this process.
 #include <gtest/gtest.h>
 
+#include <cstring>
+
 #include "perfprobe/counters/counter_set.hpp"
 #include "perfprobe/counters/scripted.hpp"
 #include "perfprobe/error.hpp"
@@ -22,6 +24,49 @@ TEST(Pfm, EncodesPerfGenericNames) {
   EXPECT_EQ(cyc.attr.type, PERF_TYPE_HARDWARE);
   EXPECT_FALSE(cyc.explicit_privilege_level);
   EXPECT_TRUE(pfm.encode("cycles:u").explicit_privilege_level);
+}
+
+// The table that spares `run` loading libpfm4 must encode each name exactly as libpfm4 does, every
+// byte of the attribute included; a name libpfm4 does not know must not be in it.
+TEST(Pfm, GenericNamesEncodeAsLibpfmEncodesThem) {
+  const PfmLibrary pfm;
+  int compared = 0;
+  for (const char* name : {"cycles",
+                           "cpu-cycles",
+                           "instructions",
+                           "cache-references",
+                           "cache-misses",
+                           "branches",
+                           "branch-instructions",
+                           "branch-misses",
+                           "bus-cycles",
+                           "stalled-cycles-frontend",
+                           "stalled-cycles-backend",
+                           "ref-cycles",
+                           "cpu-clock",
+                           "task-clock",
+                           "page-faults",
+                           "faults",
+                           "major-faults",
+                           "minor-faults",
+                           "context-switches",
+                           "cs",
+                           "cpu-migrations",
+                           "migrations"}) {
+    SCOPED_TRACE(name);
+    const auto generic = generic_event(name);
+    ASSERT_TRUE(generic.has_value());
+    const auto reference = pfm.encode_with_libpfm(name);
+    EXPECT_EQ(std::memcmp(&generic->attr, &reference.attr, sizeof(perf_event_attr)), 0);
+    EXPECT_EQ(generic->explicit_privilege_level, reference.explicit_privilege_level);
+    ++compared;
+  }
+  EXPECT_EQ(compared, 22);
+  for (const auto& name : default_events()) EXPECT_TRUE(generic_event(name).has_value()) << name;
+  for (const char* other : {"cycles:u", "perf::cycles", "instructions:k", "L1-dcache-load-misses", "Cycles"}) {
+    EXPECT_FALSE(generic_event(other).has_value()) << other;
+  }
+  EXPECT_FALSE(pfm.encode_with_libpfm("task-clock").canonical.empty());
 }
 
 TEST(Pfm, UnknownNameIsAUsageErrorNamingIt) {
