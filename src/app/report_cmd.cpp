@@ -2,6 +2,7 @@
 // (text or --json on stdout, --folded FILE, --trace FILE, --pprof FILE).
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <iostream>
 
@@ -13,10 +14,33 @@
 #include "perfprobe/report/profile_report.hpp"
 #include "perfprobe/sampling/data_file.hpp"
 #include "perfprobe/symbols/resolve.hpp"
+#include "perfprobe/sys/input_file.hpp"
 
 namespace perfprobe::app {
 
 namespace {
+
+struct Loaded {
+  sampling::RecordData data;  // all but the raw samples
+  ResolvedProfile profile;
+};
+
+// Each sample goes from its chunk straight to the resolver and is gone before the next: a
+// recording's stack copies are never in memory together (sampling::DataFileReader).
+Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std::string& what, bool no_progress) {
+  const sampling::DataFileReader reader(sys::read_input(path, "data file"), path);
+  CountProgress progress(what, "samples", no_progress);
+  symbols::ProfileResolver resolver(reader.data().profile, symbolizer);
+  constexpr std::size_t kProgressEvery = 1024;
+  std::size_t done = 0;
+  const auto total = static_cast<std::size_t>(reader.sample_count());
+  reader.for_each_sample([&](const sampling::Sample& s) {
+    resolver.add(s);
+    if (++done % kProgressEvery == 0) progress.update(done, std::max(done, total));
+  });
+  progress.clear();
+  return {reader.data(), resolver.finish()};
+}
 
 struct Analysed {
   ResolvedProfile profile;
@@ -24,12 +48,9 @@ struct Analysed {
 };
 
 Analysed analyse(const std::string& path, symbols::Symbolizer& symbolizer, std::size_t top, bool no_progress) {
-  const sampling::RecordData data = sampling::read_data_file(path);
-  CountProgress progress("symbolizing " + path, "samples", no_progress);
-  Analysed a{symbols::resolve(data.profile, symbolizer,
-                              [&](std::size_t done, std::size_t total) { progress.update(done, total); }),
-             {}};
-  progress.clear();
+  Loaded loaded = load(path, symbolizer, "symbolizing " + path, no_progress);
+  const sampling::RecordData& data = loaded.data;
+  Analysed a{std::move(loaded.profile), {}};
   a.report = report::analyse_profile(a.profile, data.run.phases, report::ProfileOptions{top, 20});
   a.report.command = data.command;
   return a;
@@ -65,14 +86,11 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.trace_path, "--trace");
   check_output_writable(o.pprof_path, "--pprof");
   check_output_writable(o.html_path, "--html");
-  const sampling::RecordData data = sampling::read_data_file(o.path);
-
   // Symbolize with the files on this machine (build-ids say when they changed since).
   symbols::Symbolizer symbolizer;
-  CountProgress progress("symbolizing", "samples", o.no_progress);
-  const ResolvedProfile profile = symbols::resolve(
-      data.profile, symbolizer, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
-  progress.clear();
+  const Loaded loaded = load(o.path, symbolizer, "symbolizing", o.no_progress);
+  const sampling::RecordData& data = loaded.data;
+  const ResolvedProfile& profile = loaded.profile;
   report::ProfileReport rep =
       report::analyse_profile(profile, data.run.phases, report::ProfileOptions{static_cast<std::size_t>(o.top), 20});
   rep.command = data.command;

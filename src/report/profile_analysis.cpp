@@ -1,9 +1,9 @@
 // Attribution of samples: self = the leaf frame's function, total = every function on the stack
 // (once per sample, so recursion does not count twice); per phase by sample time, per thread by tid.
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <map>
-#include <set>
 
 #include "perfprobe/report/profile_report.hpp"
 
@@ -56,34 +56,59 @@ bool is_spin_wait(const std::string& fn) {
   return fn == "do_wait";  // libgomp's wait loop (spins before it sleeps on a futex)
 }
 
+// Each frame's function (name and module) as a small number, numbered in (name, module) order, so
+// that counting a sample's frames costs no string work.
+struct FunctionIndex {
+  std::vector<std::uint32_t> of_frame;
+  std::vector<std::pair<std::string, std::string>> keys;
+};
+
+FunctionIndex index_functions(const ResolvedProfile& p) {
+  std::map<std::pair<std::string, std::string>, std::uint32_t> numbers;
+  for (const auto& f : p.frames) numbers.emplace(std::make_pair(f.function, f.module), 0);
+  FunctionIndex fx;
+  for (auto& [key, number] : numbers) {
+    number = static_cast<std::uint32_t>(fx.keys.size());
+    fx.keys.push_back(key);
+  }
+  fx.of_frame.reserve(p.frames.size());
+  for (const auto& f : p.frames) fx.of_frame.push_back(numbers.at(std::make_pair(f.function, f.module)));
+  return fx;
+}
+
 std::vector<FunctionStat> top_functions(const ResolvedProfile& p, const std::vector<const ResolvedSample*>& samples,
                                         std::size_t top) {
   struct Acc {
     FunctionStat stat;
     std::map<std::uint32_t, std::uint64_t> self_by_frame, total_by_frame;
   };
-  std::map<std::pair<std::string, std::string>, Acc> by_fn;
-  for (const auto* s : samples) {
-    std::set<std::pair<std::string, std::string>> seen;
-    for (std::size_t i = 0; i < s->stack.size(); ++i) {
-      const auto& f = p.frames[s->stack[i]];
-      const auto key = std::make_pair(f.function, f.module);
-      auto& acc = by_fn[key];
+  const FunctionIndex fx = index_functions(p);
+  std::vector<Acc> by_fn(fx.keys.size());
+  // The sample a function was last counted in, so that recursion counts once in its total.
+  std::vector<std::size_t> counted_in(fx.keys.size(), SIZE_MAX);
+  for (std::size_t n = 0; n < samples.size(); ++n) {
+    const auto& stack = samples[n]->stack;
+    for (std::size_t i = 0; i < stack.size(); ++i) {
+      const auto fn = fx.of_frame[stack[i]];
+      auto& acc = by_fn[fn];
       if (i == 0) {
         ++acc.stat.self_samples;
-        ++acc.self_by_frame[s->stack[i]];
+        ++acc.self_by_frame[stack[i]];
       }
-      if (seen.insert(key).second) {
+      if (counted_in[fn] != n) {
+        counted_in[fn] = n;
         ++acc.stat.total_samples;
-        ++acc.total_by_frame[s->stack[i]];
+        ++acc.total_by_frame[stack[i]];
       }
     }
   }
   std::vector<FunctionStat> out;
-  for (auto& [key, acc] : by_fn) {
+  for (std::size_t fn = 0; fn < by_fn.size(); ++fn) {
+    auto& acc = by_fn[fn];
+    if (acc.stat.total_samples == 0) continue;
     auto& st = acc.stat;
-    st.name = key.first;
-    st.module = key.second;
+    st.name = fx.keys[fn].first;
+    st.module = fx.keys[fn].second;
     const auto& by_frame = acc.self_by_frame.empty() ? acc.total_by_frame : acc.self_by_frame;
     const auto hottest = std::max_element(by_frame.begin(), by_frame.end(),
                                           [](const auto& a, const auto& b) { return a.second < b.second; });

@@ -60,13 +60,15 @@ class ByteReader {
     pos_ += n;
     return s;
   }
-  std::vector<std::uint8_t> get_bytes() {
+  // u32 length + bytes into `out`, reusing its memory (one buffer serves every sample of a file).
+  void get_bytes_into(std::vector<std::uint8_t>& out) {
     const auto n = get<std::uint32_t>();
-    if (!need(n)) return {};
-    std::vector<std::uint8_t> v(in_.begin() + static_cast<std::ptrdiff_t>(pos_),
-                                in_.begin() + static_cast<std::ptrdiff_t>(pos_ + n));
+    if (!need(n)) {
+      out.clear();
+      return;
+    }
+    out.assign(in_.begin() + static_cast<std::ptrdiff_t>(pos_), in_.begin() + static_cast<std::ptrdiff_t>(pos_ + n));
     pos_ += n;
-    return v;
   }
   std::vector<std::string> get_strings() {
     std::vector<std::string> v;

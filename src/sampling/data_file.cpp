@@ -128,30 +128,34 @@ void decode_tasks(ByteReader& in, std::vector<TaskEvent>& tasks) {
 }
 
 // Version 1 kept every sample in one uncompressed SMPL section.
-void decode_samples_v1(ByteReader& in, std::vector<Sample>& samples) {
+// SMPL (version 1): u32 count, then the samples. Each goes to `f` through the one reused `s`.
+void decode_samples_v1(ByteReader& in, Sample& s, const std::function<void(const Sample&)>& f) {
   const auto n = in.count(56);
-  samples.reserve(n);
   for (std::uint32_t i = 0; i < n && !in.bad(); ++i) {
-    Sample s;
-    if (decode_sample(in, s)) samples.push_back(std::move(s));
+    if (decode_sample(in, s)) f(s);
   }
 }
 
-// SMPZ: u32 sample count, u32 decompressed size, one zstd frame.
-bool decode_sample_chunk(ByteReader& in, std::string_view body, std::vector<Sample>& samples) {
+// SMPZ: u32 sample count, u32 decompressed size, one zstd frame. `raw` is reused from chunk to chunk.
+bool decode_sample_chunk(std::string_view body, std::string& raw, Sample& s,
+                         const std::function<void(const Sample&)>& f) {
+  ByteReader in(body);
   const auto n = in.get<std::uint32_t>();
   const auto raw_size = in.get<std::uint32_t>();
-  std::string raw;
   if (in.bad() || !decompress_chunk(body.substr(in.pos()), raw_size, raw)) return false;
-  in.skip(body.size() - in.pos());
   ByteReader chunk(raw);
   if (static_cast<std::uint64_t>(n) * 56 > raw.size()) return false;
   for (std::uint32_t i = 0; i < n; ++i) {
-    Sample s;
     if (!decode_sample(chunk, s)) return false;
-    samples.push_back(std::move(s));
+    f(s);
   }
   return chunk.at_end();
+}
+
+// The sample count a sample section announces (its first u32), for progress.
+std::uint64_t announced_samples(std::string_view body) {
+  ByteReader in(body);
+  return in.get<std::uint32_t>();
 }
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& why) {
@@ -248,38 +252,59 @@ std::string encode_data(const RecordData& d) {
   return bytes;
 }
 
-RecordData decode_data(std::string_view bytes, const std::string& path) {
+DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
+    : bytes_(std::move(bytes_in)), path_(std::move(path_in)) {
+  const std::string_view bytes = bytes_;
   if (bytes.size() < sizeof kDataMagic + 4 || std::memcmp(bytes.data(), kDataMagic, sizeof kDataMagic) != 0) {
-    corrupt(path, "no PPRECORD header");
+    corrupt(path_, "no PPRECORD header");
   }
   ByteReader in(bytes.substr(sizeof kDataMagic));
   const auto version = in.get<std::uint32_t>();
   if (version < kOldestDataVersion || version > kDataVersion) {
-    corrupt(path, "format version " + std::to_string(version) + ", this perfprobe reads version " +
-                      std::to_string(kDataVersion));
+    corrupt(path_, "format version " + std::to_string(version) + ", this perfprobe reads version " +
+                       std::to_string(kDataVersion));
   }
-  RecordData d;
   bool ended = false;
   while (!in.at_end() && !in.bad() && !ended) {
     const auto id = in.get<std::uint32_t>();
     const auto len = in.get<std::uint64_t>();
     const std::size_t start = sizeof kDataMagic + in.pos();
-    if (in.bad() || len > bytes.size() - start) corrupt(path, "truncated section");
+    if (in.bad() || len > bytes.size() - start) corrupt(path_, "truncated section");
     ByteReader body(bytes.substr(start, len));
-    if (id == kMeta) decode_meta(body, d);
-    if (id == kRun) decode_run(body, d.run);
-    if (id == kConfig) decode_config(body, d.profile);
-    if (id == kMaps) decode_maps(body, d.profile.mappings);
-    if (id == kTasks) decode_tasks(body, d.profile.tasks);
-    if (id == kSamples) decode_samples_v1(body, d.profile.samples);
-    if (id == kSampleChunk && !decode_sample_chunk(body, bytes.substr(start, len), d.profile.samples)) {
-      corrupt(path, "malformed sample chunk");
+    if (id == kMeta) decode_meta(body, data_);
+    if (id == kRun) decode_run(body, data_.run);
+    if (id == kConfig) decode_config(body, data_.profile);
+    if (id == kMaps) decode_maps(body, data_.profile.mappings);
+    if (id == kTasks) decode_tasks(body, data_.profile.tasks);
+    if (id == kSamples || id == kSampleChunk) {
+      sample_sections_.emplace_back(id, bytes.substr(start, len));
+      sample_count_ += announced_samples(bytes.substr(start, len));
     }
     ended = id == kEnd;
-    if (body.bad()) corrupt(path, "malformed section");
+    if (body.bad()) corrupt(path_, "malformed section");
     in.skip(len);  // unknown sections too
   }
-  if (!ended) corrupt(path, "it ends early (the recording was cut short)");
+  if (!ended) corrupt(path_, "it ends early (the recording was cut short)");
+}
+
+void DataFileReader::for_each_sample(const std::function<void(const Sample&)>& f) const {
+  Sample s;
+  std::string raw;
+  for (const auto& [id, body] : sample_sections_) {
+    if (id == kSamples) {
+      ByteReader in(body);
+      decode_samples_v1(in, s, f);
+      if (in.bad()) corrupt(path_, "malformed section");
+    } else if (!decode_sample_chunk(body, raw, s, f)) {
+      corrupt(path_, "malformed sample chunk");
+    }
+  }
+}
+
+RecordData decode_data(std::string_view bytes, const std::string& path) {
+  const DataFileReader reader{std::string(bytes), path};
+  RecordData d = reader.data();
+  reader.for_each_sample([&d](const Sample& s) { d.profile.samples.push_back(s); });
   // Chunks hold the rings' records in drain order: each CPU's in time order, not all together.
   std::stable_sort(d.profile.samples.begin(), d.profile.samples.end(),
                    [](const Sample& a, const Sample& b) { return a.t_ns < b.t_ns; });

@@ -34,7 +34,7 @@ bool decode_sample(ByteReader& in, Sample& s) {
   s.callchain.clear();
   for (std::uint16_t k = 0; k < depth && !in.bad(); ++k) s.callchain.push_back(in.get<std::uint64_t>());
   for (auto* r : {&s.bp, &s.sp, &s.ip}) *r = in.get<std::uint64_t>();
-  s.stack = in.get_bytes();
+  in.get_bytes_into(s.stack);
   return !in.bad();
 }
 

@@ -2,10 +2,12 @@
 // since the same few thousand addresses recur in every profile.
 #include "perfprobe/symbols/resolve.hpp"
 
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "address_map.hpp"
 #include "perfprobe/sampling/stack_policy.hpp"
@@ -37,7 +39,7 @@ class Resolver {
     for (std::size_t i = 0; i < chain.size(); ++i) {
       for (const auto id : frames_at(s, chain[i], i > 0)) r.stack.push_back(id);
     }
-    if (r.stack.empty() || !is_root(out_.frames[r.stack.back()].function)) ++out_.truncated;
+    if (r.stack.empty() || root_[r.stack.back()] == 0) ++out_.truncated;
     out_.samples.push_back(std::move(r));
   }
 
@@ -75,8 +77,28 @@ class Resolver {
     return chain;
   }
 
+  // The same runtime address of the same mapping always gives the same frames: looked up once.
+  struct AddressKey {
+    const sampling::Mapping* mapping;
+    std::uint64_t addr;
+    bool is_return;
+    bool operator==(const AddressKey&) const = default;
+  };
+  struct AddressHash {
+    std::size_t operator()(const AddressKey& k) const noexcept {
+      return std::hash<std::uint64_t>{}(k.addr * 31 + static_cast<std::uint64_t>(k.is_return)) ^
+             std::hash<const void*>{}(k.mapping);
+    }
+  };
+
   const std::vector<std::uint32_t>& frames_at(const sampling::Sample& s, std::uint64_t addr, bool is_return) {
     const sampling::Mapping* m = map_.find(s.pid, addr, s.t_ns);
+    const AddressKey address_key{m, addr, is_return};
+    if (const auto it = by_address_.find(address_key); it != by_address_.end()) return it->second;
+    return by_address_.emplace(address_key, lookup(m, addr, is_return)).first->second;
+  }
+
+  const std::vector<std::uint32_t>& lookup(const sampling::Mapping* m, std::uint64_t addr, bool is_return) {
     const std::string path = m == nullptr ? std::string() : m->path;
     std::uint64_t file_addr = addr;
     if (m != nullptr) {
@@ -103,6 +125,7 @@ class Resolver {
     auto key = std::make_tuple(f.function, f.file, f.line, f.module, f.inlined);
     if (const auto it = ids_.find(key); it != ids_.end()) return it->second;
     const auto id = static_cast<std::uint32_t>(out_.frames.size());
+    root_.push_back(is_root(f.function) ? 1 : 0);
     out_.frames.push_back(std::move(f));
     ids_.emplace(std::move(key), id);
     return id;
@@ -114,12 +137,16 @@ class Resolver {
   AddressMap map_;
   std::map<pid_t, std::unique_ptr<Unwinder>> unwinders_;
   std::map<std::tuple<std::string, std::uint64_t, bool>, std::vector<std::uint32_t>> cache_;
+  std::unordered_map<AddressKey, std::vector<std::uint32_t>, AddressHash> by_address_;
+  std::vector<char> root_;  // per frame id: 1 when a whole chain ends there
   std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
 };
 
 }  // namespace
 
-ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym, const ResolveProgress& progress) {
+namespace {
+
+ResolvedProfile empty_resolved(const sampling::Profile& p) {
   ResolvedProfile out;
   out.event = p.config.event;
   out.frequency_hz = p.config.frequency_hz;
@@ -136,16 +163,41 @@ ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym, const Resol
         out.thread_names[t.tid] = it->second;
     }
   }
-  Resolver resolver(p, sym, out);
-  out.samples.reserve(p.samples.size());
+  return out;
+}
+
+}  // namespace
+
+struct ProfileResolver::State {
+  State(const sampling::Profile& p, Symbolizer& sym) : out(empty_resolved(p)), resolver(p, sym, out) {}
+  ResolvedProfile out;
+  Resolver resolver;
+};
+
+ProfileResolver::ProfileResolver(const sampling::Profile& profile, Symbolizer& symbolizer)
+    : state_(std::make_unique<State>(profile, symbolizer)) {}
+
+ProfileResolver::~ProfileResolver() = default;
+
+void ProfileResolver::add(const sampling::Sample& sample) { state_->resolver.sample(sample); }
+
+ResolvedProfile ProfileResolver::finish() {
+  auto& samples = state_->out.samples;
+  std::stable_sort(samples.begin(), samples.end(),
+                   [](const ResolvedSample& a, const ResolvedSample& b) { return a.t_ns < b.t_ns; });
+  state_->resolver.count_modules();
+  return std::move(state_->out);
+}
+
+ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym, const ResolveProgress& progress) {
+  ProfileResolver resolver(p, sym);
   constexpr std::size_t kProgressEvery = 1024;
   for (std::size_t i = 0; i < p.samples.size(); ++i) {
-    resolver.sample(p.samples[i]);
+    resolver.add(p.samples[i]);
     if (progress && (i + 1) % kProgressEvery == 0) progress(i + 1, p.samples.size());
   }
   if (progress) progress(p.samples.size(), p.samples.size());
-  resolver.count_modules();
-  return out;
+  return resolver.finish();
 }
 
 }  // namespace perfprobe::symbols

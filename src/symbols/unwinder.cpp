@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <unordered_map>
 
 #include "module.hpp"
 #include "perfprobe/symbols/symbolizer.hpp"
@@ -19,9 +20,27 @@ constexpr std::size_t kMaxFrames = 127;  // perf_event_max_stack's default
 // x86_64 DWARF register numbers (System V ABI): rbp 6, rsp 7.
 constexpr int kDwarfRbp = 6;
 
+// One word the unwinder asked for, and what it got.
+struct Read {
+  std::uint64_t addr = 0;
+  std::uint64_t value = 0;
+  bool ok = false;
+  bool operator==(const Read&) const = default;
+};
+
 struct Current {
   const sampling::Sample* sample = nullptr;
+  std::vector<Read>* reads = nullptr;  // every read of this unwind, in order
 };
+
+// The word at `addr` of a sample's stack copy, as memory_read gives it to libdw.
+Read read_word(const sampling::Sample& s, std::uint64_t addr) {
+  Read r{addr, 0, false};
+  if (addr < s.sp || addr - s.sp + sizeof(Dwarf_Word) > s.stack.size()) return r;
+  std::memcpy(&r.value, s.stack.data() + (addr - s.sp), sizeof(Dwarf_Word));
+  r.ok = true;
+  return r;
+}
 
 pid_t next_thread(Dwfl*, void*, void**) { return 0; }  // threads are asked for by tid only
 
@@ -31,10 +50,11 @@ bool get_thread(Dwfl*, pid_t, void* dwfl_arg, void** thread_arg) {
 }
 
 bool memory_read(Dwfl*, Dwarf_Addr addr, Dwarf_Word* result, void* arg) {
-  const auto* s = static_cast<Current*>(arg)->sample;
-  if (addr < s->sp || addr - s->sp + sizeof(Dwarf_Word) > s->stack.size()) return false;
-  std::memcpy(result, s->stack.data() + (addr - s->sp), sizeof(Dwarf_Word));
-  return true;
+  auto* current = static_cast<Current*>(arg);
+  const Read r = read_word(*current->sample, addr);
+  if (current->reads != nullptr) current->reads->push_back(r);
+  *result = r.value;
+  return r.ok;
 }
 
 bool set_initial_registers(Dwfl_Thread* thread, void* arg) {
@@ -56,12 +76,40 @@ int collect(Dwfl_Frame* frame, void* arg) {
   return DWARF_CB_OK;
 }
 
+// An unwind depends on nothing but the registers it starts from and the words of the stack copy it
+// reads (libdw reads memory only through memory_read): a sample with the same registers and copy size
+// whose copy holds the same words at the addresses an earlier unwind read unwinds the same way.
+struct Registers {
+  std::uint64_t ip, sp, bp, size;
+  bool operator==(const Registers&) const = default;
+};
+struct RegistersHash {
+  std::size_t operator()(const Registers& r) const noexcept {
+    return std::hash<std::uint64_t>{}(r.ip ^ (r.sp * 0x9e3779b97f4a7c15ULL) ^ (r.bp << 17) ^ r.size);
+  }
+};
+struct Remembered {
+  std::vector<Read> reads;
+  std::vector<std::uint64_t> pcs;
+};
+
+// Remembered unwinds, bounded: a hot loop's samples repeat a few stacks; a long, varied recording
+// starts afresh now and then instead of growing.
+constexpr std::size_t kMaxRemembered = 1U << 16;
+constexpr std::size_t kMaxPerRegisters = 8;
+
+bool same_reads(const sampling::Sample& s, const std::vector<Read>& reads) {
+  return std::all_of(reads.begin(), reads.end(), [&s](const Read& r) { return read_word(s, r.addr) == r; });
+}
+
 }  // namespace
 
 struct Unwinder::State {
   DwflHandle dwfl;
   Current current;
   bool attached = false;
+  std::unordered_map<Registers, std::vector<Remembered>, RegistersHash> remembered;
+  std::size_t remembered_count = 0;
 };
 
 Unwinder::Unwinder(const std::vector<const sampling::Mapping*>& maps, Symbolizer& symbolizer)
@@ -87,9 +135,24 @@ Unwinder::~Unwinder() = default;
 std::vector<std::uint64_t> Unwinder::unwind(const sampling::Sample& sample) {
   std::vector<std::uint64_t> pcs;
   if (!state_->attached || sample.stack.empty() || sample.sp == 0) return pcs;
+  const Registers regs{sample.ip, sample.sp, sample.bp, sample.stack.size()};
+  auto& candidates = state_->remembered[regs];
+  for (const auto& c : candidates) {
+    if (same_reads(sample, c.reads)) return c.pcs;
+  }
+  std::vector<Read> reads;
   state_->current.sample = &sample;
+  state_->current.reads = &reads;
   (void)dwfl_getthread_frames(state_->dwfl.get(), sample.tid, collect, &pcs);
-  state_->current.sample = nullptr;
+  state_->current = Current{};
+  if (state_->remembered_count >= kMaxRemembered) {
+    state_->remembered.clear();
+    state_->remembered_count = 0;
+  }
+  auto& slot = state_->remembered[regs];
+  if (slot.size() >= kMaxPerRegisters) slot.erase(slot.begin());
+  slot.push_back(Remembered{std::move(reads), pcs});
+  ++state_->remembered_count;
   return pcs;
 }
 

@@ -4,6 +4,7 @@
 
 #include <cstddef>
 #include <functional>
+#include <memory>
 
 #include "perfprobe/profile.hpp"
 #include "perfprobe/sampling/profile.hpp"
@@ -16,5 +17,24 @@ using ResolveProgress = std::function<void(std::size_t done, std::size_t total)>
 
 [[nodiscard]] ResolvedProfile resolve(const sampling::Profile& profile, Symbolizer& symbolizer,
                                       const ResolveProgress& progress = {});
+
+// The same, one sample at a time as a reader hands them over (sampling::DataFileReader), so that
+// the raw samples and their stack copies are never in memory together.
+class ProfileResolver {
+ public:
+  // `profile`: everything but the samples (mappings, tasks, config); it must outlive the resolver.
+  ProfileResolver(const sampling::Profile& profile, Symbolizer& symbolizer);
+  ~ProfileResolver();
+  ProfileResolver(const ProfileResolver&) = delete;
+  ProfileResolver& operator=(const ProfileResolver&) = delete;
+
+  void add(const sampling::Sample& sample);
+  // The resolved profile, its samples in time order whatever order they came in.
+  [[nodiscard]] ResolvedProfile finish();
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 }  // namespace perfprobe::symbols
