@@ -36,6 +36,7 @@ std::vector<LineShare> line_split(const ResolvedProfile& p, const std::map<std::
     if (!f.file.empty()) by_line[{f.file, f.line}] += n;
   }
   std::vector<LineShare> out;
+  out.reserve(by_line.size());
   for (const auto& [where, n] : by_line) out.push_back({where.first, where.second, pct(n, all)});
   std::sort(out.begin(), out.end(), [](const LineShare& a, const LineShare& b) { return a.pct > b.pct; });
   if (out.size() > 3) out.resize(3);

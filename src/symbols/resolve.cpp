@@ -20,10 +20,10 @@ namespace {
 // Where every whole chain ends: the process's entry (the C library's start code, or main when
 // nothing above it could be read) or a thread's start routine.
 bool is_root(const std::string& fn) {
-  static const std::set<std::string> kRoots = {
+  static const std::set<std::string> roots = {
       "main",  "_start", "__libc_start_main", "__libc_start_call_main", "start_thread",
       "clone", "clone3", "thread_start"};
-  return kRoots.contains(fn);
+  return roots.contains(fn);
 }
 
 class Resolver {
@@ -117,6 +117,7 @@ class Resolver {
       frames.push_back(std::move(f));
     }
     std::vector<std::uint32_t> ids;
+    ids.reserve(frames.size());
     for (auto& f : frames) ids.push_back(intern(std::move(f)));
     return cache_.emplace(key, std::move(ids)).first->second;
   }

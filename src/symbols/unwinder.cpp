@@ -64,8 +64,8 @@ bool set_initial_registers(Dwfl_Thread* thread, void* arg) {
          (dwfl_thread_state_register_pc(thread, s->ip), true);
 }
 
-const Dwfl_Thread_Callbacks kCallbacks = {next_thread,           get_thread, memory_read,
-                                          set_initial_registers, nullptr,    nullptr};
+constexpr Dwfl_Thread_Callbacks kCallbacks = {next_thread,           get_thread, memory_read,
+                                              set_initial_registers, nullptr,    nullptr};
 
 int collect(Dwfl_Frame* frame, void* arg) {
   auto* pcs = static_cast<std::vector<std::uint64_t>*>(arg);

@@ -182,3 +182,43 @@ TEST(DataFile, CorruptSampleChunkIsRefused) {
 
 }  // namespace
 }  // namespace perfprobe::sampling
+
+namespace perfprobe::sampling {
+namespace {
+
+// The reader hands over every sample of every chunk once, in file order, through one reused Sample
+// (each with its own stack bytes, none left over from a longer one before it), and holds everything
+// else without the samples; a corrupt chunk is refused when the reader reaches it.
+TEST(DataFileReader, HandsOverEverySampleOnceWithoutKeepingThem) {
+  std::string bytes;
+  DataWriter w([&](std::string_view b) { bytes.append(b); });
+  for (int i = 0; i < 5000; ++i) {
+    Sample s = big_sample(i);
+    s.stack.resize(i % 2 == 0 ? 512 : 16);
+    w.add(s);
+  }
+  w.finish(sample_data());
+  const DataFileReader reader(bytes, "x");
+  EXPECT_TRUE(reader.data().profile.samples.empty());
+  EXPECT_EQ(reader.data().profile.mappings.size(), 1U);
+  EXPECT_EQ(reader.data().run.exit_code, 3);
+  EXPECT_EQ(reader.sample_count(), 5001U);
+  std::vector<std::int64_t> times;
+  bool sizes_right = true;
+  reader.for_each_sample([&](const Sample& s) {
+    times.push_back(s.t_ns);
+    if (s.t_ns != 5) sizes_right = sizes_right && s.stack.size() == (s.t_ns % 2 == 0 ? 512U : 16U);
+  });
+  ASSERT_EQ(times.size(), 5001U);
+  EXPECT_TRUE(sizes_right);
+  EXPECT_EQ(times.front(), 0);  // file order: the streamed samples first, sample_data()'s own last
+  EXPECT_EQ(times.back(), 5);
+
+  std::string corrupt = encode_data(sample_data());
+  corrupt[corrupt.find("SMPZ") + 4 + 8 + 8 + 6] ^= 0x55;
+  const DataFileReader damaged(corrupt, "x");  // the other sections are fine
+  EXPECT_THROW(damaged.for_each_sample([](const Sample&) {}), UsageError);
+}
+
+}  // namespace
+}  // namespace perfprobe::sampling
