@@ -285,7 +285,11 @@ std::string format_metric(metrics::Unit unit, double v) {
     case metrics::Unit::count:
       break;
   }
-  return v == std::floor(v) ? format_count(v) : fmt("%.1f", v);
+  if (v == std::floor(v)) return format_count(v);
+  // A median of an even number of counts can end in .5: the same separators, one decimal.
+  const std::string fixed = fmt("%.1f", std::fabs(v));
+  const auto dot = fixed.find('.');
+  return (v < 0 ? "-" : "") + format_count(std::stod(fixed.substr(0, dot))) + fixed.substr(dot);
 }
 
 std::string format_bytes(double bytes) {

@@ -116,6 +116,16 @@ TEST(Format, ScalesUnits) {
   EXPECT_EQ(format_count(12), "12");
 }
 
+// A count's median over an even number of runs can be fractional: it keeps the separators.
+TEST(Format, FractionalCountsKeepTheirThousandsSeparators) {
+  using perfprobe::metrics::Unit;
+  EXPECT_EQ(format_metric(Unit::count, 8283.5), "8,283.5");
+  EXPECT_EQ(format_metric(Unit::count, 8283), "8,283");
+  EXPECT_EQ(format_metric(Unit::count, -1234567.25), "-1,234,567.2");
+  EXPECT_EQ(format_metric(Unit::count, 0.5), "0.5");
+  EXPECT_EQ(format_metric(Unit::count, 999.96), "1,000.0");
+}
+
 TEST(Consistency, WarnsAboutOutliersAndFailedRuns) {
   std::vector<RunResult> runs = {make_run(100), make_run(101), make_run(99), make_run(100), make_run(300)};
   runs[1].exit_code = 1;
