@@ -75,7 +75,7 @@ class CounterSource final : public RunSource {
 
  private:
   std::vector<counters::EventSpec> events_;
-  std::vector<CounterReading> fake_;
+  std::vector<counters::ScriptedCounter> fake_;
   std::unique_ptr<counters::Counters> counters_;
   bool attached_ = false;
 };

@@ -11,6 +11,7 @@
 #include "live.hpp"
 #include "perfprobe/app/diag.hpp"
 #include "perfprobe/counters/pfm.hpp"
+#include "perfprobe/counters/scripted.hpp"
 #include "perfprobe/markers/analysis.hpp"
 #include "perfprobe/model.hpp"
 #include "perfprobe/sys/signals.hpp"
@@ -36,8 +37,8 @@ struct MeasurePlan {
   markers::AnalysisPlan analysis;
   std::vector<std::string> cold_files;
   std::uint64_t rss_warn_bytes = 0;
-  std::vector<std::string> warnings;          // found while planning (e.g. --unbuffer cannot apply)
-  std::vector<CounterReading> fake_counters;  // non-empty: the scripted fake instead of perf events
+  std::vector<std::string> warnings;                     // found while planning (e.g. --unbuffer cannot apply)
+  std::vector<counters::ScriptedCounter> fake_counters;  // non-empty: the scripted fake, not perf events
 };
 
 // State that outlives one run: signals and the interrupt flag, the JSONL stream.

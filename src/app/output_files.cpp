@@ -147,8 +147,9 @@ bool write_profile_html(const std::string& path, const sampling::RecordData& dat
                         bool quiet) {
   symbols::Symbolizer symbolizer;
   CountProgress progress("symbolizing", "samples", quiet);
-  const ResolvedProfile profile = symbols::resolve(
-      data.profile, symbolizer, [&](std::size_t done, std::size_t total) { progress.update(done, total); });
+  // Inlined code in its caller, as `report` shows it by default.
+  const ResolvedProfile profile = report::fold_inlined(symbols::resolve(
+      data.profile, symbolizer, [&](std::size_t done, std::size_t total) { progress.update(done, total); }));
   progress.clear();
   report::ProfileReport rep = report::analyse_profile(profile, data.run.phases, report::ProfileOptions{});
   rep.command = data.command;

@@ -1,14 +1,17 @@
 // `perfprobe report FILE`: read the data file, unwind and symbolize, analyse, then the views
-// (text or --json on stdout, --folded FILE, --trace FILE, --pprof FILE).
+// (text or --json on stdout, --folded FILE, --trace FILE, --pprof FILE), or --annotate FUNC.
 #include <unistd.h>
 
 #include <algorithm>
 #include <cstdint>
 #include <iostream>
+#include <optional>
 
 #include "live.hpp"
 #include "output_files.hpp"
 #include "perfprobe/app/app.hpp"
+#include "perfprobe/error.hpp"
+#include "perfprobe/report/annotate.hpp"
 #include "perfprobe/report/pprof.hpp"
 #include "perfprobe/report/profile_diff.hpp"
 #include "perfprobe/report/profile_report.hpp"
@@ -47,21 +50,55 @@ struct Analysed {
   report::ProfileReport report;
 };
 
-Analysed analyse(const std::string& path, symbols::Symbolizer& symbolizer, std::size_t top, bool no_progress) {
-  Loaded loaded = load(path, symbolizer, "symbolizing " + path, no_progress);
+// The profile as the report shows it: inlined frames folded into their callers unless --inline.
+ResolvedProfile shown_profile(ResolvedProfile resolved, const cli::ReportOptions& o) {
+  if (o.inline_apart) return resolved;
+  return report::fold_inlined(std::move(resolved));
+}
+
+Analysed analyse(const std::string& path, symbols::Symbolizer& symbolizer, const cli::ReportOptions& o,
+                 std::size_t top) {
+  Loaded loaded = load(path, symbolizer, "symbolizing " + path, o.no_progress);
   const sampling::RecordData& data = loaded.data;
-  Analysed a{std::move(loaded.profile), {}};
+  Analysed a{shown_profile(std::move(loaded.profile), o), {}};
   a.report = report::analyse_profile(a.profile, data.run.phases, report::ProfileOptions{top, 20});
   a.report.command = data.command;
+  a.report.inline_apart = o.inline_apart;
   return a;
+}
+
+// The source files of an annotation that can be read here; the view names the others.
+report::SourceTexts read_sources(const report::Annotation& a) {
+  report::SourceTexts out;
+  for (const auto& f : a.files) {
+    if (f.path.empty()) continue;
+    try {
+      out[f.path] = sys::read_input(f.path, "source file", std::uint64_t{64} << 20);
+    } catch (const Error&) {
+      // Not readable here (moved, another machine, too large): shown without text.
+    }
+  }
+  return out;
+}
+
+int annotate_command(const ResolvedProfile& profile, const cli::ReportOptions& o) {
+  const auto a = report::annotate(profile, o.annotate);
+  const auto sources = read_sources(a);
+  if (o.json) {
+    std::cout << report::annotation_to_json(a, sources);
+  } else {
+    report::write_annotation_text(std::cout, a, sources);
+  }
+  std::cout.flush();
+  return 0;
 }
 
 // report --diff OLD NEW: every function of both (shares compare only when nothing is cut off).
 int diff_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.folded_path, "--folded");
   symbols::Symbolizer symbolizer;
-  const Analysed old_a = analyse(o.diff_path, symbolizer, SIZE_MAX, o.no_progress);
-  const Analysed new_a = analyse(o.path, symbolizer, SIZE_MAX, o.no_progress);
+  const Analysed old_a = analyse(o.diff_path, symbolizer, o, SIZE_MAX);
+  const Analysed new_a = analyse(o.path, symbolizer, o, SIZE_MAX);
   const auto d = report::diff_profiles(old_a.report, new_a.report, static_cast<std::size_t>(o.top));
   bool written = true;
   if (!o.folded_path.empty()) {
@@ -88,12 +125,19 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.html_path, "--html");
   // Symbolize with the files on this machine (build-ids say when they changed since).
   symbols::Symbolizer symbolizer;
-  const Loaded loaded = load(o.path, symbolizer, "symbolizing", o.no_progress);
+  Loaded loaded = load(o.path, symbolizer, "symbolizing", o.no_progress);
   const sampling::RecordData& data = loaded.data;
-  const ResolvedProfile& profile = loaded.profile;
+  // pprof keeps inlined frames as the lines of one location, its own form of them (docs/pprof.md).
+  std::optional<ResolvedProfile> physical;
+  if (!o.pprof_path.empty()) physical = loaded.profile;
+  const ResolvedProfile profile = shown_profile(std::move(loaded.profile), o);
+  if (!o.annotate.empty()) return annotate_command(profile, o);
   report::ProfileReport rep =
       report::analyse_profile(profile, data.run.phases, report::ProfileOptions{static_cast<std::size_t>(o.top), 20});
   rep.command = data.command;
+  rep.inline_apart = o.inline_apart;
+  rep.tokens =
+      report::explain_tokens(profile, data.run, report::TokenOptions{static_cast<std::size_t>(o.slow_tokens), 3});
   for (const auto& n : data.notes) rep.warnings.push_back(n);
 
   bool written = true;
@@ -107,7 +151,7 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
                                  report::recording_start_unix_ns(data.recorded_unix_s, data.run.wall_ns),
                                  data.run.wall_ns};
     written &=
-        write_output(o.pprof_path, "--pprof", report::gzip(report::to_pprof(profile, data.run.phases, meta)), diag);
+        write_output(o.pprof_path, "--pprof", report::gzip(report::to_pprof(*physical, data.run.phases, meta)), diag);
   }
   if (!o.html_path.empty()) {
     written &= write_output(o.html_path, "--html",

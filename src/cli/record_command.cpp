@@ -62,6 +62,9 @@ void define_record(CLI::App& app, Options& options) {
       ->type_name("FILE");
   define_sampling(*sub, o.sampling);
   define_measure_basics(*sub, o.run);
+  // Hidden, as for run: scripted counters, so per-phase and per-token counts of a recording are
+  // tested on machines without a PMU (docs/testing.md).
+  sub->add_option("--fake-counters", o.run.fake_counters_path, "Scripted counter readings (testing)")->group("");
   define_run_markers(*sub, o.run);
 }
 

@@ -10,6 +10,7 @@ void define_report(CLI::App& app, Options& options) {
   sub->footer(
       "Usage: perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE] [--pprof FILE] [--html FILE]\n"
       "       perfprobe report --diff OLD.data NEW.data [--json] [--folded FILE]\n"
+      "       perfprobe report [FILE] --annotate FUNC [--json] [--inline]\n"
       "The report goes to stdout: top functions (self, total), per phase, per thread, hints.");
   sub->add_option("file", o.path, "Data file written by record or attach -o (default perfprobe.data)")
       ->type_name("FILE");
@@ -29,6 +30,18 @@ void define_report(CLI::App& app, Options& options) {
                   "Differential profile of FILE against OLD: shares gained and lost per function and phase; "
                   "--folded writes two-column stacks (a differential flame graph)")
       ->type_name("OLD");
+  sub->add_flag("--inline", o.inline_apart,
+                "List inlined functions on their own (default: their samples count in the function they were "
+                "inlined into, on the line of the call)");
+  sub->add_option("--annotate", o.annotate,
+                  "Print FUNC's source lines with their samples (self and total, counts and shares) instead of "
+                  "the report")
+      ->type_name("FUNC");
+  sub->add_option("--slow-tokens", o.slow_tokens,
+                  "Slowest tokens explained with what the target did during each (default 5; every stall too)")
+      ->transform(decimal_integer())
+      ->check(CLI::Range(0, 100000))
+      ->type_name("N");
   sub->add_flag("--no-progress", o.no_progress, "Draw no \"symbolizing N/M\" line on the terminal");
   sub->add_option("--top", o.top, "Functions listed per section (default 20)")
       ->transform(decimal_integer())
@@ -42,6 +55,10 @@ void finalize_report(const Options& options) {
   const auto& r = options.report;
   if (!r.diff_path.empty() && (!r.trace_path.empty() || !r.pprof_path.empty() || !r.html_path.empty()))
     throw UsageError("--trace, --pprof and --html show one recording, --diff compares two", "drop one of them");
+  if (!r.annotate.empty() && (!r.diff_path.empty() || !r.folded_path.empty() || !r.trace_path.empty() ||
+                              !r.pprof_path.empty() || !r.html_path.empty()))
+    throw UsageError("--annotate prints one function's lines, not the other views",
+                     "run report once with --annotate and once with the views");
 }
 
 }  // namespace perfprobe::cli

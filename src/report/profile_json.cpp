@@ -41,6 +41,36 @@ json functions_json(const std::vector<FunctionStat>& fns) {
   return a;
 }
 
+json activity_json(const TokenActivity& a) {
+  json j{{"tokens", a.tokens},
+         {"latency_ms", a.latency_ms},
+         {"samples", a.samples},
+         {"cpu_ms", a.cpu_ms},
+         {"functions", functions_json(a.functions)},
+         {"chain", a.chain}};
+  if (a.tokens == 1) {
+    j["index"] = a.index;
+    j["start_ms"] = static_cast<double>(a.start_ns) / 1e6;
+    j["end_ms"] = static_cast<double>(a.end_ns) / 1e6;
+    j["stall"] = a.stall;
+    j["rss_growth_bytes"] = a.rss_growth_bytes;
+  }
+  return j;
+}
+
+json tokens_json(const TokenReport& t) {
+  json slowest = json::array();
+  for (const auto& a : t.slowest) slowest.push_back(activity_json(a));
+  return {{"count", t.count},
+          {"median_ms", t.median_ms},
+          {"sample_interval_ms", t.sample_interval_ms},
+          {"decode_samples", t.decode_samples},
+          {"cpu_ms_sampled", t.cpu_ms_sampled},
+          {"per_token", t.per_token},
+          {"slowest", std::move(slowest)},
+          {"others", t.typical ? activity_json(*t.typical) : json(nullptr)}};
+}
+
 }  // namespace
 
 std::string profile_to_json(const ProfileReport& r) {
@@ -57,6 +87,7 @@ std::string profile_to_json(const ProfileReport& r) {
            {"dwarf_unwound", r.dwarf_unwound},
            {"spin_wait_pct", r.spin_wait_pct},
            {"truncated_chains", r.truncated},
+           {"inline", r.inline_apart ? "apart" : "caller"},
            {"duration_ms", r.duration_ms},
            {"functions", functions_json(r.functions)}};
   json phases = json::array();
@@ -90,6 +121,7 @@ std::string profile_to_json(const ProfileReport& r) {
                        {"samples", m.samples}});
   }
   doc["modules"] = std::move(modules);
+  doc["tokens"] = r.tokens ? tokens_json(*r.tokens) : json(nullptr);
   doc["hints"] = r.hints;
   doc["warnings"] = r.warnings;
   return perfprobe::report::dump_json(doc, 2) + "\n";

@@ -12,11 +12,25 @@ std::string basename(const std::string& path) {
   return slash == std::string::npos ? path : path.substr(slash + 1);
 }
 
+// "model.c:225 75%, model.c:224 19%": where in the function the samples fall (its hottest lines;
+// below 5% a line is noise here, the JSON's `lines` keeps it).
+std::string line_split(const FunctionStat& f) {
+  if (f.lines.empty()) return f.file.empty() ? "" : basename(f.file) + ":" + std::to_string(f.line);
+  std::string s;
+  for (const auto& l : f.lines) {
+    if (!s.empty() && l.pct < 5) break;
+    char buf[32];
+    std::snprintf(buf, sizeof buf, " %.0f%%", l.pct);
+    s += (s.empty() ? "" : ", ") + basename(l.file) + ":" + std::to_string(l.line) + buf;
+  }
+  return s;
+}
+
 std::string function_line(const FunctionStat& f) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "  %6.1f%% %6.1f%%  ", f.self_pct, f.total_pct);
   std::string s = buf + f.name;
-  if (!f.file.empty()) s += "  " + basename(f.file) + ":" + std::to_string(f.line);
+  if (const auto where = line_split(f); !where.empty()) s += "  " + where;
   if (!f.module.empty()) s += "  [" + basename(f.module) + "]";
   return s;
 }
@@ -37,6 +51,7 @@ std::string sampling_line(const ProfileReport& r) {
                   100.0 * static_cast<double>(r.truncated) / static_cast<double>(r.samples));
     s += buf;
   }
+  s += r.inline_apart ? ", inlined functions apart" : ", inlined code in its caller";
   s += ", " + std::to_string(r.lost) + " lost";
   if (r.throttled > 0) s += ", throttled " + std::to_string(r.throttled) + "x";
   char buf[48];
@@ -62,6 +77,10 @@ void write_profile_text(std::ostream& out, const ProfileReport& r, bool color) {
                   static_cast<double>(ph.end_ns) / 1e6, static_cast<unsigned long long>(ph.samples), ph.pct);
     out << "\n" << bold("Phase " + ph.name) << buf << "\n";
     write_functions(out, ph.functions, 5);
+  }
+  if (r.tokens) {
+    out << "\n" << bold("Tokens") << "\n";
+    write_tokens_text(out, *r.tokens);
   }
   if (r.threads.size() > 1) {
     out << "\n" << bold("Threads") << "\n";

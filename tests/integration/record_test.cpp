@@ -98,9 +98,32 @@ TEST(Record, HotFunctionInASharedLibrary) {
   EXPECT_TRUE(build_id) << r["modules"].dump(1);
 }
 
-TEST(Record, InlinedHotFunctionIsAFrameOfItsOwn) {
+TEST(Record, InlinedCodeCountsInItsCallerByDefault) {
   harness::TempDir dir;
   const json r = record_and_report(dir, {}, {fixture("hot_inline"), "400"});
+  EXPECT_EQ(r["inline"], "caller");
+  const json& top = r["functions"][0];
+  EXPECT_EQ(top["name"], "main");
+  EXPECT_GT(top["self_pct"].get<double>(), 85.0);
+  for (const auto& f : r["functions"]) EXPECT_NE(f["name"], "inlined_hot");
+  // Its line is main's own, where inlined_hot is called: the outermost of addr2line -i's lines.
+  const auto chain = harness::run({"addr2line", "-i", "-e", top["module"], top["address"]}).out;
+  auto last = chain.substr(chain.rfind('\n', chain.size() - 2) + 1);
+  last = last.substr(0, last.find_first_of(" \n"));  // no " (discriminator N)"
+  EXPECT_EQ(last, top["file"].get<std::string>() + ":" + std::to_string(top["line"].get<int>())) << chain;
+  const auto folded = harness::run({perfprobe(), "report", "--folded", dir.file("f.txt"), dir.file("p.data")});
+  ASSERT_EQ(folded.exit_code, 0) << folded.err;
+  EXPECT_EQ(harness::read_text(dir.file("f.txt")).find("inlined_hot"), std::string::npos);
+}
+
+TEST(Record, InlineListsInlinedFunctionsApart) {
+  harness::TempDir dir;
+  (void)record_and_report(dir, {}, {fixture("hot_inline"), "400"});
+  const auto rep =
+      harness::run({perfprobe(), "report", "--inline", "--json", "--folded", dir.file("f.txt"), dir.file("p.data")});
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  const json r = json::parse(rep.out);
+  EXPECT_EQ(r["inline"], "apart");
   const json& top = r["functions"][0];
   EXPECT_EQ(top["name"], "inlined_hot");
   EXPECT_GT(top["self_pct"].get<double>(), 85.0);
@@ -108,6 +131,7 @@ TEST(Record, InlinedHotFunctionIsAFrameOfItsOwn) {
   // main holds the inlined loop: total ~100%, self ~0 (the samples belong to the inlined frame).
   EXPECT_GE(function(r, "main")["total_pct"].get<double>(), 97.0);
   EXPECT_LT(function(r, "main")["self_pct"].get<double>(), 10.0);
+  EXPECT_NE(harness::read_text(dir.file("f.txt")).find(";main;inlined_hot "), std::string::npos);
 }
 
 TEST(Record, MultiThreadedTargetPerThread) {

@@ -92,7 +92,10 @@ struct ReportOptions {
   std::string html_path;     // --html FILE
   bool no_progress = false;  // --no-progress: no "symbolizing N/M" line on the terminal
   int top = 20;
-  std::string diff_path;  // --diff OLD: the differential profile of FILE against OLD
+  std::string diff_path;      // --diff OLD: the differential profile of FILE against OLD
+  bool inline_apart = false;  // --inline: inlined functions listed on their own, not inside their caller
+  std::string annotate;       // --annotate FUNC: FUNC's source lines with their samples, instead of the report
+  int slow_tokens = 5;        // --slow-tokens N: slowest tokens explained (every stall too)
 };
 
 // `perfprobe attach -p PID [--duration TIME] [--json FILE] [-o FILE]`

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -12,7 +14,8 @@
 
 namespace perfprobe::report {
 
-inline constexpr int kProfileSchemaVersion = 1;
+// 2: inlined code counts in its caller by default (`inline`), `tokens` (slow tokens, per-token cost).
+inline constexpr int kProfileSchemaVersion = 2;
 
 // One source line's share of a function's samples.
 struct LineShare {
@@ -52,6 +55,32 @@ struct ThreadProfile {
   std::vector<FunctionStat> functions;
 };
 
+// What the target did during one token: the interval from the previous token to this one.
+struct TokenActivity {
+  std::size_t index = 0;  // token index (0 = first token), as in the run's stalls
+  std::int64_t start_ns = 0, end_ns = 0;
+  double latency_ms = 0;
+  bool stall = false;                   // over the run's stall factor x the median latency
+  std::uint64_t tokens = 1;             // tokens pooled in this entry (the typical token: all those not listed)
+  std::uint64_t samples = 0;            // all threads, over the pooled tokens
+  double cpu_ms = 0;                    // per token: samples x the sampling interval (0 when unknown)
+  std::int64_t rss_growth_bytes = 0;    // between the RSS samples around the interval (0 for a pool)
+  std::vector<FunctionStat> functions;  // top functions of those samples, by self share
+  std::vector<std::string> chain;       // the top function's most frequent callers, nearest first
+};
+
+// The tokens of a recording: per-token cost, the slowest tokens and every stall explained.
+struct TokenReport {
+  std::uint64_t count = 0;
+  double median_ms = 0;
+  double sample_interval_ms = 0;            // CPU time one sample stands for (0 when unknown)
+  std::uint64_t decode_samples = 0;         // samples from the first token to the last
+  double cpu_ms_sampled = 0;                // decode_samples x interval / (count - 1)
+  std::map<std::string, double> per_token;  // the recording's counters: cpu_ms, instructions, cycles...
+  std::vector<TokenActivity> slowest;       // the slowest tokens and every stall, slowest first
+  std::optional<TokenActivity> typical;     // the other tokens pooled, latency = their median
+};
+
 struct ProfileReport {
   std::vector<std::string> command;
   std::string event;
@@ -67,6 +96,8 @@ struct ProfileReport {
   std::vector<ModuleSummary> modules;
   std::vector<std::string> hints;     // "one function or one phase takes more than 20%"
   std::vector<std::string> warnings;  // lost samples, throttling, missing symbols
+  bool inline_apart = false;          // inlined functions listed on their own (--inline), else in their caller
+  std::optional<TokenReport> tokens;  // with a recording that has tokens
 };
 
 struct ProfileOptions {
@@ -84,7 +115,21 @@ struct ProfileOptions {
                                                       const std::vector<const ResolvedSample*>& samples,
                                                       std::size_t top);
 
+// Inlined code shown inside its caller: every inlined frame is dropped from the stacks, so the
+// function that was compiled gets the samples, on its own source line where the inlined call sits.
+[[nodiscard]] ResolvedProfile fold_inlined(ResolvedProfile profile);
+
+struct TokenOptions {
+  std::size_t slowest = 5;    // tokens listed besides the stalls
+  std::size_t functions = 3;  // functions per token
+};
+// Tokens of `run` matched with the samples of their intervals; nullopt without tokens.
+[[nodiscard]] std::optional<TokenReport> explain_tokens(const ResolvedProfile& profile, const RunResult& run,
+                                                        const TokenOptions& options);
+
 void write_profile_text(std::ostream& out, const ProfileReport& report, bool color);
+// The body of the text's "Tokens" section.
+void write_tokens_text(std::ostream& out, const TokenReport& tokens);
 [[nodiscard]] std::string profile_to_json(const ProfileReport& report);
 
 // Brendan Gregg's folded stacks: "root;caller;leaf COUNT" per unique stack (flamegraph.pl,

@@ -1,6 +1,7 @@
 // libpfm4 encoding, scaling, and the honest open of counters on this process.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cstring>
 
 #include "perfprobe/counters/counter_set.hpp"
@@ -125,6 +126,19 @@ TEST(ScriptedCounters, ReadsTheScriptScaledLikeARealSet) {
   EXPECT_TRUE(readings[0].hardware);
   EXPECT_FALSE(readings[1].supported);
   EXPECT_THROW((void)parse_counter_script("[]", "t.json"), perfprobe::UsageError);
+}
+
+TEST(ScriptedCounters, GrowAtTheirScriptedRate) {
+  const ScriptedCounters fake(
+      parse_counter_script(R"({"instructions": {"raw": 1000, "raw_per_s": 1e9}, "cycles": {"raw": 7}})", "t.json"));
+  const auto first = fake.read();
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(5);
+  while (std::chrono::steady_clock::now() < until) {
+  }
+  const auto second = fake.read();
+  EXPECT_GE(second[0].raw, first[0].raw + 5'000'000U);  // 5 ms at 1e9 per second, at least
+  EXPECT_DOUBLE_EQ(second[0].value, static_cast<double>(second[0].raw));
+  EXPECT_EQ(second[1].raw, 7U) << "no rate: the same reading every time";
 }
 
 TEST(ExplainOpenError, NamesTheFix) {

@@ -1,6 +1,7 @@
 // Profile analysis and its views on hand-made profiles: exact shares, phases, hints, folded, trace.
 #include <map>
 #include <nlohmann/json.hpp>
+#include <sstream>
 
 #include <gtest/gtest.h>
 
@@ -142,6 +143,43 @@ TEST(ProfileJson, ContractKeys) {
   EXPECT_EQ(j["phases"][0]["name"], "decode");
   EXPECT_EQ(j["phases"][0]["samples"], 6);
   EXPECT_TRUE(j["phases"][0]["functions"].is_array());
+}
+
+// frames: 0 main at the inlined call (m.c:10), 1 vec_dot inlined there (h.h:5), 2 main's own line 12.
+ResolvedProfile make_inlined_profile() {
+  ResolvedProfile p;
+  p.frames = {{"main", "m.c", 10, "/bin/m", 0x100, false},
+              {"vec_dot", "h.h", 5, "/bin/m", 0x100, true},
+              {"main", "m.c", 12, "/bin/m", 0x120, false}};
+  for (int i = 0; i < 3; ++i) p.samples.push_back({i, 1, 1, {1, 0}});
+  p.samples.push_back({3, 1, 1, {2}});
+  return p;
+}
+
+TEST(InlinedCode, CountsInItsCallerOnTheLineOfTheCall) {
+  const auto folded = fold_inlined(make_inlined_profile());
+  auto r = analyse_profile(folded, {}, ProfileOptions{});
+  ASSERT_EQ(r.functions.size(), 1U);
+  EXPECT_EQ(r.functions[0].name, "main");
+  EXPECT_DOUBLE_EQ(r.functions[0].self_pct, 100.0);
+  ASSERT_EQ(r.functions[0].lines.size(), 2U);
+  EXPECT_EQ(r.functions[0].lines[0].line, 10);  // the call of the inlined function
+  EXPECT_DOUBLE_EQ(r.functions[0].lines[0].pct, 75.0);
+  EXPECT_EQ(to_folded(folded), "main 4\n");
+  std::ostringstream text;
+  write_profile_text(text, r, false);
+  EXPECT_NE(text.str().find("main  m.c:10 75%, m.c:12 25%  [m]"), std::string::npos) << text.str();
+  EXPECT_NE(text.str().find("inlined code in its caller"), std::string::npos) << text.str();
+  EXPECT_EQ(nlohmann::json::parse(profile_to_json(r))["inline"], "caller");
+}
+
+TEST(InlinedCode, ListedApartWhenAsked) {
+  auto r = analyse_profile(make_inlined_profile(), {}, ProfileOptions{});
+  r.inline_apart = true;
+  EXPECT_EQ(r.functions[0].name, "vec_dot");
+  EXPECT_DOUBLE_EQ(r.functions[0].self_pct, 75.0);
+  EXPECT_EQ(nlohmann::json::parse(profile_to_json(r))["inline"], "apart");
+  EXPECT_EQ(to_folded(make_inlined_profile()), "main 1\nmain;vec_dot 3\n");
 }
 
 TEST(Folded, OneLinePerStackRootFirst) {

@@ -1,0 +1,78 @@
+// The "Tokens" section of `report`'s text: cost per token, then each slow token with what the
+// target did during it ("token 37 took 190 ms (median 14 ms): 82% in matmul ← llama_decode"),
+// then the other tokens pooled, for comparison.
+#include <cstdio>
+
+#include "perfprobe/report/profile_report.hpp"
+
+namespace perfprobe::report {
+
+namespace {
+
+std::string fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string count(double v) {
+  if (v >= 1e9) return fmt("%.2f G", v / 1e9);
+  if (v >= 1e6) return fmt("%.2f M", v / 1e6);
+  if (v >= 1e3) return fmt("%.1f k", v / 1e3);
+  return fmt("%.0f", v);
+}
+
+std::string cost_line(const TokenReport& t) {
+  std::string s;
+  const auto add = [&](const std::string& part) { s += (s.empty() ? "" : ", ") + part; };
+  if (t.sample_interval_ms > 0) {
+    add(fmt("%.2f ms CPU from samples", t.cpu_ms_sampled) + " (" + std::to_string(t.decode_samples) +
+        " samples during decode)");
+  }
+  if (const auto it = t.per_token.find("cpu_ms"); it != t.per_token.end()) add(fmt("%.2f ms task-clock", it->second));
+  if (const auto it = t.per_token.find("cpu_ms_whole_run"); it != t.per_token.end())
+    add(fmt("%.2f ms CPU (whole run's rusage, an upper bound)", it->second));
+  for (const char* name : {"instructions", "cycles"}) {
+    if (const auto it = t.per_token.find(name); it != t.per_token.end()) add(count(it->second) + " " + name);
+  }
+  return s;
+}
+
+// "82.0% in matmul ← llama_decode ← main, 9.0% in softmax"
+std::string doing(const TokenActivity& a) {
+  if (a.samples == 0) return "no samples (off CPU, or shorter than the sampling interval)";
+  std::string s;
+  for (const auto& f : a.functions) {
+    if (!s.empty()) s += ", ";
+    s += fmt("%.1f%% in ", f.self_pct) + f.name;
+    if (&f == &a.functions.front()) {
+      for (const auto& caller : a.chain) s += " \u2190 " + caller;
+    }
+  }
+  return s;
+}
+
+std::string on_cpu(const TokenActivity& a, double interval_ms) {
+  const double per_token = static_cast<double>(a.samples) / static_cast<double>(a.tokens);
+  std::string s = a.tokens == 1 ? std::to_string(a.samples) + " samples" : fmt("%.1f samples per token", per_token);
+  if (interval_ms > 0) s += fmt(", %.1f ms on CPU", a.cpu_ms) + (a.tokens == 1 ? fmt(" of %.1f ms", a.latency_ms) : "");
+  if (a.rss_growth_bytes != 0) s += fmt(", RSS %+.1f MiB", static_cast<double>(a.rss_growth_bytes) / 1048576.0);
+  return s;
+}
+
+}  // namespace
+
+void write_tokens_text(std::ostream& out, const TokenReport& t) {
+  out << "  " << t.count << " tokens" << fmt(", median %.1f ms apart", t.median_ms) << "\n";
+  if (const auto costs = cost_line(t); !costs.empty()) out << "  per token: " << costs << "\n";
+  for (const auto& a : t.slowest) {
+    out << "  token " << a.index << fmt(" took %.1f ms", a.latency_ms) << fmt(" (median %.1f ms", t.median_ms)
+        << (a.stall ? ", a stall" : "") << "): " << doing(a) << "; " << on_cpu(a, t.sample_interval_ms) << "\n";
+  }
+  if (t.typical) {
+    out << "  the other " << t.typical->tokens << " tokens" << fmt(" (median %.1f ms): ", t.typical->latency_ms)
+        << doing(*t.typical) << "; " << on_cpu(*t.typical, t.sample_interval_ms) << "\n";
+  }
+}
+
+}  // namespace perfprobe::report

@@ -1,0 +1,122 @@
+// Slow tokens explained on a hand-made recording: the token intervals, the samples inside them,
+// the function and callers that made a token slow, the other tokens pooled, and the cost per token.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+#include "perfprobe/report/profile_report.hpp"
+
+namespace perfprobe::report {
+namespace {
+
+constexpr std::int64_t kMs = 1'000'000;
+
+// frames: 0 main, 1 step, 2 slow, 3 fast. Tokens at 10, 15, 20, 70, 75, 80 ms: token 3 is slow.
+ResolvedProfile make_profile() {
+  ResolvedProfile p;
+  p.event = "cpu-clock";
+  p.frequency_hz = 1000;
+  p.frames = {{"main", "m.c", 10, "/bin/m", 0x100, false},
+              {"step", "m.c", 20, "/bin/m", 0x200, false},
+              {"slow", "m.c", 30, "/bin/m", 0x300, false},
+              {"fast", "m.c", 40, "/bin/m", 0x400, false}};
+  for (int i = 0; i < 40; ++i) p.samples.push_back({20 * kMs + i * kMs, 1, 1, {2, 1, 0}});
+  for (const std::int64_t start : {10, 15, 70, 75}) {
+    for (int i = 0; i < 4; ++i) p.samples.push_back({start * kMs + i * kMs, 1, 1, {3, 1, 0}});
+  }
+  return p;
+}
+
+RunResult make_run() {
+  RunResult run;
+  TokenStats t;
+  t.count = 6;
+  t.ttft_ns = 10 * kMs;
+  t.latency_ms = {5, 5, 50, 5, 5};
+  t.stalls = {Stall{3, 70 * kMs, 50}};
+  t.per_token = {{"cpu_ms", 4.0}, {"instructions", 2.5e6}};
+  run.tokens = t;
+  run.rss = {{15 * kMs, 100u << 20, 0, 0, 0, 1}, {75 * kMs, 120u << 20, 0, 0, 0, 1}};
+  return run;
+}
+
+TEST(SlowTokens, TheSlowTokenIsExplainedByWhatRanDuringIt) {
+  const auto r = explain_tokens(make_profile(), make_run(), TokenOptions{1, 3});
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->count, 6U);
+  EXPECT_DOUBLE_EQ(r->median_ms, 5.0);
+  ASSERT_EQ(r->slowest.size(), 1U);
+  const auto& slow = r->slowest[0];
+  EXPECT_EQ(slow.index, 3U);
+  EXPECT_TRUE(slow.stall);
+  EXPECT_EQ(slow.start_ns, 20 * kMs);
+  EXPECT_EQ(slow.end_ns, 70 * kMs);
+  EXPECT_DOUBLE_EQ(slow.latency_ms, 50.0);
+  EXPECT_EQ(slow.samples, 40U);
+  EXPECT_DOUBLE_EQ(slow.cpu_ms, 40.0);  // 40 samples at 1 kHz
+  ASSERT_FALSE(slow.functions.empty());
+  EXPECT_EQ(slow.functions[0].name, "slow");
+  EXPECT_DOUBLE_EQ(slow.functions[0].self_pct, 100.0);
+  EXPECT_EQ(slow.chain, (std::vector<std::string>{"step", "main"}));
+  EXPECT_EQ(slow.rss_growth_bytes, std::int64_t{20} << 20);
+}
+
+TEST(SlowTokens, TheOtherTokensArePooledForComparison) {
+  const auto r = explain_tokens(make_profile(), make_run(), TokenOptions{1, 3});
+  ASSERT_TRUE(r && r->typical);
+  EXPECT_EQ(r->typical->tokens, 4U);
+  EXPECT_EQ(r->typical->samples, 16U);
+  EXPECT_DOUBLE_EQ(r->typical->cpu_ms, 4.0);  // per token
+  EXPECT_DOUBLE_EQ(r->typical->latency_ms, 5.0);
+  EXPECT_EQ(r->typical->functions[0].name, "fast");
+}
+
+TEST(SlowTokens, EveryStallIsListedBesidesTheSlowest) {
+  auto run = make_run();
+  run.tokens->stalls.push_back(Stall{1, 15 * kMs, 5});  // as if the rule had flagged token 1
+  const auto r = explain_tokens(make_profile(), run, TokenOptions{1, 3});
+  ASSERT_EQ(r->slowest.size(), 2U);
+  EXPECT_EQ(r->slowest[0].index, 3U);
+  EXPECT_EQ(r->slowest[1].index, 1U);
+  EXPECT_TRUE(r->slowest[1].stall);
+}
+
+TEST(SlowTokens, CostPerTokenFromSamplesAndCounters) {
+  const auto r = explain_tokens(make_profile(), make_run(), TokenOptions{});
+  EXPECT_EQ(r->decode_samples, 56U);  // all of them lie between the first token and the last
+  EXPECT_DOUBLE_EQ(r->cpu_ms_sampled, 56.0 / 5);
+  EXPECT_DOUBLE_EQ(r->per_token.at("instructions"), 2.5e6);
+  EXPECT_FALSE(r->typical.has_value()) << "all five intervals are listed";
+}
+
+TEST(SlowTokens, NoTokensNoSection) {
+  EXPECT_FALSE(explain_tokens(make_profile(), RunResult{}, TokenOptions{}).has_value());
+}
+
+TEST(SlowTokens, TextAndJson) {
+  auto rep = analyse_profile(make_profile(), {}, ProfileOptions{});
+  rep.tokens = explain_tokens(make_profile(), make_run(), TokenOptions{1, 3});
+  std::ostringstream text;
+  write_profile_text(text, rep, false);
+  const auto s = text.str();
+  EXPECT_NE(s.find("token 3 took 50.0 ms (median 5.0 ms, a stall): 100.0% in slow \u2190 step \u2190 main"),
+            std::string::npos)
+      << s;
+  EXPECT_NE(s.find("40 samples, 40.0 ms on CPU of 50.0 ms, RSS +20.0 MiB"), std::string::npos) << s;
+  EXPECT_NE(s.find("the other 4 tokens (median 5.0 ms): 100.0% in fast"), std::string::npos) << s;
+  EXPECT_NE(s.find("per token: 11.20 ms CPU from samples (56 samples during decode), 4.00 ms task-clock, "
+                   "2.50 M instructions"),
+            std::string::npos)
+      << s;
+  const auto j = nlohmann::json::parse(profile_to_json(rep));
+  EXPECT_EQ(j["schema_version"], 2);
+  EXPECT_EQ(j["tokens"]["slowest"][0]["index"], 3);
+  EXPECT_EQ(j["tokens"]["slowest"][0]["functions"][0]["name"], "slow");
+  EXPECT_EQ(j["tokens"]["slowest"][0]["chain"][0], "step");
+  EXPECT_EQ(j["tokens"]["others"]["tokens"], 4);
+  EXPECT_DOUBLE_EQ(j["tokens"]["per_token"]["cpu_ms"].get<double>(), 4.0);
+}
+
+}  // namespace
+}  // namespace perfprobe::report
