@@ -1,6 +1,7 @@
 // The "Tokens" section of `report`'s text: cost per token, then each slow token with what the
 // target did during it ("token 37 took 190 ms (median 14 ms): 82% in matmul ← llama_decode"),
 // then the other tokens pooled, for comparison.
+#include <cstdint>
 #include <cstdio>
 
 #include "perfprobe/report/profile_report.hpp"
@@ -20,6 +21,12 @@ std::string count(double v) {
   if (v >= 1e6) return fmt("%.2f M", v / 1e6);
   if (v >= 1e3) return fmt("%.1f k", v / 1e3);
   return fmt("%.0f", v);
+}
+
+// "+29.2 MiB", "+128 KiB": the unit that keeps a page or two readable.
+std::string signed_size(std::int64_t bytes) {
+  const auto b = static_cast<double>(bytes);
+  return b >= 1048576.0 || b <= -1048576.0 ? fmt("%+.1f MiB", b / 1048576.0) : fmt("%+.0f KiB", b / 1024.0);
 }
 
 std::string cost_line(const TokenReport& t) {
@@ -56,7 +63,7 @@ std::string on_cpu(const TokenActivity& a, double interval_ms) {
   const double per_token = static_cast<double>(a.samples) / static_cast<double>(a.tokens);
   std::string s = a.tokens == 1 ? std::to_string(a.samples) + " samples" : fmt("%.1f samples per token", per_token);
   if (interval_ms > 0) s += fmt(", %.1f ms on CPU", a.cpu_ms) + (a.tokens == 1 ? fmt(" of %.1f ms", a.latency_ms) : "");
-  if (a.rss_growth_bytes != 0) s += fmt(", RSS %+.1f MiB", static_cast<double>(a.rss_growth_bytes) / 1048576.0);
+  if (a.rss_growth_bytes != 0) s += ", RSS " + signed_size(a.rss_growth_bytes);
   return s;
 }
 

@@ -104,6 +104,10 @@ TEST(SlowTokens, TextAndJson) {
             std::string::npos)
       << s;
   EXPECT_NE(s.find("40 samples, 40.0 ms on CPU of 50.0 ms, RSS +20.0 MiB"), std::string::npos) << s;
+  rep.tokens->slowest[0].rss_growth_bytes = 8192;  // two pages: not "+0.0 MiB"
+  std::ostringstream pages;
+  write_profile_text(pages, rep, false);
+  EXPECT_NE(pages.str().find("RSS +8 KiB"), std::string::npos) << pages.str();
   EXPECT_NE(s.find("the other 4 tokens (median 5.0 ms): 100.0% in fast"), std::string::npos) << s;
   EXPECT_NE(s.find("per token: 11.20 ms CPU from samples (56 samples during decode), 4.00 ms task-clock, "
                    "2.50 M instructions"),
