@@ -44,6 +44,7 @@ FunctionKey choose(const ResolvedProfile& p, const std::string& name) {
   }
   if (best != nullptr) return *best;
   std::vector<std::pair<std::uint64_t, std::string>> by_samples;
+  by_samples.reserve(containing.size());
   for (const auto& [fn, n] : containing) by_samples.emplace_back(n, fn);
   std::sort(by_samples.rbegin(), by_samples.rend());
   if (by_samples.empty()) {
@@ -65,6 +66,7 @@ std::vector<AnnotatedFile> by_file(const std::map<std::pair<std::string, int>, A
     f.lines.push_back(l);  // the map's order: by line within a file
   }
   std::vector<AnnotatedFile> out;
+  out.reserve(files.size());
   for (auto& [path, f] : files) out.push_back(std::move(f));
   const auto total = [](const AnnotatedFile& f) {
     std::uint64_t n = 0;

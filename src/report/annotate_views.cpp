@@ -32,8 +32,11 @@ double pct(std::uint64_t part, std::uint64_t whole) {
 }
 
 std::string counts(const Annotation& a, const AnnotatedLine* l) {
-  if (l == nullptr) return std::string(30, ' ');  // the width of the figures below
   char buf[64];
+  if (l == nullptr) {
+    std::snprintf(buf, sizeof buf, "%30s", "");  // blank, as wide as the figures below
+    return buf;
+  }
   std::snprintf(buf, sizeof buf, "%7llu %5.1f%%  %7llu %5.1f%%", static_cast<unsigned long long>(l->self_samples),
                 pct(l->self_samples, a.self_samples), static_cast<unsigned long long>(l->total_samples),
                 pct(l->total_samples, a.total_samples));
