@@ -86,12 +86,12 @@ class AttachedTarget final : public Target {
 }  // namespace
 
 AttachOutcome measure_attached(const MeasurePlan& plan, pid_t pid, std::int64_t duration_ns, Session& session,
-                               const Diag& diag) {
+                               const Diag& diag, int run_index) {
   AttachedTarget target(pid, duration_ns);
   AttachOutcome out;
   if (session.progress) session.live = std::make_unique<LiveStatus>(1, 0);
   try {
-    out.result = run_window(plan, target, session, diag, 0, false);
+    out.result = run_window(plan, target, session, diag, run_index, false);
   } catch (...) {
     session.live.reset();  // the error message must not land under a scroll region
     throw;

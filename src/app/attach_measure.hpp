@@ -16,8 +16,9 @@ struct AttachOutcome {
 };
 
 // Measures `pid` (its threads, its children, those they start later) for `duration_ns`, or until
-// Ctrl-C or its exit when 0. Throws UsageError when there is no such process.
+// Ctrl-C or its exit when 0, as run `run_index` of the JSONL stream (--follow: one per target).
+// Throws UsageError when there is no such process.
 AttachOutcome measure_attached(const MeasurePlan& plan, pid_t pid, std::int64_t duration_ns, Session& session,
-                               const Diag& diag);
+                               const Diag& diag, int run_index = 0);
 
 }  // namespace perfprobe::app

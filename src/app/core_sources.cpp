@@ -104,10 +104,18 @@ class RssSource final : public RunSource {
     result.rss = std::move(samples_.rss);
     fill(result);
   }
+  // Like the events, only the samples not handed over before: a scrape's cost must not grow with
+  // the window. The peak is over every sample so far.
   void so_far(Timeline& timeline, RunResult& result) override {
     rss_->sample(timeline, samples_);  // RSS now, not as of the last interval
-    result.rss = samples_.rss;
-    fill(result);
+    const auto& all = samples_.rss;
+    for (auto s = all.begin() + static_cast<std::ptrdiff_t>(handed_); s != all.end(); ++s)
+      peak_handed_ = std::max(peak_handed_, s->rss_bytes);
+    result.rss.assign(all.begin() + static_cast<std::ptrdiff_t>(handed_), all.end());
+    handed_ = all.size();
+    result.peak_tree_rss_bytes = samples_.peak_tree_rss_bytes;
+    result.rss_sample_cost_us = rss_->mean_cost_us();
+    if (attached_) result.peak_rss_bytes = peak_handed_;
   }
 
  private:
@@ -126,6 +134,8 @@ class RssSource final : public RunSource {
   std::optional<RssTimeline> rss_;
   RunResult samples_;  // rss and peak_tree_rss_bytes, moved into the result at the end
   bool attached_ = false;
+  std::size_t handed_ = 0;         // samples handed to scrapes so far
+  std::uint64_t peak_handed_ = 0;  // the largest of them
 };
 
 }  // namespace

@@ -1,19 +1,21 @@
 // The --serve endpoint: the HTTP module (http_endpoint.hpp) loaded from next to perfprobe, and the
-// answer to each scrape, taken from the run loop through the exchange.
+// answer to each scrape: what the run loop handed over through the exchange, added to the live
+// analysis of the current target, with the counters of the targets before it carried.
 #include "metrics_server.hpp"
 
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
-#include <iterator>
 #include <mutex>
 #include <optional>
 
 #include "http_endpoint.hpp"
 #include "perfprobe/error.hpp"
+#include "perfprobe/markers/live_analysis.hpp"
 #include "perfprobe/sys/process.hpp"
 #include "perfprobe/sys/shared_library.hpp"
 #include "perfprobe/sys/wakeup.hpp"
@@ -82,31 +84,60 @@ report::Exposition negotiate_exposition(const std::string& accept) {
 struct MetricsServer::Impl {
   Impl(ScrapeExchange& e, report::ExportLabels l) : exchange(e), labels(std::move(l)) {}
 
-  // One scrape at a time: the exchange has one consumer, and `history` is this thread's.
+  // One scrape at a time: the exchange has one consumer, and the analysis is this thread's.
   HttpAnswer metrics(const std::string& accept) {
     const std::lock_guard one_at_a_time(scrape_mutex);
     auto taken = exchange.request(kAnswerWait);
-    if (!taken) return {503, "perfprobe: the attach has ended (or is not measuring yet)\n", "text/plain"};
-    std::vector<RunResult> runs(1);
-    RunResult& run = runs.front();
-    run = std::move(*taken);
-    history.insert(history.end(), std::make_move_iterator(run.events.begin()),
-                   std::make_move_iterator(run.events.end()));
-    run.events = std::move(history);
-    markers::analyze(plan, run);  // the final report's analysis, on the window so far
+    std::vector<report::MetricFamily> families;
+    if (taken && live) {
+      live->add(std::move(*taken));  // only what is new is analysed
+      families = live_families();
+    } else if (exchange.closed()) {  // between two targets of --follow, or the attach is ending
+      families = report::run_families({}, labels);
+    } else {
+      return {503, "perfprobe: the attach is not measuring yet, or too busy to answer\n", "text/plain"};
+    }
+    totals.apply(families);
+    target_families(families, taken.has_value());
     const auto format = negotiate_exposition(accept);
-    HttpAnswer answer{200, report::render_metrics(report::run_families(runs, labels), format),
-                      format == report::Exposition::openmetrics ? report::kOpenMetricsContentType
-                                                                : report::kPrometheusTextContentType};
-    history = std::move(run.events);  // analyze reads the events, never changes them
-    return answer;
+    return {200, report::render_metrics(families, format),
+            format == report::Exposition::openmetrics ? report::kOpenMetricsContentType
+                                                      : report::kPrometheusTextContentType};
+  }
+
+  // The families of the window so far, as the final report would give them.
+  [[nodiscard]] std::vector<report::MetricFamily> live_families() const {
+    report::LatencySummary latency;
+    for (const double q : report::kLatencyQuantiles)
+      latency.quantiles.emplace_back(q, live->latency_percentile_ms(q * 100) / 1e3);
+    latency.sum_s = live->latency_sum_ms() / 1e3;
+    latency.count = static_cast<double>(live->latency_count());
+    return report::run_families({live->figures()}, labels, {latency});
+  }
+
+  // Whether a target is measured now, and how many have been (docs/exports.md, "--follow").
+  void target_families(std::vector<report::MetricFamily>& families, bool up) const {
+    const report::Labels l{{"command", labels.command}, {"host", labels.host}};
+    families.push_back({"perfprobe_target_up",
+                        report::MetricType::gauge,
+                        "",
+                        "1 while perfprobe is attached to a target, 0 while it waits for one (--follow).",
+                        {{"", l, up ? 1.0 : 0.0}}});
+    families.push_back({"perfprobe_targets",
+                        report::MetricType::counter,
+                        "",
+                        "Processes attached to so far: the first, and each one --follow found after it.",
+                        {{"_total", l, static_cast<double>(targets)}}});
   }
 
   ScrapeExchange& exchange;
   markers::AnalysisPlan plan;  // set before the threads start, only read after
   const report::ExportLabels labels;
   std::mutex scrape_mutex;
-  std::vector<Event> history;  // the window's events handed over so far (under scrape_mutex)
+  // Under scrape_mutex: the current target's window, the counters of those before, their count.
+  std::optional<markers::LiveAnalysis> live;
+  CounterTotals totals;
+  std::uint64_t targets = 0;
   // The module outlives the endpoint its code runs (members are destroyed in reverse order).
   std::optional<sys::SharedLibrary> module;
   std::unique_ptr<HttpEndpoint> http;
@@ -128,7 +159,21 @@ MetricsServer::MetricsServer(const std::string& host, int port, ScrapeExchange& 
 
 void MetricsServer::start(const markers::AnalysisPlan& plan) {
   impl_->plan = plan;
+  impl_->live.emplace(plan);  // the first target's window; no scrape can hold the mutex yet
+  impl_->targets = 1;
   impl_->http->start();
+}
+
+void MetricsServer::target_attached() {
+  const std::lock_guard one_at_a_time(impl_->scrape_mutex);
+  impl_->live.emplace(impl_->plan);
+  ++impl_->targets;
+}
+
+void MetricsServer::target_ended(const RunResult& final_figures) {
+  const std::lock_guard one_at_a_time(impl_->scrape_mutex);
+  impl_->totals.carry(report::run_families({final_figures}, impl_->labels));
+  impl_->live.reset();
 }
 
 MetricsServer::~MetricsServer() {

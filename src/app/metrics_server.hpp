@@ -1,11 +1,13 @@
 // `attach --serve`: the HTTP endpoint a Prometheus server scrapes, on the HTTP module's threads. GET
-// /metrics asks the run loop for the figures so far (scrape_exchange.hpp), analyses them the way
-// the final report is analysed and renders them with the --openmetrics writer (docs/exports.md).
+// /metrics asks the run loop for what is new (scrape_exchange.hpp), adds it to the live analysis
+// (markers/live_analysis.hpp), which gives what the final report would, and renders the figures
+// with the --openmetrics writer (docs/exports.md).
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include "counter_totals.hpp"
 #include "perfprobe/markers/analysis.hpp"
 #include "perfprobe/report/openmetrics.hpp"
 #include "scrape_exchange.hpp"
@@ -23,9 +25,16 @@ class MetricsServer {
 
   // "127.0.0.1:43121" or "[::1]:9464": the port the kernel gave when 0 was asked.
   [[nodiscard]] const std::string& address() const noexcept { return address_; }
-  // Serves from now on, analysing with `plan` (copied before the threads start). Call it once the
-  // signals are blocked (Session): threads inherit the mask, and Ctrl-C must reach the signalfd.
+  // Serves from now on the first target's window, analysing with `plan` (copied before the threads
+  // start). Call it once the signals are blocked (Session): threads inherit the mask, and Ctrl-C
+  // must reach the signalfd.
   void start(const markers::AnalysisPlan& plan);
+  // --follow: a window opens on the next target; scrapes show its figures from now on. Call before
+  // the run loop opens the exchange again.
+  void target_attached();
+  // That target's window closed with these final figures (analysed): its counters are carried into
+  // what later scrapes show, so that none goes down (counter_totals.hpp).
+  void target_ended(const RunResult& final_figures);
 
  private:
   struct Impl;

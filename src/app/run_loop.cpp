@@ -96,6 +96,7 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
   // Only with --serve: a scrape wakes the loop; there is no timer.
   std::size_t events_sent = 0;
   if (session.scrape != nullptr) {
+    session.scrape->open();
     loop.add_fd(session.scrape->fd(),
                 [&] { session.scrape->answer([&] { return so_far(sources, target, timeline, events_sent); }); });
   }

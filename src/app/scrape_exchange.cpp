@@ -31,16 +31,32 @@ void ScrapeExchange::answer(const std::function<RunResult()>& increment) {
   RunResult now = increment();  // outside the lock: the copy of new events takes a while
   {
     const std::lock_guard lock(mutex_);
-    if (pending_) {  // a request gave up before taking the last answer: keep its events
+    if (pending_) {  // a request gave up before taking the last answer: keep its events and samples
       auto events = std::move(pending_->events);
       events.insert(events.end(), std::make_move_iterator(now.events.begin()),
                     std::make_move_iterator(now.events.end()));
       now.events = std::move(events);
+      auto rss = std::move(pending_->rss);
+      rss.insert(rss.end(), now.rss.begin(), now.rss.end());
+      now.rss = std::move(rss);
     }
     pending_ = std::move(now);
     answered_ = upto;
   }
   answered_cv_.notify_all();
+}
+
+void ScrapeExchange::open() {
+  wake_.clear();  // before: a scrape that comes once the lock is released must find it readable
+  const std::lock_guard lock(mutex_);
+  closed_ = false;
+  pending_.reset();  // the previous window's, never this one's
+  answered_ = asked_;
+}
+
+bool ScrapeExchange::closed() {
+  const std::lock_guard lock(mutex_);
+  return closed_;
 }
 
 void ScrapeExchange::close() {

@@ -32,8 +32,12 @@ class ScrapeExchange {
   // function that returns the figures now and the events not handed over yet.
   [[nodiscard]] int fd() const noexcept { return wake_.fd(); }
   void answer(const std::function<RunResult()>& increment);
-  // The window has closed: a scrape waiting, and later ones, get nothing.
+  // A window opens (attach --follow opens one per target): scrapes are answered again, with the
+  // events of this window only.
+  void open();
+  // The window has closed: a scrape waiting, and later ones, get nothing until open().
   void close();
+  [[nodiscard]] bool closed();
 
  private:
   sys::Wakeup wake_;

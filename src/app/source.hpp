@@ -58,7 +58,8 @@ class RunSource {
   // the result.
   virtual void finish(Timeline& timeline, RunResult& result) = 0;
   // A scrape of `attach --serve` while the window is open: fill in what finish() would, as it
-  // stands now (counters read now, the samples so far, a sample taken now), ending nothing.
+  // stands now (counters read now, a sample taken now), ending nothing. What accumulates (RSS
+  // samples, like the timeline's events) is handed over once: only what is new since the last call.
   virtual void so_far(Timeline& timeline, RunResult& result) {
     (void)timeline;
     (void)result;

@@ -12,8 +12,9 @@ void define_attach(CLI::App& app, Options& options) {
       app.add_subcommand("attach", "Measure a running process without stopping it: counters, RSS, USDT, samples");
   sub->footer(
       "Usage: perfprobe attach -p PID [--duration TIME] [--until SPEC] [--drive CMD] [--json FILE] [-o FILE]\n"
-      "                        [--serve [ADDR:]PORT]\n"
-      "Until the duration ends, --until fires, the --drive client ends, the target exits, or Ctrl-C.\n"
+      "                        [--serve [ADDR:]PORT] [--follow NAME]\n"
+      "Until the duration ends, --until fires, the --drive client ends, the target exits (with --follow:\n"
+      "until Ctrl-C or the duration; each process named NAME is attached to in turn), or Ctrl-C.\n"
       "The target is never stopped or traced.");
   sub->add_option("-p,--pid", o.pid, "The process to attach to (its threads and the children it starts)")
       ->transform(decimal_integer())
@@ -32,6 +33,11 @@ void define_attach(CLI::App& app, Options& options) {
                   "End the attach (never the target) once SPEC fired: a probe spec (its Nth hit with /N, e.g. "
                   "usdt:burn:token/100), ready, or tokens:N; with --duration, whichever comes first")
       ->type_name("SPEC");
+  sub->add_option("--follow", o.follow,
+                  "When the target exits, wait for a process named NAME (its comm, as ps shows it; /proc is scanned "
+                  "every 250 ms) and attach to it with the same options, until Ctrl-C or --duration; one run per "
+                  "target in the report, counters of --serve carried across targets")
+      ->type_name("NAME");
   sub->add_option("--drive", o.run.drive,
                   "Once attached (and ready, with --ready), run CMD with /bin/sh -c as a client of the target, time "
                   "it as the phase drive, and end the attach when it ends; a failing CMD fails the attach")
@@ -56,6 +62,14 @@ void finalize_attach(const CLI::App& sub, const Options& options, AttachOptions&
   if (!o.run.until.empty() && o.run.until[0] >= '0' && o.run.until[0] <= '9') {
     throw UsageError("--until " + o.run.until + " is not a marker spec",
                      "for a time use --duration " + o.run.until + "; --until takes SPEC, SPEC/N, ready or tokens:N");
+  }
+  if (!o.follow.empty() && o.follow.find('/') != std::string::npos) {
+    throw UsageError("--follow " + o.follow + " is a path: it takes a process name",
+                     "give the name ps and pgrep show, e.g. --follow llama-server");
+  }
+  if (!o.follow.empty() && !o.output.empty()) {
+    throw UsageError("--follow attaches to one process after another, and -o FILE holds the samples of one process",
+                     "drop -o, or record each process with its own `perfprobe attach -p PID -o FILE`");
   }
   finalize_sampling(sub, o.sampling);
   finalize_measure_basics(o.run);

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "analysis_parts.hpp"
 #include "perfprobe/stats/summary.hpp"
 
 namespace perfprobe::markers {
@@ -51,13 +52,13 @@ std::vector<CounterReading> counter_deltas(const Values& from, const Values& to)
 }
 
 PhaseResult make_phase(const std::string& name, std::int64_t begin, std::int64_t end,
-                       const std::vector<const Event*>& events, const RunResult& run) {
+                       const std::vector<const Event*>& events, const RunResult& run, const detail::RssLookup& rss) {
   PhaseResult p;
   p.name = name;
   p.start_ns = begin;
   p.end_ns = end;
-  const auto a = rss_at(run.rss, begin);
-  const auto b = rss_at(run.rss, end);
+  const auto a = rss(begin);
+  const auto b = rss(end);
   if (a && b) {
     p.rss_delta_bytes = static_cast<std::int64_t>(b->rss_bytes) - static_cast<std::int64_t>(a->rss_bytes);
     p.rss_anon_delta_bytes = static_cast<std::int64_t>(b->anon_bytes) - static_cast<std::int64_t>(a->anon_bytes);
@@ -68,7 +69,8 @@ PhaseResult make_phase(const std::string& name, std::int64_t begin, std::int64_t
 }
 
 // Pairs each begin with the next end (a begin while open is ignored: phases do not nest in themselves).
-void explicit_phases(const PhaseSpec& spec, const std::vector<const Event*>& events, RunResult& run) {
+void explicit_phases(const PhaseSpec& spec, const std::vector<const Event*>& events, const RunResult& run,
+                     const detail::RssLookup& rss, std::vector<PhaseResult>& out) {
   std::optional<std::int64_t> open;
   SpecHits begin(spec.begin);
   SpecHits end(spec.end);
@@ -78,13 +80,14 @@ void explicit_phases(const PhaseSpec& spec, const std::vector<const Event*>& eve
     if (!open && is_begin) {
       open = e->t_ns;
     } else if (open && is_end) {
-      run.phases.push_back(make_phase(spec.name, *open, e->t_ns, events, run));
+      out.push_back(make_phase(spec.name, *open, e->t_ns, events, run, rss));
       open.reset();
     }
   }
 }
 
-void api_phases(const std::vector<const Event*>& events, RunResult& run) {
+void api_phases(const std::vector<const Event*>& events, const RunResult& run, const detail::RssLookup& rss,
+                std::vector<PhaseResult>& out) {
   std::vector<std::pair<std::string, std::int64_t>> open;
   for (const Event* e : events) {
     if (e->source != EventSource::mark && e->source != EventSource::drive) continue;  // the marker API, --drive
@@ -95,24 +98,38 @@ void api_phases(const std::vector<const Event*>& events, RunResult& run) {
       const std::string name = e->name.substr(0, e->name.size() - 4);  // strip ".end"
       const auto it = std::find_if(open.rbegin(), open.rend(), [&](const auto& p) { return p.first == name; });
       if (it == open.rend()) continue;
-      run.phases.push_back(make_phase(name, it->second, e->t_ns, events, run));
+      out.push_back(make_phase(name, it->second, e->t_ns, events, run, rss));
       open.erase(std::next(it).base());
     }
   }
 }
 
+}  // namespace
+
+namespace detail {
+
+std::vector<PhaseResult> phases_of(const AnalysisPlan& plan, const std::vector<const Event*>& events,
+                                   const RunResult& run, const RssLookup& rss) {
+  std::vector<PhaseResult> out;
+  api_phases(events, run, rss, out);
+  for (const auto& spec : plan.phases) explicit_phases(spec, events, run, rss, out);
+  std::stable_sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.start_ns < b.start_ns; });
+  return out;
+}
+
 // The decode's counters run from the first reading at or after the first token (a snapshot perfprobe
 // takes when it sees that token, which may come late when it is busy) to the end; they are divided
 // by the tokens inside that same span, so a late reading shortens the span, never biases the cost.
-void per_token_costs(const std::vector<const Event*>& events, const std::vector<std::int64_t>& tokens, RunResult& run,
-                     TokenStats& t) {
+void per_token_costs(const std::vector<const Event*>& events, const std::vector<std::int64_t>& tokens,
+                     const RunResult& run, TokenStats& t) {
   if (!t.ttft_ns || t.count < 2) return;
   const auto first_reading = std::find_if(events.begin(), events.end(), [&](const Event* e) {
     return e->kind == EventKind::counters && e->t_ns >= *t.ttft_ns;
   });
   if (first_reading != events.end()) {
     const std::int64_t from = (*first_reading)->t_ns;
-    const auto after = std::count_if(tokens.begin(), tokens.end(), [&](std::int64_t x) { return x > from; });
+    // Tokens are in time order: those after `from` are a suffix.
+    const auto after = tokens.end() - std::upper_bound(tokens.begin(), tokens.end(), from);
     const auto n = static_cast<double>(after);
     if (after > 0) {
       const auto decode = counter_deltas((*first_reading)->values, counters_at(events, run, run.wall_ns + 1));
@@ -129,7 +146,7 @@ void per_token_costs(const std::vector<const Event*>& events, const std::vector<
   }
 }
 
-}  // namespace
+}  // namespace detail
 
 bool AnalysisPlan::is_ready(const Event& e) const {
   return ready ? matches(*ready, e) : (e.source == EventSource::mark && e.kind == EventKind::ready);
@@ -222,14 +239,11 @@ void analyze(const AnalysisPlan& plan, RunResult& run) {
     if (!generating && matches(*plan.tokens_after, *e)) generating = true;
   }
   for (const auto& [key, n] : exact) run.marker_counts[key] = std::max(run.marker_counts[key], n);
-  api_phases(events, run);
-  for (const auto& spec : plan.phases) explicit_phases(spec, events, run);
-  std::stable_sort(run.phases.begin(), run.phases.end(),
-                   [](const auto& a, const auto& b) { return a.start_ns < b.start_ns; });
+  run.phases = detail::phases_of(plan, events, run, [&](std::int64_t t) { return rss_at(run.rss, t); });
   if (!tokens.empty() || plan.tokens || prompt_echo > 0) {
     TokenStats t = token_stats(tokens, plan.stall_factor);
     t.prompt_echo = prompt_echo;
-    per_token_costs(events, tokens, run, t);
+    detail::per_token_costs(events, tokens, run, t);
     run.tokens = std::move(t);
   }
   if (plan.request) run.requests = request_stats(requests, tokens);

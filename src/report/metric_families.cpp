@@ -88,26 +88,37 @@ MetricFamily& family(std::vector<MetricFamily>& out, std::map<std::string, std::
   return out[it->second];
 }
 
-void latency_summary(std::vector<MetricFamily>& out, const std::vector<RunResult>& runs, const ExportLabels& l) {
+std::optional<LatencySummary> summary_of(const RunResult& run) {
+  if (!run.tokens || run.tokens->latency_ms.empty()) return std::nullopt;
+  const auto& lat = run.tokens->latency_ms;
+  LatencySummary s;
+  for (const double q : kLatencyQuantiles) s.quantiles.emplace_back(q, stats::percentile(lat, q * 100) / 1e3);
+  double sum = 0;
+  for (const double v : lat) sum += v;
+  s.sum_s = sum / 1e3;
+  s.count = static_cast<double>(lat.size());
+  return s;
+}
+
+void latency_summary(std::vector<MetricFamily>& out, const std::vector<RunResult>& runs, const ExportLabels& l,
+                     const std::vector<std::optional<LatencySummary>>& given) {
   MetricFamily f{"perfprobe_token_latency_seconds",
                  MetricType::summary,
                  "seconds",
                  "Time between consecutive tokens of a run.",
                  {}};
   for (std::size_t i = 0; i < runs.size(); ++i) {
-    if (!runs[i].tokens || runs[i].tokens->latency_ms.empty()) continue;
-    const auto& lat = runs[i].tokens->latency_ms;
-    for (const double q : {0.5, 0.9, 0.95, 0.99}) {
+    const auto s = i < given.size() && given[i] ? given[i] : summary_of(runs[i]);
+    if (!s || s->count == 0) continue;
+    for (const auto& [q, seconds] : s->quantiles) {
       Labels labels = base_labels(l, i);
       char qtext[16];
       std::snprintf(qtext, sizeof qtext, "%g", q);
       labels.emplace_back("quantile", qtext);
-      f.points.push_back({"", labels, stats::percentile(lat, q * 100) / 1e3});
+      f.points.push_back({"", labels, seconds});
     }
-    double sum = 0;
-    for (const double v : lat) sum += v;
-    f.points.push_back({"_sum", base_labels(l, i), sum / 1e3});
-    f.points.push_back({"_count", base_labels(l, i), static_cast<double>(lat.size())});
+    f.points.push_back({"_sum", base_labels(l, i), s->sum_s});
+    f.points.push_back({"_count", base_labels(l, i), s->count});
   }
   out.push_back(std::move(f));
 }
@@ -156,7 +167,8 @@ MetricFamily export_info(const ExportLabels& l) {
 
 }  // namespace
 
-std::vector<MetricFamily> run_families(const std::vector<RunResult>& runs, const ExportLabels& labels) {
+std::vector<MetricFamily> run_families(const std::vector<RunResult>& runs, const ExportLabels& labels,
+                                       const std::vector<std::optional<LatencySummary>>& latency) {
   std::vector<MetricFamily> out{export_info(labels)};
   std::map<std::string, std::size_t> index;
   for (const auto& id : metrics::metrics_of(runs)) {
@@ -173,7 +185,7 @@ std::vector<MetricFamily> run_families(const std::vector<RunResult>& runs, const
     }
   }
   rss_at_last_sample(out, runs, labels);
-  latency_summary(out, runs, labels);
+  latency_summary(out, runs, labels, latency);
   marker_counts(out, runs, labels);
   return out;
 }

@@ -1,13 +1,17 @@
 // /proc and pidfd_open for attach.
 #include "perfprobe/sys/process.hpp"
 
+#include <dirent.h>
 #include <signal.h>
 #include <sys/auxv.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <climits>
+#include <cstdlib>
+#include <memory>
 #include <sstream>
 
 namespace perfprobe::sys {
@@ -101,6 +105,53 @@ std::optional<CpuTimes> cpu_times_of(pid_t pid) {
   std::string text;
   if (!read_file("/proc/" + std::to_string(pid) + "/stat", text)) return std::nullopt;
   return parse_stat(text, ::sysconf(_SC_CLK_TCK));
+}
+
+namespace {
+
+constexpr std::size_t kCommLength = 15;  // TASK_COMM_LEN less its NUL
+
+std::string file_name(const std::string& path) {
+  const auto slash = path.rfind('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+}  // namespace
+
+bool is_named(const std::string& name, const std::string& comm, const std::string& program) {
+  if (name.empty() || comm != name.substr(0, kCommLength)) return false;
+  return name.size() <= kCommLength || file_name(program) == name;
+}
+
+std::vector<pid_t> processes_named(const std::string& name) {
+  std::vector<pid_t> out;
+  const std::unique_ptr<DIR, int (*)(DIR*)> proc(::opendir("/proc"), ::closedir);
+  if (!proc) return out;
+  const pid_t self = ::getpid();
+  while (const dirent* entry = ::readdir(proc.get())) {
+    char* end = nullptr;
+    const long pid = std::strtol(entry->d_name, &end, 10);
+    if (end == entry->d_name || *end != '\0' || pid <= 0 || pid > INT_MAX || pid == self) continue;
+    const auto p = static_cast<pid_t>(pid);
+    std::string comm;
+    if (!read_file("/proc/" + std::to_string(p) + "/comm", comm)) continue;  // gone meanwhile
+    if (!comm.empty() && comm.back() == '\n') comm.pop_back();
+    if (comm != name.substr(0, kCommLength)) continue;  // the cheap test first: most processes fail it
+    std::string program;
+    if (name.size() > kCommLength) {
+      program = executable_of(p);
+      if (program.empty()) {
+        const auto argv = cmdline_of(p);
+        if (!argv.empty()) program = argv.front();
+      }
+    }
+    if (!is_named(name, comm, program) || is_kernel_thread(p)) continue;
+    const auto cpu = cpu_times_of(p);
+    if (!cpu || cpu->state == 'Z' || cpu->state == 'X') continue;  // exited, not reaped yet
+    out.push_back(p);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
 }
 
 }  // namespace perfprobe::sys

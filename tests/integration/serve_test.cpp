@@ -8,7 +8,10 @@
 #include <sys/socket.h>
 
 #include <cmath>
+#include <filesystem>
 #include <fstream>
+#include <functional>
+#include <map>
 #include <optional>
 #include <thread>
 
@@ -69,9 +72,9 @@ class Child {
 
 // usdt_burn 0: a token (SDT burn:token) every fraction of a millisecond until killed; returns
 // once it has printed "ready", so that it has exec'd and attach sees the fixture, not a fork of us.
-std::unique_ptr<Child> start_burn() {
+std::unique_ptr<Child> start_burn(const std::string& program = harness::fixture("usdt_burn")) {
   int out = -1;
-  auto child = std::make_unique<Child>(std::vector<std::string>{harness::fixture("usdt_burn"), "0"}, "/dev/null", &out);
+  auto child = std::make_unique<Child>(std::vector<std::string>{program, "0"}, "/dev/null", &out);
   std::string seen;
   char buf[64];
   for (ssize_t n; seen.find("ready") == std::string::npos && (n = read(out, buf, sizeof buf)) > 0;)
@@ -163,6 +166,37 @@ int bound_loopback_socket(int& port) {
   }
   port = ntohs(a.sin_port);
   return sock;
+}
+
+// Every cumulative sample of an exposition (counters' _total, summaries' _sum and _count) by its
+// name and labels.
+std::map<std::string, double> cumulative_samples(const std::string& text) {
+  std::map<std::string, double> out;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty() || line[0] == '#') continue;
+    const auto end = line.rfind(' ');
+    const std::string key = line.substr(0, end);
+    const std::string name = key.substr(0, key.find('{'));
+    if (!name.ends_with("_total") && !name.ends_with("_sum") && !name.ends_with("_count")) continue;
+    out[key] = std::stod(line.substr(end + 1));
+  }
+  return out;
+}
+
+// Scrapes until `done` holds for the body, keeping every answered scrape in `seen`.
+bool scrape_until(const harness::TempDir& dir, const std::string& url, std::vector<std::string>& seen,
+                  const std::function<bool(const std::string&)>& done) {
+  const auto deadline = Clock::now() + kDeadline;
+  while (Clock::now() < deadline) {
+    const Scrape s = scrape(dir, url);
+    if (s.exit_code == 0) {
+      seen.push_back(s.body);
+      if (done(s.body)) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return false;
 }
 
 }  // namespace
@@ -322,4 +356,78 @@ TEST(Serve, APortInUseIsAUsageErrorBeforeAnyWork) {
   EXPECT_NE(r.err.find("127.0.0.1:" + port + ": the port is in use"), std::string::npos) << r.err;
   EXPECT_EQ(r.err.find("attached to pid"), std::string::npos) << "refused before attaching: " << r.err;
   EXPECT_FALSE(std::ifstream(dir.file("a.json")).good()) << "nothing written";
+}
+
+// --follow: the target exits, perfprobe says so (target_up 0) and waits; a new process of the same
+// name starts and is attached to (targets_total 2, up 1) with the same options. Across all of it no
+// counter, summary sum or count ever goes down, and the report has one run per target.
+TEST(Serve, FollowAttachesToTheNextProcessOfTheNameAndNoCounterGoesDown) {
+  if (!have("curl")) GTEST_SKIP() << "curl is not installed: nothing to scrape with";
+  harness::TempDir dir;
+  // A name of this test's own: other tests run usdt_burn at the same time.
+  const std::string program = "fburn" + std::to_string(getpid());
+  std::filesystem::copy_file(harness::fixture("usdt_burn"), dir.file(program));
+  std::filesystem::permissions(dir.file(program), std::filesystem::perms::owner_all);
+  auto first = start_burn(dir.file(program));
+  auto argv = attach_argv(first->pid(), dir);
+  argv.insert(argv.end(), {"--follow", program});
+  Child attach(argv, dir.file("err"));
+  const std::string address = served_address(dir.file("a.jsonl"), dir.file("err"));
+  ASSERT_FALSE(address.empty());
+  const std::string url = "http://" + address + "/metrics";
+  const auto value = [](const std::string& body, const std::string& name) { return sample(body, name).value_or(-1); };
+  std::vector<std::string> seen;
+
+  ASSERT_TRUE(scrape_until(dir, url, seen, [&](const std::string& b) { return value(b, grown_metric()) > 0; }));
+  EXPECT_EQ(value(seen.back(), "perfprobe_target_up"), 1) << seen.back();
+  EXPECT_EQ(value(seen.back(), "perfprobe_targets_total"), 1) << seen.back();
+  const double before_exit = value(seen.back(), "perfprobe_tokens_total");
+
+  const pid_t first_pid = first->pid();
+  first.reset();  // killed and reaped
+  ASSERT_TRUE(scrape_until(dir, url, seen, [&](const std::string& b) { return value(b, "perfprobe_target_up") == 0; }))
+      << harness::read_text(dir.file("err"));
+  if (harness::is_root()) {
+    EXPECT_GE(value(seen.back(), "perfprobe_tokens_total"), before_exit) << "while waiting, the counters stay\n"
+                                                                         << seen.back();
+  }
+  EXPECT_EQ(value(seen.back(), "perfprobe_wall_seconds"), -1) << "no target, no per-target gauge\n" << seen.back();
+
+  auto second = start_burn(dir.file(program));
+  ASSERT_TRUE(scrape_until(dir, url, seen, [&](const std::string& b) {
+    return value(b, "perfprobe_targets_total") == 2 && value(b, "perfprobe_target_up") == 1;
+  })) << harness::read_text(dir.file("err"));
+  const double at_switch = value(seen.back(), grown_metric());
+  ASSERT_TRUE(scrape_until(dir, url, seen, [&](const std::string& b) { return value(b, grown_metric()) > at_switch; }));
+  if (harness::is_root()) {
+    EXPECT_GT(value(seen.back(), "perfprobe_tokens_total"), before_exit);
+  }
+
+  for (std::size_t i = 1; i < seen.size(); ++i) {
+    const auto before = cumulative_samples(seen[i - 1]);
+    const auto after = cumulative_samples(seen[i]);
+    for (const auto& [key, v] : before) {
+      ASSERT_TRUE(after.count(key)) << key << " vanished at scrape " << i << ":\n" << seen[i];
+      EXPECT_GE(after.at(key), v) << key << " went down at scrape " << i;
+    }
+  }
+
+  EXPECT_EQ(attach.stop(SIGTERM), 0) << harness::read_text(dir.file("err"));
+  const json report = harness::read_json(dir.file("a.json"));
+  ASSERT_EQ(report["runs"].size(), 2U) << "one run per target";
+  EXPECT_EQ(report["runs"][0]["ended_by"], "target_exit");
+  EXPECT_EQ(report["runs"][1]["ended_by"], "interrupt");
+  EXPECT_NE(report["warnings"].dump().find("pid " + std::to_string(first_pid) + " exited"), std::string::npos)
+      << report["warnings"];
+}
+
+TEST(Serve, FollowRefusesOneDataFileForSeveralProcessesAndAPath) {
+  const std::string self = std::to_string(getpid());
+  harness::TempDir dir;
+  auto r = harness::run({perfprobe(), "attach", "-p", self, "-d", "1s", "--follow", "x", "-o", dir.file("f")});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("--follow attaches to one process after another"), std::string::npos) << r.err;
+  r = harness::run({perfprobe(), "attach", "-p", self, "-d", "1s", "--follow", "/usr/bin/x"});
+  EXPECT_EQ(r.exit_code, 2) << r.err;
+  EXPECT_NE(r.err.find("it takes a process name"), std::string::npos) << r.err;
 }

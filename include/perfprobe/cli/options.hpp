@@ -106,6 +106,7 @@ struct AttachOptions {
   RunOptions run;                // events, interval, --json, --jsonl, --usdt, --quiet
   SamplingOptions sampling;
   std::string output;  // -o FILE: samples for `report`; empty = no sampling
+  std::string follow;  // --follow NAME: when the target exits, attach to the next process named NAME
 };
 
 // `perfprobe events [--json]`

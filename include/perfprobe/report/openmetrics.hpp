@@ -51,11 +51,22 @@ struct ExportLabels {
   std::string host;
 };
 
+// A run's inter-token latency summary, already taken (a live window keeps its latencies in a form
+// that answers quantiles without a pass over all of them).
+struct LatencySummary {
+  std::vector<std::pair<double, double>> quantiles;  // (quantile, seconds) for kLatencyQuantiles
+  double sum_s = 0;
+  double count = 0;
+};
+inline constexpr double kLatencyQuantiles[] = {0.5, 0.9, 0.95, 0.99};
+
 // The families of some runs (one point per run, label run="1".."N"), named from the metrics
 // catalogue: seconds and bytes as base units, counts as counters (_total), inter-token latency
 // as a summary with quantiles 0.5, 0.9, 0.95, 0.99, plus marker counts, led by
-// perfprobe_export_info{schema_version, version} 1.
-[[nodiscard]] std::vector<MetricFamily> run_families(const std::vector<RunResult>& runs, const ExportLabels& labels);
+// perfprobe_export_info{schema_version, version} 1. `latency[i]`, when given, is run i's summary
+// instead of one taken from its tokens->latency_ms.
+[[nodiscard]] std::vector<MetricFamily> run_families(const std::vector<RunResult>& runs, const ExportLabels& labels,
+                                                     const std::vector<std::optional<LatencySummary>>& latency = {});
 
 // "llm:token/s" -> "llm_token_s": what a metric name or label name may hold.
 [[nodiscard]] std::string metric_name_part(const std::string& text);

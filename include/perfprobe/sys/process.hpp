@@ -34,6 +34,14 @@ void signal_process(pid_t pid, int sig) noexcept;
 // /proc/PID/cmdline split at NULs.
 [[nodiscard]] std::vector<std::string> cmdline_of(pid_t pid);
 
+// attach --follow NAME: the live processes named NAME, in ascending pid order, never perfprobe
+// itself. A process is named NAME when its comm (what ps and pgrep show, which the kernel cuts to 15
+// characters) is NAME, or, for a longer NAME, is its first 15 characters and the file name of its
+// executable (or, unreadable, of argv[0]) is NAME. Zombies and kernel threads are left out.
+[[nodiscard]] std::vector<pid_t> processes_named(const std::string& name);
+// The rule above on given texts (pure, for tests): `program` is the executable's path or argv[0].
+[[nodiscard]] bool is_named(const std::string& name, const std::string& comm, const std::string& program);
+
 struct CpuTimes {
   std::int64_t user_ns = 0;
   std::int64_t sys_ns = 0;

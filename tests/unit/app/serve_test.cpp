@@ -89,3 +89,21 @@ TEST(NegotiateExposition, PrometheusTextUnlessOpenMetricsRanksHigher) {
   EXPECT_EQ(negotiate_exposition("application/openmetrics-text;q=0.2, text/plain"), Exposition::prometheus_text);
   EXPECT_EQ(negotiate_exposition("application/openmetrics-text;q=0"), Exposition::prometheus_text);
 }
+
+TEST(ScrapeExchange, OpenedAgainItAnswersTheNewWindowOnly) {
+  ScrapeExchange exchange;
+  EXPECT_FALSE(exchange.request(1ms).has_value());
+  exchange.answer([] { return increment(4, 100); });  // the first window's, never taken
+  exchange.close();
+  EXPECT_TRUE(exchange.closed());
+  EXPECT_FALSE(exchange.request(60s).has_value()) << "between two windows: nothing, at once";
+  exchange.open();  // --follow: the next target's window
+  EXPECT_FALSE(exchange.closed());
+  auto next = std::async(std::launch::async, [&] { return exchange.request(10s); });
+  ASSERT_TRUE(readable(exchange.fd(), 10000));
+  exchange.answer([] { return increment(1, 5); });
+  const auto r = next.get();
+  ASSERT_TRUE(r.has_value());
+  EXPECT_EQ(r->events.size(), 1u) << "none of the first window's events";
+  EXPECT_EQ(r->wall_ns, 5);
+}

@@ -1,7 +1,10 @@
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -10,6 +13,7 @@
 #include "perfprobe/sys/fd.hpp"
 #include "perfprobe/sys/input_file.hpp"
 #include "perfprobe/sys/output_file.hpp"
+#include "perfprobe/sys/process.hpp"
 
 using namespace perfprobe::sys;
 
@@ -84,4 +88,35 @@ TEST(EventLoop, DispatchesReadableFdsAndTimers) {
   loop.run_until([&] { return reads == 2 && ticks >= 3; });
   EXPECT_EQ(reads, 2);
   EXPECT_GE(ticks, 3);
+}
+
+TEST(ProcessesNamed, CommFirstAndTheProgramForNamesLongerThanTheKernelKeeps) {
+  EXPECT_TRUE(is_named("llama-server", "llama-server", ""));
+  EXPECT_FALSE(is_named("llama", "llama-server", "/usr/bin/llama-server"));
+  EXPECT_FALSE(is_named("", "", ""));
+  // comm holds 15 characters: a longer name needs the program's file name too.
+  EXPECT_TRUE(is_named("inference-server-v2", "inference-serve", "/opt/bin/inference-server-v2"));
+  EXPECT_FALSE(is_named("inference-server-v2", "inference-serve", "/opt/bin/inference-server-v3"));
+}
+
+TEST(ProcessesNamed, FindsALiveChildButNotItsZombie) {
+  const pid_t child = fork();
+  if (child == 0) {
+    execlp("sleep", "sleep", "30", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  ASSERT_GT(child, 0);
+  std::vector<pid_t> found;
+  for (int i = 0; i < 200 && std::find(found.begin(), found.end(), child) == found.end(); ++i) {
+    usleep(10'000);  // until it has exec'd: before, its comm is the test's
+    found = processes_named("sleep");
+  }
+  EXPECT_NE(std::find(found.begin(), found.end(), child), found.end());
+  EXPECT_TRUE(std::is_sorted(found.begin(), found.end()));
+  kill(child, SIGKILL);
+  siginfo_t info{};
+  waitid(P_PID, static_cast<id_t>(child), &info, WEXITED | WNOWAIT);  // a zombie until reaped below
+  found = processes_named("sleep");
+  EXPECT_EQ(std::find(found.begin(), found.end(), child), found.end()) << "an exited process is no target";
+  waitpid(child, nullptr, 0);
 }
