@@ -54,3 +54,4 @@ python3 bench/interleave.py "$runs" \
   "perf record=$perf record -q -o $tmp/t.perf -- /bin/true" \
   "perf record --no-bpf-event=$perf record -q --no-bpf-event -o $tmp/t.perf -- /bin/true"
 echo "# data file sizes: perfprobe $(stat -c %s "$tmp/pp.data") B, perf $(stat -c %s "$tmp/perf.data") B"
+bench/offcpu.sh "$pp" "$runs"  # off-CPU recording's cost (switch records, sched_switch chains)

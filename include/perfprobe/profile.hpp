@@ -4,6 +4,7 @@
 
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 #include <map>
 #include <string>
@@ -38,6 +39,50 @@ struct ModuleSummary {
   std::uint64_t samples = 0;       // samples whose leaf is in this module
 };
 
+// Why a thread was off CPU, as far as the recording tells (docs/record.md, "Off-CPU time"):
+// runnable (preempted or yielding: it wanted a CPU), sleep (futex, nanosleep, poll, a pipe or
+// socket read), io (uninterruptible: disk I/O), major_fault (I/O of a page fault), unknown (it
+// blocked, and the privilege level does not tell why).
+enum class OffCpuReason : std::uint8_t { runnable, sleep, io, major_fault, unknown };
+inline constexpr std::size_t kOffCpuReasons = 5;
+
+[[nodiscard]] inline const char* off_cpu_reason_name(OffCpuReason r) {
+  switch (r) {
+    case OffCpuReason::runnable:
+      return "runnable";
+    case OffCpuReason::sleep:
+      return "sleep";
+    case OffCpuReason::io:
+      return "io";
+    case OffCpuReason::major_fault:
+      return "major-fault";
+    case OffCpuReason::unknown:
+      break;
+  }
+  return "unknown";
+}
+
+// One stretch of a thread's time off CPU, from its switch-out to its next switch-in.
+struct OffCpuInterval {
+  std::int64_t start_ns = 0, end_ns = 0;  // since the run's time zero
+  pid_t pid = 0, tid = 0;
+  OffCpuReason reason = OffCpuReason::unknown;
+  std::vector<std::uint32_t> stack;  // the wait's call chain, leaf first; empty when not recorded
+};
+
+// A thread's life within the recording: from its creation (or time zero) to its exit (or the end).
+struct ThreadSpan {
+  pid_t pid = 0, tid = 0;
+  std::int64_t start_ns = 0, end_ns = 0;
+};
+
+// The length of [a0, a1) within [b0, b1): how much of an interval falls in a phase or a window.
+[[nodiscard]] inline std::int64_t overlap_ns(std::int64_t a0, std::int64_t a1, std::int64_t b0, std::int64_t b1) {
+  const std::int64_t lo = a0 > b0 ? a0 : b0;
+  const std::int64_t hi = a1 < b1 ? a1 : b1;
+  return hi > lo ? hi - lo : 0;
+}
+
 struct ResolvedProfile {
   std::string event;
   std::uint64_t frequency_hz = 0;
@@ -52,6 +97,13 @@ struct ResolvedProfile {
   std::vector<ResolvedSample> samples;
   std::map<pid_t, std::string> thread_names;  // tid -> comm
   std::vector<ModuleSummary> modules;
+  // Off-CPU time: empty (off_cpu_recorded false) for recordings without switch records.
+  bool off_cpu_recorded = false;
+  std::string off_cpu_mechanism;  // what gave the waits' call chains; "" when none (docs/record.md)
+  bool off_cpu_states = false;    // sleep and io told apart (sched_switch's prev_state)
+  std::uint64_t lost_waits = 0;   // wait samples lost in ring overruns
+  std::vector<OffCpuInterval> off_cpu;
+  std::vector<ThreadSpan> thread_spans;
 };
 
 }  // namespace perfprobe

@@ -43,6 +43,13 @@ std::string recorded_line(const sampling::RecordData& d, std::uint64_t samples, 
   s += ", " + std::string(sampling::call_graph_name(c.call_graph)) + " call graph), " +
        std::to_string(d.profile.lost_samples) + " lost";
   if (d.profile.throttled > 0) s += ", throttled " + std::to_string(d.profile.throttled) + "x";
+  const auto& off = d.profile.off_cpu;
+  if (off.switches) {
+    s +=
+        "; off-CPU: switch records" + (off.mechanism.empty() ? std::string(" (no call chains of waits: they need root)")
+                                                             : " and " + off.mechanism + " call chains");
+    if (d.profile.lost_waits > 0) s += ", " + std::to_string(d.profile.lost_waits) + " waits lost";
+  }
   for (const auto& n : d.notes) s += "; " + n;
   return s + ": " + path + "; next: perfprobe report " + path;
 }

@@ -55,11 +55,16 @@ class SampleSource final : public RunSource {
     if (attached_) sampler_->disable();  // leave the running target alone from now on
     drain();
     profile_.config = sampler_->config();
+    profile_.off_cpu = sampler_->off_cpu();
+    profile_.off_cpu.end_ns = sys::monotonic_ns() - t0_;  // threads still off CPU wait until here
     for (auto& m : profile_.mappings) m.t_ns -= t0_;
     for (auto& t : profile_.tasks) t.t_ns -= t0_;
     // Each CPU's ring is in time order, the rings together are not: readers want one order.
     const auto by_time = [](const auto& a, const auto& b) { return a.t_ns < b.t_ns; };
     std::stable_sort(profile_.samples.begin(), profile_.samples.end(), by_time);
+    std::stable_sort(profile_.switches.begin(), profile_.switches.end(), by_time);
+    std::stable_sort(profile_.waits.begin(), profile_.waits.end(),
+                     [](const auto& a, const auto& b) { return a.sample.t_ns < b.sample.t_ns; });
     std::stable_sort(profile_.mappings.begin(), profile_.mappings.end(), by_time);
     std::stable_sort(profile_.tasks.begin(), profile_.tasks.end(), by_time);
     sink_->profile = std::move(profile_);
@@ -72,6 +77,8 @@ class SampleSource final : public RunSource {
   // once when there is one.
   void drain() {
     const std::size_t first = profile_.samples.size();
+    const std::size_t first_switch = profile_.switches.size();
+    const std::size_t first_wait = profile_.waits.size();
     sampler_->drain(profile_);
     for (; maps_seen_ < profile_.mappings.size(); ++maps_seen_) policy_.add_mapping(profile_.mappings[maps_seen_]);
     for (std::size_t i = first; i < profile_.samples.size(); ++i) {
@@ -81,6 +88,18 @@ class SampleSource final : public RunSource {
       if (sink_->writer != nullptr) sink_->writer->add(s);
     }
     if (sink_->writer != nullptr) profile_.samples.clear();
+    for (std::size_t i = first_switch; i < profile_.switches.size(); ++i) {
+      profile_.switches[i].t_ns -= t0_;
+      if (sink_->writer != nullptr) sink_->writer->add(profile_.switches[i]);
+    }
+    if (sink_->writer != nullptr) profile_.switches.clear();
+    for (std::size_t i = first_wait; i < profile_.waits.size(); ++i) {
+      auto& w = profile_.waits[i];
+      w.sample.t_ns -= t0_;
+      policy_.apply(w.sample);
+      if (sink_->writer != nullptr) sink_->writer->add(w);
+    }
+    if (sink_->writer != nullptr) profile_.waits.clear();
   }
 
   sampling::SamplerOptions options_;
@@ -109,6 +128,9 @@ sampling::SamplerOptions sampler_options(const cli::SamplingOptions& o) {
                                          : sampling::CallGraph::automatic;
   s.stack_bytes = o.stack_bytes;
   s.ring_pages = o.mmap_pages;
+  s.off_cpu = o.off_cpu == "none"       ? sampling::OffCpuMode::none
+              : o.off_cpu == "switches" ? sampling::OffCpuMode::switches
+                                        : sampling::OffCpuMode::automatic;
   return s;
 }
 

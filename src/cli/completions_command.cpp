@@ -53,7 +53,8 @@ OptionSpec option_spec(const CLI::Option& opt) {
   o.help = opt.get_description();
   if (opt.get_items_expected_max() == 0) return o;  // a flag
   static const std::map<std::string, std::vector<std::string>> kChoices{{"--color", {"auto", "always", "never"}},
-                                                                        {"--call-graph", {"auto", "fp", "dwarf"}}};
+                                                                        {"--call-graph", {"auto", "fp", "dwarf"}},
+                                                                        {"--off-cpu", {"auto", "switches", "none"}}};
   const std::string type = opt.get_type_name();
   const std::string lname = opt.get_lnames().empty() ? std::string() : "--" + opt.get_lnames().front();
   if (const auto it = kChoices.find(lname); it != kChoices.end()) {

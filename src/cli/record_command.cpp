@@ -34,6 +34,12 @@ void define_sampling(CLI::App& sub, SamplingOptions& s) {
       ->transform(decimal_integer())
       ->check(CLI::Range(1U, 65536U))
       ->type_name("N");
+  sub.add_option("--off-cpu", s.off_cpu,
+                 "Where threads wait: auto (default: every switch of the target's threads, plus each wait's call "
+                 "chain and reason where the privilege allows: sched_switch as root; and major faults), "
+                 "switches (switch times only: off-CPU time without chains) or none")
+      ->check(CLI::IsMember({"auto", "switches", "none"}))
+      ->type_name("MODE");
 }
 
 void finalize_sampling(const CLI::App& sub, SamplingOptions& s) {

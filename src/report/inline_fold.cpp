@@ -6,15 +6,22 @@
 
 namespace perfprobe::report {
 
-ResolvedProfile fold_inlined(ResolvedProfile profile) {
-  for (auto& s : profile.samples) {
-    std::vector<std::uint32_t> kept;
-    kept.reserve(s.stack.size());
-    for (const auto f : s.stack) {
-      if (!profile.frames[f].inlined) kept.push_back(f);
-    }
-    if (!kept.empty()) s.stack = std::move(kept);  // never empty a stack of inlined frames only
+namespace {
+
+void fold(const ResolvedProfile& profile, std::vector<std::uint32_t>& stack) {
+  std::vector<std::uint32_t> kept;
+  kept.reserve(stack.size());
+  for (const auto f : stack) {
+    if (!profile.frames[f].inlined) kept.push_back(f);
   }
+  if (!kept.empty()) stack = std::move(kept);  // never empty a stack of inlined frames only
+}
+
+}  // namespace
+
+ResolvedProfile fold_inlined(ResolvedProfile profile) {
+  for (auto& s : profile.samples) fold(profile, s.stack);
+  for (auto& w : profile.off_cpu) fold(profile, w.stack);  // the chains of waits read the same way
   return profile;
 }
 

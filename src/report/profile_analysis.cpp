@@ -233,6 +233,7 @@ ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseR
   }
   std::sort(r.threads.begin(), r.threads.end(), [](const auto& a, const auto& b) { return a.samples > b.samples; });
   add_hints(r, o);
+  add_off_cpu(r, p, o.top);
   return r;
 }
 

@@ -2,6 +2,7 @@
 // documented in docs/json-schema.md).
 #include <nlohmann/json.hpp>
 
+#include "offcpu_views.hpp"
 #include "perfprobe/report/json_text.hpp"
 #include "perfprobe/report/profile_report.hpp"
 
@@ -91,13 +92,15 @@ std::string profile_to_json(const ProfileReport& r) {
            {"duration_ms", r.duration_ms},
            {"functions", functions_json(r.functions)}};
   json phases = json::array();
-  for (const auto& p : r.phases) {
+  for (std::size_t i = 0; i < r.phases.size(); ++i) {
+    const auto& p = r.phases[i];
     phases.push_back({{"name", p.name},
                       {"start_ms", static_cast<double>(p.start_ns) / 1e6},
                       {"end_ms", static_cast<double>(p.end_ns) / 1e6},
                       {"samples", p.samples},
                       {"pct", p.pct},
                       {"functions", functions_json(p.functions)}});
+    if (i < r.off_cpu.phases.size()) phases.back()["wall"] = wall_json(r.off_cpu.phases[i]);
   }
   doc["phases"] = std::move(phases);
   json threads = json::array();
@@ -122,6 +125,7 @@ std::string profile_to_json(const ProfileReport& r) {
   }
   doc["modules"] = std::move(modules);
   doc["tokens"] = r.tokens ? tokens_json(*r.tokens) : json(nullptr);
+  doc["off_cpu"] = off_cpu_json(r.off_cpu);
   doc["hints"] = r.hints;
   doc["warnings"] = r.warnings;
   return perfprobe::report::dump_json(doc, 2) + "\n";

@@ -1,6 +1,7 @@
 // The human view of `report` on stdout: what was sampled, top functions, phases, threads, hints.
 #include <cstdio>
 
+#include "offcpu_views.hpp"
 #include "perfprobe/report/profile_report.hpp"
 
 namespace perfprobe::report {
@@ -92,6 +93,7 @@ void write_profile_text(std::ostream& out, const ProfileReport& r, bool color) {
       out << "\n";
     }
   }
+  write_off_cpu_text(out, r, color);
   if (!r.hints.empty() || !r.warnings.empty()) out << "\n";
   for (const auto& h : r.hints) out << "hint: " << h << "\n";
   for (const auto& w : r.warnings) out << "warning: " << w << "\n";

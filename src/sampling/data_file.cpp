@@ -21,7 +21,8 @@ constexpr std::uint32_t tag(const char (&s)[5]) {
          static_cast<std::uint32_t>(s[2]) << 16 | static_cast<std::uint32_t>(s[3]) << 24;
 }
 constexpr std::uint32_t kMeta = tag("META"), kRun = tag("RUN "), kConfig = tag("CONF"), kMaps = tag("MAPS"),
-                        kTasks = tag("TASK"), kSamples = tag("SMPL"), kSampleChunk = tag("SMPZ"), kEnd = tag("END ");
+                        kTasks = tag("TASK"), kSamples = tag("SMPL"), kSampleChunk = tag("SMPZ"), kEnd = tag("END "),
+                        kSwitchChunk = tag("SWCZ"), kWaitChunk = tag("WAIZ"), kOffCpu = tag("OFFC");
 
 void encode_meta(ByteWriter& w, const RecordData& d) {
   w.put_string(d.tool);
@@ -127,6 +128,45 @@ void decode_tasks(ByteReader& in, std::vector<TaskEvent>& tasks) {
   }
 }
 
+void encode_off_cpu(ByteWriter& w, const Profile& p) {
+  const auto& c = p.off_cpu;
+  w.put<std::uint8_t>(c.switches ? 1 : 0);
+  w.put_string(c.mechanism);
+  w.put<std::uint8_t>(c.states ? 1 : 0);
+  w.put<std::uint8_t>(c.major_faults ? 1 : 0);
+  w.put<std::int64_t>(c.end_ns);
+  w.put<std::uint64_t>(p.lost_waits);
+}
+
+void decode_off_cpu(ByteReader& in, Profile& p) {
+  auto& c = p.off_cpu;
+  c.switches = in.get<std::uint8_t>() != 0;
+  c.mechanism = in.get_string();
+  c.states = in.get<std::uint8_t>() != 0;
+  c.major_faults = in.get<std::uint8_t>() != 0;
+  c.end_ns = in.get<std::int64_t>();
+  p.lost_waits = in.get<std::uint64_t>();
+}
+
+// SWCZ, WAIZ: u32 record count, u32 decompressed size, one zstd frame of records of at least
+// `min_bytes` each. Read at once: a few per switch, far fewer bytes than the samples.
+template <typename T, typename Decode>
+bool decode_chunk(std::string_view body, std::size_t min_bytes, Decode decode, std::vector<T>& out) {
+  ByteReader in(body);
+  const auto n = in.get<std::uint32_t>();
+  const auto raw_size = in.get<std::uint32_t>();
+  std::string raw;
+  if (in.bad() || !decompress_chunk(body.substr(in.pos()), raw_size, raw)) return false;
+  ByteReader chunk(raw);
+  if (static_cast<std::uint64_t>(n) * min_bytes > raw.size()) return false;
+  for (std::uint32_t i = 0; i < n; ++i) {
+    T v;
+    if (!decode(chunk, v)) return false;
+    out.push_back(std::move(v));
+  }
+  return chunk.at_end();
+}
+
 // Version 1 kept every sample in one uncompressed SMPL section.
 // SMPL (version 1): u32 count, then the samples. Each goes to `f` through the one reused `s`.
 void decode_samples_v1(ByteReader& in, Sample& s, const std::function<void(const Sample&)>& f) {
@@ -165,11 +205,19 @@ std::uint64_t announced_samples(std::string_view body) {
 
 }  // namespace
 
+// Records of one kind waiting to be written as a compressed chunk.
+struct ChunkBuffer {
+  std::uint32_t tag = 0;
+  ByteWriter bytes;
+  std::uint32_t count = 0;
+};
+
 struct DataWriter::State {
   Output out;
   ChunkCompressor compressor;
-  ByteWriter chunk;
-  std::uint32_t in_chunk = 0;
+  ChunkBuffer chunk{kSampleChunk, {}, 0};
+  ChunkBuffer switches{kSwitchChunk, {}, 0};
+  ChunkBuffer waits{kWaitChunk, {}, 0};
   std::uint64_t samples = 0;
 
   void put_section(std::uint32_t id, std::string_view body) {
@@ -179,15 +227,19 @@ struct DataWriter::State {
     out(head.bytes());
     out(body);
   }
-  void flush_chunk() {
-    if (in_chunk == 0) return;
+  void flush(ChunkBuffer& c) {
+    if (c.count == 0) return;
     ByteWriter body;
-    body.put<std::uint32_t>(in_chunk);
-    body.put<std::uint32_t>(static_cast<std::uint32_t>(chunk.bytes().size()));
-    body.bytes().append(compressor.compress(chunk.bytes()));
-    put_section(kSampleChunk, body.bytes());
-    chunk.bytes().clear();
-    in_chunk = 0;
+    body.put<std::uint32_t>(c.count);
+    body.put<std::uint32_t>(static_cast<std::uint32_t>(c.bytes.bytes().size()));
+    body.bytes().append(compressor.compress(c.bytes.bytes()));
+    put_section(c.tag, body.bytes());
+    c.bytes.bytes().clear();
+    c.count = 0;
+  }
+  void added(ChunkBuffer& c) {
+    ++c.count;
+    if (c.bytes.bytes().size() >= kChunkBytes) flush(c);
   }
 };
 
@@ -203,27 +255,42 @@ DataWriter::~DataWriter() = default;
 
 void DataWriter::add(const Sample& sample) {
   auto& st = *state_;
-  encode_sample(st.chunk, sample);
-  ++st.in_chunk;
+  encode_sample(st.chunk.bytes, sample);
   ++st.samples;
-  if (st.chunk.bytes().size() >= kChunkBytes) st.flush_chunk();
+  st.added(st.chunk);
+}
+
+void DataWriter::add(const Switch& sw) {
+  encode_switch(state_->switches.bytes, sw);
+  state_->added(state_->switches);
+}
+
+void DataWriter::add(const WaitSample& wait) {
+  encode_wait(state_->waits.bytes, wait);
+  state_->added(state_->waits);
 }
 
 void DataWriter::finish(const RecordData& d) {
   for (const auto& s : d.profile.samples) add(s);
+  for (const auto& s : d.profile.switches) add(s);
+  for (const auto& w : d.profile.waits) add(w);
   auto& st = *state_;
-  st.flush_chunk();
-  ByteWriter meta, run, config, maps, tasks;
+  st.flush(st.chunk);
+  st.flush(st.switches);
+  st.flush(st.waits);
+  ByteWriter meta, run, config, maps, tasks, off_cpu;
   encode_meta(meta, d);
   encode_run(run, d.run);
   encode_config(config, d.profile);
   encode_maps(maps, d.profile.mappings);
   encode_tasks(tasks, d.profile.tasks);
+  encode_off_cpu(off_cpu, d.profile);
   st.put_section(kMeta, meta.bytes());
   st.put_section(kRun, run.bytes());
   st.put_section(kConfig, config.bytes());
   st.put_section(kMaps, maps.bytes());
   st.put_section(kTasks, tasks.bytes());
+  if (d.profile.off_cpu.switches) st.put_section(kOffCpu, off_cpu.bytes());
   st.put_section(kEnd, {});  // its presence proves the file is complete
 }
 
@@ -238,6 +305,8 @@ struct DataFileWriter::State {
 DataFileWriter::DataFileWriter(const std::string& path) : state_(std::make_unique<State>(path)) {}
 DataFileWriter::~DataFileWriter() = default;
 void DataFileWriter::add(const Sample& sample) { state_->writer.add(sample); }
+void DataFileWriter::add(const Switch& sw) { state_->writer.add(sw); }
+void DataFileWriter::add(const WaitSample& wait) { state_->writer.add(wait); }
 void DataFileWriter::finish(const RecordData& data) {
   state_->writer.finish(data);
   state_->file.commit();
@@ -280,11 +349,23 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
       sample_sections_.emplace_back(id, bytes.substr(start, len));
       sample_count_ += announced_samples(bytes.substr(start, len));
     }
+    if (id == kSwitchChunk && !decode_chunk(bytes.substr(start, len), 17, decode_switch, data_.profile.switches)) {
+      corrupt(path_, "malformed switch chunk");
+    }
+    if (id == kWaitChunk && !decode_chunk(bytes.substr(start, len), 58, decode_wait, data_.profile.waits)) {
+      corrupt(path_, "malformed wait chunk");
+    }
+    if (id == kOffCpu) decode_off_cpu(body, data_.profile);
     ended = id == kEnd;
     if (body.bad()) corrupt(path_, "malformed section");
     in.skip(len);  // unknown sections too
   }
   if (!ended) corrupt(path_, "it ends early (the recording was cut short)");
+  // Chunks hold the rings' records in drain order: each CPU's in time order, not all together.
+  auto& p = data_.profile;
+  std::stable_sort(p.switches.begin(), p.switches.end(), [](const Switch& a, const Switch& b) { return a.t_ns < b.t_ns; });
+  std::stable_sort(p.waits.begin(), p.waits.end(),
+                   [](const WaitSample& a, const WaitSample& b) { return a.sample.t_ns < b.sample.t_ns; });
 }
 
 void DataFileReader::for_each_sample(const std::function<void(const Sample&)>& f) const {

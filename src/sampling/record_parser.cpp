@@ -7,6 +7,7 @@
 
 #include <linux/perf_event.h>
 
+#include <algorithm>
 #include <cstring>
 #include <string>
 
@@ -43,8 +44,9 @@ std::string hex(std::span<const std::uint8_t> bytes) {
   return s;
 }
 
-bool parse_sample(ByteReader& c, const RecordLayout& l, Profile& out) {
-  Sample s;
+// The fields of one sample, in the order perf_event_open(2) gives them. `raw_state` gets
+// sched_switch's prev_state when the layout says where it lies.
+bool decode_sample_fields(ByteReader& c, const RecordLayout& l, Sample& s, std::int64_t& raw_state) {
   const std::uint64_t t = l.sample_type;
   if ((t & PERF_SAMPLE_IDENTIFIER) != 0) (void)c.get<std::uint64_t>();
   if ((t & PERF_SAMPLE_IP) != 0) s.ip = c.get<std::uint64_t>();
@@ -67,6 +69,14 @@ bool parse_sample(ByteReader& c, const RecordLayout& l, Profile& out) {
     }
   }
   if (s.callchain.empty() && s.ip != 0) s.callchain.push_back(s.ip);
+  if ((t & PERF_SAMPLE_RAW) != 0) {
+    const auto size = c.get<std::uint32_t>();
+    const auto raw = c.get_span(size);
+    const auto at = static_cast<std::size_t>(l.state_offset);
+    if (!c.bad() && l.state_offset >= 0 && at + sizeof(std::int64_t) <= raw.size()) {
+      std::memcpy(&raw_state, raw.data() + at, sizeof raw_state);
+    }
+  }
   if ((t & PERF_SAMPLE_REGS_USER) != 0) {
     const auto abi = c.get<std::uint64_t>();
     std::uint64_t regs[64] = {};
@@ -91,8 +101,33 @@ bool parse_sample(ByteReader& c, const RecordLayout& l, Profile& out) {
       if (!c.bad()) s.stack.assign(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min(dyn, size)));
     }
   }
-  if (c.bad()) return false;
+  return !c.bad();
+}
+
+bool parse_sample(ByteReader& c, const RecordLayout& l, Profile& out) {
+  Sample s;
+  std::int64_t state = -1;
+  if (!decode_sample_fields(c, l, s, state)) return false;
   out.samples.push_back(std::move(s));
+  return true;
+}
+
+// PERF_RECORD_SWITCH has no body: who and when are in its sample_id trailer (TID, then TIME).
+bool parse_switch(std::span<const std::uint8_t> record, const RecordLayout& l, std::uint16_t misc, Profile& out) {
+  const std::uint64_t t = l.sample_type;
+  if ((t & PERF_SAMPLE_TID) == 0 || (t & PERF_SAMPLE_TIME) == 0) return true;  // nothing to place it by
+  const std::size_t trailer = trailer_size(t);
+  if (record.size() < sizeof(perf_event_header) + trailer) return false;
+  const std::size_t at = record.size() - trailer;  // TID comes first in the trailer
+  std::uint32_t ids[2] = {};
+  std::memcpy(ids, record.data() + at, sizeof ids);
+  Switch sw;
+  sw.pid = static_cast<pid_t>(ids[0]);
+  sw.tid = static_cast<pid_t>(ids[1]);
+  sw.t_ns = trailer_time(record, t);
+  sw.out = (misc & PERF_RECORD_MISC_SWITCH_OUT) != 0;
+  sw.preempted = sw.out && (misc & PERF_RECORD_MISC_SWITCH_OUT_PREEMPT) != 0;
+  out.switches.push_back(sw);
   return true;
 }
 
@@ -178,14 +213,65 @@ bool parse_record(std::span<const std::uint8_t> record, const RecordLayout& layo
     case PERF_RECORD_UNTHROTTLE:
       ++out.unthrottled;
       return true;
+    case PERF_RECORD_SWITCH:
+      return parse_switch(record, layout, h.misc, out);
     default:
       ++out.unknown_records;
       return true;
   }
 }
 
+WaitState wait_state(std::int64_t prev_state) {
+  // TASK_REPORT_MAX (0x100) marks a preemption; otherwise one bit per state: 0 R, 1 S, 2 D.
+  constexpr std::int64_t kPreempted = 0x100;
+  if (prev_state < 0) return WaitState::unknown;
+  if ((prev_state & kPreempted) != 0 || (prev_state & 0xff) == 0) return WaitState::runnable;
+  if ((prev_state & 0xff) == 1) return WaitState::sleeping;
+  if ((prev_state & 0xff) == 2) return WaitState::disk;
+  return WaitState::other;
+}
+
+bool parse_wait_record(std::span<const std::uint8_t> record, const WaitLayouts& layouts, Profile& out) {
+  if (record.size() < sizeof(perf_event_header)) return false;
+  perf_event_header h{};
+  std::memcpy(&h, record.data(), sizeof h);
+  if (h.size != record.size()) return false;
+  ByteReader c(record.subspan(sizeof h));
+  switch (h.type) {
+    case PERF_RECORD_SAMPLE: {
+      const auto id = ByteReader(record.subspan(sizeof h)).get<std::uint64_t>();
+      const auto it = std::find_if(layouts.begin(), layouts.end(), [&](const auto& l) { return l.first == id; });
+      if (it == layouts.end()) return false;
+      WaitSample w;
+      w.kind = it->second.wait_kind;
+      std::int64_t state = -1;
+      if (!decode_sample_fields(c, it->second, w.sample, state)) return false;
+      w.state = it->second.state_offset >= 0 ? wait_state(state) : WaitState::unknown;
+      out.waits.push_back(std::move(w));
+      return true;
+    }
+    case PERF_RECORD_LOST: {
+      (void)c.get<std::uint64_t>();  // id
+      const auto lost = c.get<std::uint64_t>();
+      if (c.bad()) return false;
+      out.lost_waits += lost;
+      return true;
+    }
+    case PERF_RECORD_LOST_SAMPLES: {
+      const auto lost = c.get<std::uint64_t>();
+      if (c.bad()) return false;
+      out.lost_waits += lost;
+      return true;
+    }
+    default:
+      return true;  // throttling of a wait event shows as waits without a sample
+  }
+}
+
 void rebase_times(Profile& p, std::int64_t t0_ns) {
   for (auto& s : p.samples) s.t_ns -= t0_ns;
+  for (auto& w : p.waits) w.sample.t_ns -= t0_ns;
+  for (auto& sw : p.switches) sw.t_ns -= t0_ns;
   for (auto& m : p.mappings) m.t_ns -= t0_ns;
   for (auto& t : p.tasks) t.t_ns -= t0_ns;
 }

@@ -2,6 +2,8 @@
 // sample, which a general compressor finds better than hand-made delta coding would.
 #include "sample_chunk.hpp"
 
+#include <algorithm>
+
 #include "perfprobe/error.hpp"
 
 namespace perfprobe::sampling {
@@ -36,6 +38,35 @@ bool decode_sample(ByteReader& in, Sample& s) {
   for (auto* r : {&s.bp, &s.sp, &s.ip}) *r = in.get<std::uint64_t>();
   in.get_bytes_into(s.stack);
   return !in.bad();
+}
+
+void encode_switch(ByteWriter& w, const Switch& s) {
+  w.put<std::int64_t>(s.t_ns);
+  w.put<std::int32_t>(s.pid);
+  w.put<std::int32_t>(s.tid);
+  w.put<std::uint8_t>(static_cast<std::uint8_t>((s.out ? 1U : 0U) | (s.preempted ? 2U : 0U)));
+}
+
+bool decode_switch(ByteReader& in, Switch& s) {
+  s.t_ns = in.get<std::int64_t>();
+  s.pid = in.get<std::int32_t>();
+  s.tid = in.get<std::int32_t>();
+  const auto flags = in.get<std::uint8_t>();
+  s.out = (flags & 1U) != 0;
+  s.preempted = (flags & 2U) != 0;
+  return !in.bad();
+}
+
+void encode_wait(ByteWriter& w, const WaitSample& s) {
+  w.put<std::uint8_t>(static_cast<std::uint8_t>(s.kind));
+  w.put<std::uint8_t>(static_cast<std::uint8_t>(s.state));
+  encode_sample(w, s.sample);
+}
+
+bool decode_wait(ByteReader& in, WaitSample& s) {
+  s.kind = static_cast<WaitSample::Kind>(std::min<std::uint8_t>(in.get<std::uint8_t>(), 1));
+  s.state = static_cast<WaitState>(std::min<std::uint8_t>(in.get<std::uint8_t>(), 4));
+  return decode_sample(in, s.sample);
 }
 
 ChunkCompressor::ChunkCompressor() : ctx_(ZSTD_createCCtx()) {

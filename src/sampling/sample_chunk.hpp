@@ -24,6 +24,12 @@ void encode_sample(ByteWriter& w, const Sample& s);
 // Reads one sample; false (and `in` bad) when the bytes run out.
 bool decode_sample(ByteReader& in, Sample& s);
 
+// Off-CPU records (docs/record.md): a switch, and a wait sample (its kind and state, then a sample).
+void encode_switch(ByteWriter& w, const Switch& s);
+bool decode_switch(ByteReader& in, Switch& s);
+void encode_wait(ByteWriter& w, const WaitSample& s);
+bool decode_wait(ByteReader& in, WaitSample& s);
+
 // One compression context reused for every chunk of a file.
 class ChunkCompressor {
  public:

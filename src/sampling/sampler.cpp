@@ -1,5 +1,7 @@
 // Opening the sampling events and their rings, with the fallbacks this machine needs: cpu-clock
-// when there is no PMU, smaller rings when the unprivileged mlock budget is exhausted.
+// when there is no PMU, smaller rings when the unprivileged mlock budget is exhausted; and the
+// wait events of off-CPU recording, in rings of their own so that a burst of waits never costs
+// the switch records their place.
 #include "perfprobe/sampling/sampler.hpp"
 
 #include <linux/perf_event.h>
@@ -8,11 +10,13 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
 
 #include "perfprobe/error.hpp"
 #include "perfprobe/sys/fd.hpp"
 #include "perfprobe/sys/perf.hpp"
 #include "perfprobe/sys/perf_ring.hpp"
+#include "perfprobe/sys/tracefs.hpp"
 #include "record_parser.hpp"
 #include "ring.hpp"
 
@@ -24,6 +28,8 @@ namespace {
 constexpr std::uint64_t kRegsMask = (1ULL << 6) | (1ULL << 7) | (1ULL << 8);
 
 perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_t stack_bytes, bool enable_on_exec) {
+  // Switch records come from the sampling events themselves: side-band records of the target's
+  // own events, which need no privilege (docs/kernel-facts.md §12).
   perf_event_attr a{};
   a.size = sizeof a;
   a.type = cycles ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
@@ -47,6 +53,7 @@ perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_
   a.comm_exec = 1;
   a.task = 1;
   a.build_id = 1;
+  a.context_switch = o.off_cpu != OffCpuMode::none ? 1 : 0;
   a.sample_id_all = 1;
   // User space only: works unprivileged at paranoid 2 (docs/kernel-facts.md §2).
   a.exclude_kernel = 1;
@@ -64,6 +71,67 @@ perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_
   return a;
 }
 
+// One sample per event: the wait events (a switch-out, a major fault). The user call chain only;
+// IDENTIFIER first tells the events of one ring apart.
+perf_event_attr wait_attr(std::uint32_t stack_bytes, bool enable_on_exec) {
+  perf_event_attr a{};
+  a.size = sizeof a;
+  a.sample_period = 1;
+  a.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
+                  PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+  a.sample_regs_user = kRegsMask;
+  a.sample_stack_user = stack_bytes;
+  a.sample_id_all = 1;
+  a.exclude_hv = 1;
+  a.exclude_callchain_kernel = 1;
+  a.inherit = 1;
+  a.disabled = enable_on_exec ? 1 : 0;
+  a.enable_on_exec = enable_on_exec ? 1 : 0;
+  a.wakeup_events = 1024;
+  a.use_clockid = 1;
+  a.clockid = CLOCK_MONOTONIC;
+  return a;
+}
+
+// One kind of wait event, ready to open.
+struct WaitEvent {
+  perf_event_attr attr;
+  RecordLayout layout;
+};
+
+// sched:sched_switch fires as a thread leaves the CPU and says in what state (root: tracefs
+// and kernel-side events, docs/kernel-facts.md §12).
+std::optional<WaitEvent> sched_switch_event(std::uint32_t stack, bool enable_on_exec) {
+  const auto format = sys::read_tracepoint_format("sched", "sched_switch");
+  if (!format) return std::nullopt;
+  WaitEvent e{wait_attr(stack, enable_on_exec), {}};
+  e.attr.type = PERF_TYPE_TRACEPOINT;
+  e.attr.config = format->id;
+  e.attr.sample_type |= PERF_SAMPLE_RAW;
+  const auto state = format->fields.find("prev_state");
+  if (state != format->fields.end() && state->second.size == 8) e.layout.state_offset = state->second.offset;
+  return e;
+}
+
+// The context-switches software event also samples at switch-out, but it fires in the kernel:
+// it needs kernel-side events (root or CAP_PERFMON), and gives no state.
+WaitEvent context_switch_event(std::uint32_t stack, bool enable_on_exec) {
+  WaitEvent e{wait_attr(stack, enable_on_exec), {}};
+  e.attr.type = PERF_TYPE_SOFTWARE;
+  e.attr.config = PERF_COUNT_SW_CONTEXT_SWITCHES;
+  return e;
+}
+
+// Major faults are counted with the faulting user registers, so they sample unprivileged.
+WaitEvent major_fault_event(std::uint32_t stack, bool enable_on_exec) {
+  WaitEvent e{wait_attr(stack, enable_on_exec), {}};
+  e.attr.type = PERF_TYPE_SOFTWARE;
+  e.attr.config = PERF_COUNT_SW_PAGE_FAULTS_MAJ;
+  e.attr.exclude_kernel = 1;
+  e.layout.wait_kind = WaitSample::Kind::major_fault;
+  return e;
+}
+
 }  // namespace
 
 struct Sampler::State {
@@ -73,6 +141,10 @@ struct Sampler::State {
   std::vector<Ring> rings;
   std::vector<std::string> notes;
   std::uint64_t malformed = 0;
+  OffCpuConfig off_cpu;
+  std::vector<sys::Fd> wait_fds;  // every wait event, tid-major then CPU, as `fds`
+  std::vector<Ring> wait_rings;
+  WaitLayouts wait_layouts;
 };
 
 std::string explain_sampling_error(int err) {
@@ -159,6 +231,37 @@ void share_rings(const std::vector<sys::Fd>& fds, const std::vector<int>& first_
     }
   }
 }
+
+// Opens `e` on every tid and CPU into `fds` (appended) and records each event's id with its
+// layout. Returns 0 or the errno that stopped it (then nothing was added).
+int open_wait_event(WaitEvent e, const std::vector<pid_t>& tids, int cpus, std::vector<sys::Fd>& fds,
+                    WaitLayouts& layouts) {
+  std::vector<sys::Fd> opened;
+  std::vector<int> first;
+  std::size_t vanished = 0;
+  if (const int err = open_all(e.attr, tids, cpus, opened, first, vanished); err != 0) return err;
+  e.layout.sample_type = e.attr.sample_type;
+  e.layout.regs_mask = e.attr.sample_regs_user;
+  e.layout.regs_count = static_cast<std::uint32_t>(std::popcount(e.attr.sample_regs_user));
+  for (auto& fd : opened) {
+    layouts.emplace_back(sys::perf_event_id(fd.get()), e.layout);
+    fds.push_back(std::move(fd));
+  }
+  return 0;
+}
+
+// The wait events this privilege level allows, in their own per-CPU rings: the chain of each
+// switch-out (sched_switch, else context-switches) and major faults. Whatever does not open is
+// simply not recorded; `off_cpu.mechanism` says what did.
+struct WaitEvents {
+  OffCpuConfig& config;
+  std::vector<sys::Fd>& fds;
+  WaitLayouts& layouts;
+  std::vector<Ring>& rings;
+  std::vector<std::string>& notes;
+};
+void open_wait_events(const SamplerOptions& o, const std::vector<pid_t>& tids, bool enable_on_exec, WaitEvents st);
+
 }  // namespace
 
 Sampler::Sampler(const SamplerOptions& o, const std::vector<pid_t>& tids, bool enable_on_exec)
@@ -197,7 +300,45 @@ Sampler::Sampler(const SamplerOptions& o, const std::vector<pid_t>& tids, bool e
   st.config.call_graph = o.call_graph;
   st.config.stack_bytes = stack;
   st.config.ring_pages = pages;
+  st.off_cpu.switches = o.off_cpu != OffCpuMode::none;
+  if (o.off_cpu == OffCpuMode::automatic) {
+    open_wait_events(o, tids, enable_on_exec, {st.off_cpu, st.wait_fds, st.wait_layouts, st.wait_rings, st.notes});
+  }
 }
+
+namespace {
+
+void open_wait_events(const SamplerOptions& o, const std::vector<pid_t>& tids, bool enable_on_exec, WaitEvents st) {
+  const int cpus = sys::online_cpus();
+  if (auto tp = sched_switch_event(kWaitStackBytes, enable_on_exec);
+      tp && open_wait_event(*tp, tids, cpus, st.fds, st.layouts) == 0) {
+    st.config.mechanism = "sched_switch";
+    st.config.states = tp->layout.state_offset >= 0;
+  } else if (open_wait_event(context_switch_event(kWaitStackBytes, enable_on_exec), tids, cpus, st.fds, st.layouts) ==
+             0) {
+    st.config.mechanism = "context-switches";
+  }
+  st.config.major_faults =
+      open_wait_event(major_fault_event(kWaitStackBytes, enable_on_exec), tids, cpus, st.fds, st.layouts) == 0;
+  if (st.fds.empty()) return;
+  std::vector<int> first_of_cpu(static_cast<std::size_t>(cpus));
+  for (int cpu = 0; cpu < cpus; ++cpu) first_of_cpu[static_cast<std::size_t>(cpu)] = cpu;
+  try {
+    map_rings(st.fds, first_of_cpu, o.ring_pages, st.rings, st.notes);
+    share_rings(st.fds, first_of_cpu);
+  } catch (const Error& e) {
+    // Switch records alone still give off-CPU time: the recording goes on without chains.
+    st.notes.push_back(std::string("no call chains of waits: ") + e.what());
+    st.rings.clear();
+    st.fds.clear();
+    st.layouts.clear();
+    st.config.mechanism.clear();
+    st.config.states = false;
+    st.config.major_faults = false;
+  }
+}
+
+}  // namespace
 
 Sampler::~Sampler() = default;
 Sampler::Sampler(Sampler&&) noexcept = default;
@@ -210,14 +351,21 @@ void Sampler::drain(Profile& out) {
       if (!parse_record(rec, st.layout, out)) ++st.malformed;
     });
   }
+  for (auto& ring : st.wait_rings) {
+    ring.drain([&](std::span<const std::uint8_t> rec) {
+      if (!parse_wait_record(rec, st.wait_layouts, out)) ++st.malformed;
+    });
+  }
   out.unknown_records += std::exchange(st.malformed, 0);
 }
 
 void Sampler::disable() noexcept {
   for (const auto& fd : state_->fds) sys::perf_disable(fd.get());
+  for (const auto& fd : state_->wait_fds) sys::perf_disable(fd.get());
 }
 
 const SamplingConfig& Sampler::config() const noexcept { return state_->config; }
+const OffCpuConfig& Sampler::off_cpu() const noexcept { return state_->off_cpu; }
 const std::vector<std::string>& Sampler::notes() const noexcept { return state_->notes; }
 
 }  // namespace perfprobe::sampling

@@ -10,6 +10,7 @@
 #include <unordered_map>
 
 #include "address_map.hpp"
+#include "perfprobe/sampling/off_cpu.hpp"
 #include "perfprobe/sampling/stack_policy.hpp"
 #include "unwinder.hpp"
 
@@ -35,13 +36,23 @@ class Resolver {
     r.t_ns = s.t_ns;
     r.pid = s.pid;
     r.tid = s.tid;
-    const auto chain = call_chain(s);
-    for (std::size_t i = 0; i < chain.size(); ++i) {
-      for (const auto id : frames_at(s, chain[i], i > 0)) r.stack.push_back(id);
-    }
+    r.stack = stack_of(s);
     if (r.stack.empty() || root_[r.stack.back()] == 0) ++out_.truncated;
     out_.samples.push_back(std::move(r));
   }
+
+  // Frames of a sample's call chain (unwound where its stack was copied), leaf first.
+  std::vector<std::uint32_t> stack_of(const sampling::Sample& s) {
+    std::vector<std::uint32_t> stack;
+    const auto chain = call_chain(s);
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      for (const auto id : frames_at(s, chain[i], i > 0)) stack.push_back(id);
+    }
+    return stack;
+  }
+
+  // Wait samples are not CPU samples: they leave the sample figures alone.
+  void count_unwinds(bool on) { counting_ = on; }
 
   void count_modules() {
     std::map<std::string, std::uint64_t> leaf_count;
@@ -73,7 +84,7 @@ class Resolver {
     const bool prefer_dwarf =
         mode == sampling::CallGraph::dwarf || (mode == sampling::CallGraph::automatic && sampling::stack_kept_whole(s));
     auto chain = splice_chains(dwarf, s.callchain, prefer_dwarf);
-    if (chain != s.callchain) ++out_.dwarf_unwound;
+    if (chain != s.callchain && counting_) ++out_.dwarf_unwound;
     return chain;
   }
 
@@ -141,7 +152,33 @@ class Resolver {
   std::unordered_map<AddressKey, std::vector<std::uint32_t>, AddressHash> by_address_;
   std::vector<char> root_;  // per frame id: 1 when a whole chain ends there
   std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
+  bool counting_ = true;
 };
+
+// Off-CPU intervals with the call chains of their wait samples (each sample resolved once).
+void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedProfile& out) {
+  out.off_cpu_recorded = p.off_cpu.switches;
+  out.off_cpu_mechanism = p.off_cpu.mechanism;
+  out.off_cpu_states = p.off_cpu.states;
+  out.lost_waits = p.lost_waits;
+  if (!p.off_cpu.switches) return;
+  out.thread_spans = sampling::thread_spans(p);
+  const auto intervals = sampling::wait_intervals(p, out.thread_spans);
+  resolver.count_unwinds(false);
+  std::map<std::int64_t, std::vector<std::uint32_t>> stacks;  // by wait sample
+  for (const auto& w : intervals) {
+    OffCpuInterval i{w.start_ns, w.end_ns, w.pid, w.tid, w.reason, {}};
+    if (w.wait >= 0) {
+      auto it = stacks.find(w.wait);
+      if (it == stacks.end()) {
+        it = stacks.emplace(w.wait, resolver.stack_of(p.waits[static_cast<std::size_t>(w.wait)].sample)).first;
+      }
+      i.stack = it->second;
+    }
+    out.off_cpu.push_back(std::move(i));
+  }
+  resolver.count_unwinds(true);
+}
 
 }  // namespace
 
@@ -170,7 +207,8 @@ ResolvedProfile empty_resolved(const sampling::Profile& p) {
 }  // namespace
 
 struct ProfileResolver::State {
-  State(const sampling::Profile& p, Symbolizer& sym) : out(empty_resolved(p)), resolver(p, sym, out) {}
+  State(const sampling::Profile& p, Symbolizer& sym) : profile(p), out(empty_resolved(p)), resolver(p, sym, out) {}
+  const sampling::Profile& profile;
   ResolvedProfile out;
   Resolver resolver;
 };
@@ -186,6 +224,7 @@ ResolvedProfile ProfileResolver::finish() {
   auto& samples = state_->out.samples;
   std::stable_sort(samples.begin(), samples.end(),
                    [](const ResolvedSample& a, const ResolvedSample& b) { return a.t_ns < b.t_ns; });
+  resolve_off_cpu(state_->profile, state_->resolver, state_->out);
   state_->resolver.count_modules();
   return std::move(state_->out);
 }

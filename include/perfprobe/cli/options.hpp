@@ -73,6 +73,7 @@ struct SamplingOptions {
   std::string call_graph = "auto";   // --call-graph auto|fp|dwarf
   std::uint32_t stack_bytes = 0;     // --stack-size BYTES; 0 = the call graph's default
   std::uint32_t mmap_pages = 64;     // --mmap-pages N (data pages per CPU ring, a power of two)
+  std::string off_cpu = "auto";      // --off-cpu auto|switches|none
 };
 
 // `perfprobe record [-o FILE] [options] -- CMD [ARGS...]`: run's options, plus sampling.

@@ -2,6 +2,7 @@
 // its views (text, JSON, folded stacks, Chrome trace). Pure: fed with a ResolvedProfile.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -14,7 +15,8 @@
 
 namespace perfprobe::report {
 
-// 2: inlined code counts in its caller by default (`inline`), `tokens` (slow tokens, per-token cost).
+// 2: inlined code counts in its caller by default (`inline`), `tokens` (slow tokens, per-token cost),
+// off-CPU time (`off_cpu`, phases' `wall`).
 inline constexpr int kProfileSchemaVersion = 2;
 
 // One source line's share of a function's samples.
@@ -36,6 +38,43 @@ struct FunctionStat {
   double total_pct = 0;
   std::vector<LineShare> lines;  // its hottest lines, hottest first (up to 3)
   bool spin_wait = false;        // a barrier or lock spinning: waiting, not work
+};
+
+// Wall-clock time of a scope (the run, a phase, a thread) split into time on CPU and time off CPU
+// by reason. With several threads it is thread time: summed over the threads alive in the scope.
+struct WallSplit {
+  double wall_ms = 0;
+  double on_cpu_ms = 0;     // wall - off-CPU: running, in user space or in the kernel
+  double spin_wait_ms = 0;  // of on_cpu_ms: spinning at a barrier or lock (by share of samples)
+  double off_cpu_ms = 0;
+  std::array<double, kOffCpuReasons> reason_ms{};  // off_cpu_ms by OffCpuReason
+};
+
+// Where threads waited: one distinct call chain of a wait with its reason, and the time spent.
+struct OffCpuStack {
+  OffCpuReason reason = OffCpuReason::unknown;
+  std::vector<std::string> frames;  // leaf first; empty when the recording has no chains
+  double ms = 0;
+  double pct = 0;  // of all off-CPU time
+  std::uint64_t waits = 0;
+};
+
+struct ThreadWall {
+  pid_t tid = 0;
+  pid_t pid = 0;
+  std::string name;
+  WallSplit wall;
+};
+
+struct OffCpuReport {
+  bool recorded = false;  // false: a recording made with --off-cpu none or by an older perfprobe
+  std::string mechanism;  // what gave the chains: "sched_switch", "context-switches", "" (none)
+  bool states = false;    // sleep and io told apart
+  std::uint64_t lost_waits = 0;
+  WallSplit wall;                   // the whole recording
+  std::vector<WallSplit> phases;    // one per ProfileReport::phases, in its order
+  std::vector<OffCpuStack> stacks;  // heaviest first
+  std::vector<ThreadWall> threads;  // by wall time
 };
 
 struct PhaseProfile {
@@ -98,6 +137,7 @@ struct ProfileReport {
   std::vector<std::string> warnings;  // lost samples, throttling, missing symbols
   bool inline_apart = false;          // inlined functions listed on their own (--inline), else in their caller
   std::optional<TokenReport> tokens;  // with a recording that has tokens
+  OffCpuReport off_cpu;
 };
 
 struct ProfileOptions {
@@ -107,6 +147,18 @@ struct ProfileOptions {
 
 [[nodiscard]] ProfileReport analyse_profile(const ResolvedProfile& profile, const std::vector<PhaseResult>& phases,
                                             const ProfileOptions& options);
+// Off-CPU time of `profile` (docs/record.md, "Off-CPU time"): the whole run's, each phase's and
+// each thread's wall split, the heaviest waits and the off-CPU hint. Called by analyse_profile.
+void add_off_cpu(ProfileReport& report, const ResolvedProfile& profile, std::size_t top);
+
+// The wall split of the threads of `profile` (all, or only `tid` when not 0) within [from, to).
+[[nodiscard]] WallSplit wall_split(const ResolvedProfile& profile, std::int64_t from_ns, std::int64_t to_ns,
+                                   pid_t tid = 0);
+
+// Off-CPU time in folded stacks beside the samples: the wait's chain, then a leaf frame
+// "[off-cpu: REASON]", weighted in sample equivalents (docs/record.md).
+[[nodiscard]] std::uint64_t off_cpu_weight(const ResolvedProfile& profile, double ns);
+
 // Functions that spin while waiting (libgomp's barriers, ggml's barrier, spin locks, yield loops).
 [[nodiscard]] bool is_spin_wait(const std::string& function);
 

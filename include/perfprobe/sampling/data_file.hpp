@@ -47,8 +47,10 @@ class DataWriter {
   DataWriter(const DataWriter&) = delete;
   DataWriter& operator=(const DataWriter&) = delete;
 
-  // `sample.t_ns` already relative to the run's time zero.
+  // `sample.t_ns` already relative to the run's time zero; the same for switches and waits.
   void add(const Sample& sample);
+  void add(const Switch& sw);
+  void add(const WaitSample& wait);
   // `data.profile.samples` are added first (none when they were streamed with add()).
   void finish(const RecordData& data);
   [[nodiscard]] std::uint64_t samples() const noexcept;
@@ -70,6 +72,8 @@ class DataFileWriter {
   explicit DataFileWriter(const std::string& path);
   ~DataFileWriter();
   void add(const Sample& sample);
+  void add(const Switch& sw);
+  void add(const WaitSample& wait);
   void finish(const RecordData& data);
   [[nodiscard]] std::uint64_t samples() const noexcept;
   [[nodiscard]] std::uint64_t bytes() const noexcept;

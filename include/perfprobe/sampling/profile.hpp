@@ -64,8 +64,43 @@ struct TaskEvent {
   bool exec = false;         // a comm that comes from an exec
 };
 
+// A thread leaving or entering a CPU (PERF_RECORD_SWITCH on the sampling events).
+struct Switch {
+  std::int64_t t_ns = 0;
+  pid_t pid = 0, tid = 0;
+  bool out = false;        // switch-out; else switch-in
+  bool preempted = false;  // switched out while still runnable (PERF_RECORD_MISC_SWITCH_OUT_PREEMPT)
+};
+
+// A thread's scheduler state as it left the CPU (sched:sched_switch's prev_state), where the
+// privilege level lets perfprobe read it.
+enum class WaitState : std::uint8_t { unknown, runnable, sleeping, disk, other };
+
+// A sample whose call chain explains a wait: taken as a thread left the CPU (switch_out), or at a
+// major page fault (major_fault: counted by the kernel once the fault's I/O is done).
+struct WaitSample {
+  enum class Kind : std::uint8_t { switch_out, major_fault };
+  Kind kind = Kind::switch_out;
+  WaitState state = WaitState::unknown;
+  Sample sample;
+};
+
+// How off-CPU time was recorded (docs/record.md, "Off-CPU time"). `mechanism` names what gave the
+// call chains of waits: "sched_switch" (tracepoint, root), "context-switches" (software event),
+// or "" (switch records only: times and the preempt flag, no chains).
+struct OffCpuConfig {
+  bool switches = false;      // switch records were asked for
+  std::string mechanism;      // see above
+  bool states = false;        // WaitSample::state is known (sched_switch)
+  bool major_faults = false;  // major faults were sampled
+  std::int64_t end_ns = 0;    // end of the recording, ns since time zero (threads still waiting then)
+};
+
 struct Profile {
   SamplingConfig config;
+  OffCpuConfig off_cpu;
+  std::vector<Switch> switches;
+  std::vector<WaitSample> waits;
   std::vector<Sample> samples;
   std::vector<Mapping> mappings;
   std::vector<TaskEvent> tasks;
@@ -74,6 +109,7 @@ struct Profile {
   std::uint64_t throttled = 0;     // PERF_RECORD_THROTTLE
   std::uint64_t unthrottled = 0;
   std::uint64_t unknown_records = 0;
+  std::uint64_t lost_waits = 0;  // wait samples lost in their rings' overruns
 };
 
 }  // namespace perfprobe::sampling

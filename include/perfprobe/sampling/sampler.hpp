@@ -20,6 +20,17 @@ inline constexpr std::uint32_t kFpStackBytes = 512;        // enough to find a f
 inline constexpr std::uint32_t kDwarfStackBytes = 8192;
 inline constexpr std::uint32_t kMaxStackBytes = 65528;  // 65536 is EINVAL (docs/kernel-facts.md §3)
 
+// Off-CPU recording (docs/record.md, "Off-CPU time"). switches: the sampling events also carry
+// every switch of the target's threads (times, preempted or not). automatic: that, plus the call
+// chain of each wait and its reason where the privilege level allows (sched:sched_switch as
+// root, else the context-switches event where it fires), plus major faults.
+enum class OffCpuMode { none, switches, automatic };
+
+// Stack bytes copied with a wait's sample: enough for the frame-pointer walk's frameless leaf
+// (a C library wrapper) and a few DWARF frames, small enough that a thread pool switching tens of
+// thousands of times a second does not overrun its ring.
+inline constexpr std::uint32_t kWaitStackBytes = 512;
+
 struct SamplerOptions {
   std::uint64_t frequency_hz = kDefaultFrequencyHz;  // used when period == 0
   std::uint64_t period = 0;                          // -c: one sample every `period` events
@@ -27,6 +38,7 @@ struct SamplerOptions {
   std::uint32_t stack_bytes = 0;                 // 0: the call-graph mode's default
   std::uint32_t ring_pages = kDefaultRingPages;  // data pages per CPU, a power of two
   std::string force_event;                       // "cpu-clock" to skip the cycles attempt (tests)
+  OffCpuMode off_cpu = OffCpuMode::automatic;
 };
 
 class Sampler {
@@ -46,6 +58,8 @@ class Sampler {
   // Stops sampling (before the last drain of an attach, so the target is left alone).
   void disable() noexcept;
   [[nodiscard]] const SamplingConfig& config() const noexcept;
+  // What off-CPU recording got (end_ns is the caller's to set).
+  [[nodiscard]] const OffCpuConfig& off_cpu() const noexcept;
   // Messages for the user: ring shrunk for the mlock budget, threads that vanished...
   [[nodiscard]] const std::vector<std::string>& notes() const noexcept;
 

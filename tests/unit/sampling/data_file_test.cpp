@@ -180,6 +180,44 @@ TEST(DataFile, CorruptSampleChunkIsRefused) {
   EXPECT_THROW((void)decode_data(bytes, "x"), UsageError);
 }
 
+TEST(DataFile, OffCpuRecordsRoundTrip) {
+  RecordData d = sample_data();
+  d.profile.off_cpu = {true, "sched_switch", true, true, 9'000'000};
+  d.profile.lost_waits = 3;
+  d.profile.switches = {{20, 100, 101, false, false}, {10, 100, 101, true, true}};
+  WaitSample w;
+  w.kind = WaitSample::Kind::major_fault;
+  w.state = WaitState::disk;
+  w.sample.t_ns = 15;
+  w.sample.tid = 101;
+  w.sample.callchain = {7, 8};
+  d.profile.waits = {w};
+  const RecordData back = decode_data(encode_data(d), "x.data");
+  EXPECT_TRUE(back.profile.off_cpu.switches);
+  EXPECT_EQ(back.profile.off_cpu.mechanism, "sched_switch");
+  EXPECT_TRUE(back.profile.off_cpu.states);
+  EXPECT_TRUE(back.profile.off_cpu.major_faults);
+  EXPECT_EQ(back.profile.off_cpu.end_ns, 9'000'000);
+  EXPECT_EQ(back.profile.lost_waits, 3U);
+  ASSERT_EQ(back.profile.switches.size(), 2U);
+  EXPECT_EQ(back.profile.switches[0].t_ns, 10);  // read back in time order
+  EXPECT_TRUE(back.profile.switches[0].out);
+  EXPECT_TRUE(back.profile.switches[0].preempted);
+  EXPECT_EQ(back.profile.switches[1].tid, 101);
+  ASSERT_EQ(back.profile.waits.size(), 1U);
+  EXPECT_EQ(back.profile.waits[0].kind, WaitSample::Kind::major_fault);
+  EXPECT_EQ(back.profile.waits[0].state, WaitState::disk);
+  EXPECT_EQ(back.profile.waits[0].sample.callchain, (std::vector<std::uint64_t>{7, 8}));
+  EXPECT_EQ(back.profile.samples.size(), 1U);
+}
+
+TEST(DataFile, WithoutOffCpuSectionsNothingIsClaimed) {
+  const RecordData back = decode_data(encode_data(sample_data()), "x.data");
+  EXPECT_FALSE(back.profile.off_cpu.switches);  // an older file, or --off-cpu none
+  EXPECT_TRUE(back.profile.switches.empty());
+  EXPECT_TRUE(back.profile.waits.empty());
+}
+
 }  // namespace
 }  // namespace perfprobe::sampling
 

@@ -149,5 +149,81 @@ TEST(RecordParser, TruncatedRecordsAreRefused) {
   EXPECT_FALSE(parse_record(bytes, RecordLayout{kType, 0, 0}, p));
 }
 
+TEST(RecordParser, SwitchRecordsSayWhoWhenAndWhetherPreempted) {
+  Profile p;
+  const RecordLayout l{kType, 0, 0};
+  // Trailer for kType: pid/tid, time, cpu/res.
+  ASSERT_TRUE(parse_record(Builder(PERF_RECORD_SWITCH, PERF_RECORD_MISC_SWITCH_OUT)
+                               .put(std::uint32_t{5})
+                               .put(std::uint32_t{6})
+                               .put(std::uint64_t{1000})
+                               .put(std::uint64_t{0})
+                               .done(),
+                           l, p));
+  ASSERT_TRUE(
+      parse_record(Builder(PERF_RECORD_SWITCH, PERF_RECORD_MISC_SWITCH_OUT | PERF_RECORD_MISC_SWITCH_OUT_PREEMPT)
+                       .trailer(5, 2000)
+                       .done(),
+                   l, p));
+  ASSERT_TRUE(parse_record(Builder(PERF_RECORD_SWITCH).trailer(5, 3000).done(), l, p));
+  ASSERT_EQ(p.switches.size(), 3U);
+  EXPECT_EQ(p.switches[0].pid, 5);
+  EXPECT_EQ(p.switches[0].tid, 6);
+  EXPECT_EQ(p.switches[0].t_ns, 1000);
+  EXPECT_TRUE(p.switches[0].out);
+  EXPECT_FALSE(p.switches[0].preempted);
+  EXPECT_TRUE(p.switches[1].preempted);
+  EXPECT_FALSE(p.switches[2].out);
+  EXPECT_EQ(p.unknown_records, 0U);
+}
+
+TEST(RecordParser, WaitSamplesFindTheirLayoutByIdAndReadPrevState) {
+  constexpr std::uint64_t kWait = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+                                  PERF_SAMPLE_CPU | PERF_SAMPLE_CALLCHAIN;
+  RecordLayout tp{kWait | PERF_SAMPLE_RAW, 0, 0};
+  tp.state_offset = 8;
+  RecordLayout fault{kWait, 0, 0};
+  fault.wait_kind = WaitSample::Kind::major_fault;
+  const WaitLayouts layouts{{41, tp}, {42, fault}};
+  const auto head = [](Builder& b, std::uint64_t id, std::uint64_t t) {
+    b.put(id).put(std::uint64_t{0x1111}).put(std::uint32_t{3}).put(std::uint32_t{4}).put(t);
+    b.put(std::uint64_t{0});                                                        // cpu, res
+    b.put(std::uint64_t{2}).put(std::uint64_t{0x1111}).put(std::uint64_t{0x2222});  // callchain
+  };
+  Profile p;
+  Builder sleeping(PERF_RECORD_SAMPLE);
+  head(sleeping, 41, 500);
+  sleeping.put(std::uint32_t{20});  // raw: common fields (8), prev_state (8), 4 more bytes
+  sleeping.put(std::uint64_t{0}).put(std::int64_t{1}).put(std::uint32_t{0});
+  ASSERT_TRUE(parse_wait_record(sleeping.done(), layouts, p));
+  Builder faulted(PERF_RECORD_SAMPLE);
+  head(faulted, 42, 600);
+  ASSERT_TRUE(parse_wait_record(faulted.done(), layouts, p));
+  Builder unknown_id(PERF_RECORD_SAMPLE);
+  head(unknown_id, 43, 700);
+  EXPECT_FALSE(parse_wait_record(unknown_id.done(), layouts, p));
+  ASSERT_TRUE(
+      parse_wait_record(Builder(PERF_RECORD_LOST).put(std::uint64_t{41}).put(std::uint64_t{9}).done(), layouts, p));
+  ASSERT_EQ(p.waits.size(), 2U);
+  EXPECT_EQ(p.waits[0].kind, WaitSample::Kind::switch_out);
+  EXPECT_EQ(p.waits[0].state, WaitState::sleeping);
+  EXPECT_EQ(p.waits[0].sample.tid, 4);
+  EXPECT_EQ(p.waits[0].sample.t_ns, 500);
+  EXPECT_EQ(p.waits[0].sample.callchain, (std::vector<std::uint64_t>{0x1111, 0x2222}));
+  EXPECT_EQ(p.waits[1].kind, WaitSample::Kind::major_fault);
+  EXPECT_EQ(p.waits[1].state, WaitState::unknown);
+  EXPECT_EQ(p.lost_waits, 9U);
+  EXPECT_TRUE(p.samples.empty());
+}
+
+TEST(RecordParser, PrevStateBitsAsWaitStates) {
+  EXPECT_EQ(wait_state(0), WaitState::runnable);      // R: yielded
+  EXPECT_EQ(wait_state(0x100), WaitState::runnable);  // R+: preempted
+  EXPECT_EQ(wait_state(1), WaitState::sleeping);      // S
+  EXPECT_EQ(wait_state(2), WaitState::disk);          // D
+  EXPECT_EQ(wait_state(4), WaitState::other);         // T
+  EXPECT_EQ(wait_state(-1), WaitState::unknown);
+}
+
 }  // namespace
 }  // namespace perfprobe::sampling

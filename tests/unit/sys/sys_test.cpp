@@ -14,6 +14,7 @@
 #include "perfprobe/sys/input_file.hpp"
 #include "perfprobe/sys/output_file.hpp"
 #include "perfprobe/sys/process.hpp"
+#include "perfprobe/sys/tracefs.hpp"
 
 using namespace perfprobe::sys;
 
@@ -119,4 +120,18 @@ TEST(ProcessesNamed, FindsALiveChildButNotItsZombie) {
   found = processes_named("sleep");
   EXPECT_EQ(std::find(found.begin(), found.end(), child), found.end()) << "an exited process is no target";
   waitpid(child, nullptr, 0);
+TEST(Tracefs, FormatGivesIdAndFieldOffsets) {
+  const char* text =
+      "name: sched_switch\nID: 372\nformat:\n"
+      "\tfield:unsigned short common_type;\toffset:0;\tsize:2;\tsigned:0;\n"
+      "\tfield:char prev_comm[16];\toffset:8;\tsize:16;\tsigned:0;\n"
+      "\tfield:long prev_state;\toffset:32;\tsize:8;\tsigned:1;\n\nprint fmt: \"x\"\n";
+  const auto f = parse_tracepoint_format(text);
+  ASSERT_TRUE(f.has_value());
+  EXPECT_EQ(f->id, 372U);
+  EXPECT_EQ(f->fields.at("prev_state").offset, 32);
+  EXPECT_EQ(f->fields.at("prev_state").size, 8);
+  EXPECT_EQ(f->fields.at("prev_comm").offset, 8);
+  EXPECT_EQ(f->fields.at("common_type").size, 2);
+  EXPECT_FALSE(parse_tracepoint_format("name: x\nformat:\n").has_value());
 }
