@@ -363,7 +363,8 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
   if (!ended) corrupt(path_, "it ends early (the recording was cut short)");
   // Chunks hold the rings' records in drain order: each CPU's in time order, not all together.
   auto& p = data_.profile;
-  std::stable_sort(p.switches.begin(), p.switches.end(), [](const Switch& a, const Switch& b) { return a.t_ns < b.t_ns; });
+  std::stable_sort(p.switches.begin(), p.switches.end(),
+                   [](const Switch& a, const Switch& b) { return a.t_ns < b.t_ns; });
   std::stable_sort(p.waits.begin(), p.waits.end(),
                    [](const WaitSample& a, const WaitSample& b) { return a.sample.t_ns < b.sample.t_ns; });
 }
