@@ -141,8 +141,11 @@ TEST_P(OffCpu, MajorFaultsOnAColdFileAreWaitsWithTheirChain) {
   if (t.at("majflt") < 100) GTEST_SKIP() << "the file did not leave the page cache here (tmpfs?): " << out;
   const json& w = r["off_cpu"]["wall"];
   const double fault_ms = reason_ms(w, "major-fault");
-  // Most of the loop is spent waiting for the disk, nearly all of it recognised as fault I/O.
-  EXPECT_GT(fault_ms, 0.5 * t.at("touch_ms")) << w.dump(1) << out;
+  // The loop waits for the disk page after page: nearly all the time it is blocked (not waiting for
+  // a CPU, which a loaded machine adds) is recognised as fault I/O, and it is a good part of the loop.
+  const double blocked = w["off_cpu_ms"].get<double>() - reason_ms(w, "runnable");
+  EXPECT_GT(fault_ms, 0.9 * blocked) << w.dump(1) << out;
+  EXPECT_GT(fault_ms, 0.3 * t.at("touch_ms")) << w.dump(1) << out;
   const json s = wait_through(r, "touch_pages");
   ASSERT_FALSE(s.is_null()) << r["off_cpu"]["stacks"].dump(1);
   EXPECT_EQ(s["reason"], "major-fault");
