@@ -120,6 +120,8 @@ TEST(ProcessesNamed, FindsALiveChildButNotItsZombie) {
   found = processes_named("sleep");
   EXPECT_EQ(std::find(found.begin(), found.end(), child), found.end()) << "an exited process is no target";
   waitpid(child, nullptr, 0);
+}
+
 TEST(Tracefs, FormatGivesIdAndFieldOffsets) {
   const char* text =
       "name: sched_switch\nID: 372\nformat:\n"
