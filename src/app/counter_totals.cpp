@@ -16,7 +16,7 @@ bool is_cumulative(const report::MetricFamily& f, const report::MetricPoint& p) 
 
 std::string key_of(const report::MetricFamily& f, const report::MetricPoint& p) {
   std::string key = f.name + p.suffix + "{";
-  for (const auto& [name, value] : p.labels) key += name + "=" + value + ",";
+  for (const auto& [name, value] : p.labels) key.append(name).append("=").append(value).append(",");
   return key + "}";
 }
 
@@ -48,8 +48,9 @@ void CounterTotals::apply(std::vector<report::MetricFamily>& families) {
   for (auto& [key, s] : series_) {
     if (listed.count(key) != 0) continue;
     s.shown = std::max(s.shown, s.carried);
+    const std::string& name = s.family;  // clang 14 cannot capture a structured binding
     auto family = std::find_if(families.begin(), families.end(),
-                               [&](const report::MetricFamily& f) { return f.name == s.family; });
+                               [&name](const report::MetricFamily& f) { return f.name == name; });
     if (family == families.end()) family = families.insert(families.end(), kinds_.at(s.family));
     report::MetricPoint p = s.point;
     p.value = s.shown;
