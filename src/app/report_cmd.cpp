@@ -12,6 +12,7 @@
 #include "perfprobe/app/app.hpp"
 #include "perfprobe/error.hpp"
 #include "perfprobe/report/annotate.hpp"
+#include "perfprobe/report/html.hpp"
 #include "perfprobe/report/pprof.hpp"
 #include "perfprobe/report/profile_diff.hpp"
 #include "perfprobe/report/profile_report.hpp"
@@ -48,6 +49,7 @@ Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std:
 struct Analysed {
   ResolvedProfile profile;
   report::ProfileReport report;
+  report::HtmlMeta meta;  // where and when it was recorded
 };
 
 // The profile as the report shows it: inlined frames folded into their callers unless --inline.
@@ -60,7 +62,7 @@ Analysed analyse(const std::string& path, symbols::Symbolizer& symbolizer, const
                  std::size_t top) {
   Loaded loaded = load(path, symbolizer, "symbolizing " + path, o.no_progress);
   const sampling::RecordData& data = loaded.data;
-  Analysed a{shown_profile(std::move(loaded.profile), o), {}};
+  Analysed a{shown_profile(std::move(loaded.profile), o), {}, recording_meta(data, "report --diff")};
   a.report = report::analyse_profile(a.profile, data.run.phases, report::ProfileOptions{top, 20});
   a.report.command = data.command;
   a.report.inline_apart = o.inline_apart;
@@ -96,6 +98,7 @@ int annotate_command(const ResolvedProfile& profile, const cli::ReportOptions& o
 // report --diff OLD NEW: every function of both (shares compare only when nothing is cut off).
 int diff_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.folded_path, "--folded");
+  check_output_writable(o.html_path, "--html");
   symbols::Symbolizer symbolizer;
   const Analysed old_a = analyse(o.diff_path, symbolizer, o, SIZE_MAX);
   const Analysed new_a = analyse(o.path, symbolizer, o, SIZE_MAX);
@@ -105,6 +108,14 @@ int diff_command(const cli::ReportOptions& o, const Diag& diag) {
     written =
         write_output(o.folded_path, "--folded",
                      report::diff_folded(report::to_folded(old_a.profile), report::to_folded(new_a.profile)), diag);
+  }
+  if (!o.html_path.empty()) {
+    // Every scope's rows in the page: the graphs show all functions, the tables should too.
+    const auto all = report::diff_profiles(old_a.report, new_a.report, 0);
+    written &= write_output(
+        o.html_path, "--html",
+        report::profile_diff_to_html(all, {&old_a.report, &old_a.profile}, {&new_a.report, &new_a.profile}, new_a.meta),
+        diag);
   }
   if (o.json) {
     std::cout << report::profile_diff_to_json(d);

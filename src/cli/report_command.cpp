@@ -9,7 +9,7 @@ void define_report(CLI::App& app, Options& options) {
   CLI::App* sub = app.add_subcommand("report", "Show where the time went in a `perfprobe record` data file");
   sub->footer(
       "Usage: perfprobe report [FILE] [--json] [--folded FILE] [--trace FILE] [--pprof FILE] [--html FILE]\n"
-      "       perfprobe report --diff OLD.data NEW.data [--json] [--folded FILE]\n"
+      "       perfprobe report --diff OLD.data NEW.data [--json] [--folded FILE] [--html FILE]\n"
       "       perfprobe report [FILE] --annotate FUNC [--json] [--inline]\n"
       "The report goes to stdout: top functions (self, total), per phase, per thread, hints.");
   sub->add_option("file", o.path, "Data file written by record or attach -o (default perfprobe.data)")
@@ -28,7 +28,7 @@ void define_report(CLI::App& app, Options& options) {
       ->type_name("FILE");
   sub->add_option("--diff", o.diff_path,
                   "Differential profile of FILE against OLD: shares gained and lost per function and phase; "
-                  "--folded writes two-column stacks (a differential flame graph)")
+                  "--folded writes two-column stacks, --html differential flame graphs")
       ->type_name("OLD");
   sub->add_flag("--inline", o.inline_apart,
                 "List inlined functions on their own (default: their samples count in the function they were "
@@ -53,8 +53,8 @@ void finalize_report(const Options& options) {
   if (options.has_separator)
     throw UsageError("`perfprobe report` takes no command after `--`", "usage: perfprobe report [FILE]");
   const auto& r = options.report;
-  if (!r.diff_path.empty() && (!r.trace_path.empty() || !r.pprof_path.empty() || !r.html_path.empty()))
-    throw UsageError("--trace, --pprof and --html show one recording, --diff compares two", "drop one of them");
+  if (!r.diff_path.empty() && (!r.trace_path.empty() || !r.pprof_path.empty()))
+    throw UsageError("--trace and --pprof show one recording, --diff compares two", "drop one of them");
   if (!r.annotate.empty() && (!r.diff_path.empty() || !r.folded_path.empty() || !r.trace_path.empty() ||
                               !r.pprof_path.empty() || !r.html_path.empty()))
     throw UsageError("--annotate prints one function's lines, not the other views",

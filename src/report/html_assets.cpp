@@ -25,7 +25,7 @@ th,td{padding:3px 12px 3px 0;border-bottom:1px solid var(--line);text-align:left
 th{font-weight:600;color:var(--muted)}td.num,th.num{text-align:right;white-space:nowrap;padding-left:12px}
 td.fn{word-break:break-all;max-width:46em}
 .facts th{width:8em}.facts td{word-break:break-all}
-ul.warnings{margin:8px 0;padding-left:20px}ul.warnings li{color:var(--warn)}
+ul.warnings{margin:8px 0;padding-left:20px}.grew{color:hsl(0,78%,50%);font-weight:600}.fell{color:hsl(215,78%,50%);font-weight:600}ul.warnings li{color:var(--warn)}
 .pass{color:var(--ok);font-weight:600}.fail{color:var(--bad);font-weight:600}.warn{color:var(--warn);font-weight:600}.dim{color:var(--muted)}
 .row{display:flex;gap:40px;flex-wrap:wrap;align-items:flex-start}
 details{margin:4px 0 10px}summary{cursor:pointer;color:var(--muted)}

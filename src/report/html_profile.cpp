@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <map>
 
+#include "html_flame.hpp"
 #include "html_internal.hpp"
 #include "perfprobe/report/html.hpp"
 
@@ -13,86 +14,9 @@ using namespace html;
 
 namespace {
 
-struct Node {
-  std::string name;
-  std::uint64_t value = 0;
-  std::map<std::string, std::size_t> children;  // by function name, into the node vector
-};
-
-constexpr double kRowHeight = 17;
-constexpr std::size_t kMaxDepth = 160;
-
-// Callers above callees (the root, "all", on top), one node per distinct call path.
-std::vector<Node> build_tree(const ResolvedProfile& p, const std::vector<const ResolvedSample*>& samples) {
-  std::vector<Node> nodes(1);
-  nodes[0].name = "all";
-  for (const auto* s : samples) {
-    std::size_t at = 0;
-    ++nodes[0].value;
-    std::size_t depth = 0;
-    for (auto it = s->stack.rbegin(); it != s->stack.rend() && depth < kMaxDepth; ++it, ++depth) {
-      const std::string& fn = p.frames[*it].function;
-      const auto found = nodes[at].children.find(fn);
-      std::size_t child = 0;
-      if (found == nodes[at].children.end()) {
-        child = nodes.size();
-        nodes[at].children.emplace(fn, child);
-        nodes.push_back(Node{fn, 0, {}});
-      } else {
-        child = found->second;
-      }
-      ++nodes[child].value;
-      at = child;
-    }
-  }
-  return nodes;
-}
-
-struct Layout {
-  std::string svg;
-  std::size_t depth = 0;
-  std::size_t count = 0;
-};
-
-// Wider children first (left-heavy), so the biggest call paths line up at the left.
-void draw(const std::vector<Node>& nodes, std::size_t at, double x, std::size_t depth, double total, double min_w,
-          Layout& out) {
-  const Node& n = nodes[at];
-  const double w = static_cast<double>(n.value) / total;
-  if (w < min_w) return;
-  ++out.count;
-  out.depth = std::max(out.depth, depth);
-  const double px = x * kWidth, pw = w * kWidth, y = static_cast<double>(depth) * kRowHeight;
-  const std::size_t chars = pw > 6 ? static_cast<std::size_t>((pw - 6) / 6.2) : 0;
-  std::string label;
-  if (chars >= 3) label = n.name.size() <= chars ? n.name : n.name.substr(0, chars - 1) + "…";
-  out.svg += "<g class=\"n\" data-x=\"" + num(x, 6) + "\" data-w=\"" + num(w, 6) + "\" data-d=\"" +
-             std::to_string(depth) + "\" data-n=\"" + html_escape(n.name) + "\"><rect x=\"" + num(px, 2) + "\" y=\"" +
-             num(y) + "\" width=\"" + num(std::max(pw - 0.5, 0.1), 2) + "\" height=\"" + num(kRowHeight - 1) +
-             "\" fill=\"" + (at == 0 ? std::string("hsl(210,15%,62%)") : color_of(n.name, true)) + "\"/><text x=\"" +
-             num(px + 3, 2) + "\" y=\"" + num(y + 12) + "\">" + html_escape(label) + "</text><title>" +
-             html_escape(n.name + "\n" + std::to_string(n.value) + " samples, " + num(w * 100, 1) + "%") +
-             "</title></g>";
-  std::vector<std::size_t> kids;
-  for (const auto& [name, idx] : n.children) kids.push_back(idx);
-  std::stable_sort(kids.begin(), kids.end(),
-                   [&](std::size_t a, std::size_t b) { return nodes[a].value > nodes[b].value; });
-  double cx = x;
-  for (const auto k : kids) {
-    draw(nodes, k, cx, depth + 1, total, min_w, out);
-    cx += static_cast<double>(nodes[k].value) / total;
-  }
-}
-
-std::string flame_scope(const ResolvedProfile& p, const std::vector<const ResolvedSample*>& samples,
+std::string scope_graph(const ResolvedProfile& p, const std::vector<const ResolvedSample*>& samples,
                         const std::string& scope, const std::string& caption, double min_w) {
-  const auto nodes = build_tree(p, samples);
-  Layout l;
-  if (!samples.empty()) draw(nodes, 0, 0, 0, static_cast<double>(samples.size()), min_w, l);
-  const double height = static_cast<double>(l.depth + 1) * kRowHeight;
-  return "<div class=\"fg-scope\" data-scope=\"" + html_escape(scope) + "\"><h3>" + html_escape(caption) +
-         "</h3><svg class=\"fg\" viewBox=\"0 0 " + num(kWidth) + " " + num(height) + "\" role=\"img\" aria-label=\"" +
-         html_escape("flame graph: " + caption) + "\">" + l.svg + "</svg></div>";
+  return html::flame_scope(flame_tree(p, samples), scope, caption, min_w, FlamePaint{});
 }
 
 std::string basename(const std::string& path) {
@@ -167,7 +91,7 @@ std::string html_flame_graphs(const ResolvedProfile& profile, const ProfileRepor
   if (all.empty())
     return "<section id=\"flame\"><h2>Flame graph</h2><p class=\"note\">No samples with a stack.</p></section>";
   std::string options = "<option value=\"all\">all samples</option>";
-  std::string scopes = flame_scope(profile, all, "all", "all samples (" + std::to_string(all.size()) + ")", 0.001);
+  std::string scopes = scope_graph(profile, all, "all", "all samples (" + std::to_string(all.size()) + ")", 0.001);
   std::size_t n = 0;
   for (const auto& ph : report.phases) {
     if (ph.samples == 0 || ++n > 8) continue;
@@ -178,7 +102,7 @@ std::string html_flame_graphs(const ResolvedProfile& profile, const ProfileRepor
     const std::string key = "phase:" + std::to_string(n);
     const std::string caption = "phase " + ph.name + " (" + std::to_string(in.size()) + " samples)";
     options += "<option value=\"" + key + "\">" + html_escape(caption) + "</option>";
-    scopes += flame_scope(profile, in, key, caption, 0.0025);
+    scopes += scope_graph(profile, in, key, caption, 0.0025);
   }
   std::vector<const ThreadProfile*> threads;
   for (const auto& t : report.threads) threads.push_back(&t);
@@ -195,17 +119,13 @@ std::string html_flame_graphs(const ResolvedProfile& profile, const ProfileRepor
       const std::string caption =
           "thread " + t->name + " " + std::to_string(t->tid) + " (" + std::to_string(in.size()) + " samples)";
       options += "<option value=\"" + key + "\">" + html_escape(caption) + "</option>";
-      scopes += flame_scope(profile, in, key, caption, 0.0025);
+      scopes += scope_graph(profile, in, key, caption, 0.0025);
     }
   }
   return "<section id=\"flame\"><h2>Flame graph</h2><p class=\"note\">Callers above callees; a frame's width is its "
          "share of the samples. Click a frame to zoom into it, search to highlight functions (a regular "
-         "expression), pick a phase or a thread.</p><div class=\"fg-box\"><div class=\"tools\"><label>show <select>" +
-         options +
-         "</select></label><input type=\"search\" placeholder=\"search functions\" aria-label=\"search "
-         "functions\"><button class=\"reset\" type=\"button\">zoom out</button><span class=\"fg-match "
-         "dim\"></span></div>" +
-         scopes + "</div></section>";
+         "expression), pick a phase or a thread.</p>" +
+         flame_box(options, scopes) + "</section>";
 }
 
 std::string html_top_functions(const ProfileReport& report, const ResolvedProfile& profile) {

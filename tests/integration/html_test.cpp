@@ -197,6 +197,39 @@ TEST_F(Html, CheckPageHasTheBudgetsAndTheBaselineWithPValues) {
   }
 }
 
+// report --diff --html: two real recordings (one spends its time in heavy and light, the other in
+// hot_loop); the page renders, its share changes are the JSON's, and each side has its graph.
+TEST_F(Html, DifferentialPageHoldsTheSharesOfTheJsonDiff) {
+  for (const auto& [name, fix] : {std::pair{"old", "hot_split"}, std::pair{"new", "spin"}}) {
+    const auto rec = harness::run(
+        {perfprobe(), "record", "-q", "-o", dir.file(std::string(name) + ".data"), "--", fixture(fix), "300"});
+    ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  }
+  const auto rep = harness::run({perfprobe(), "report", "--json", "--diff", dir.file("old.data"), dir.file("new.data"),
+                                 "--html", dir.file("d.html")});
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  const json d = json::parse(rep.out);
+  const Page p = render(dir.file("d.html"), "report-diff");
+  expect_clean(p);
+  double hot_total_change = 0;
+  for (const auto& f : d["scopes"][0]["functions"]) {
+    const std::string fn = f["name"];
+    if (fn == "heavy" || fn == "hot_loop")
+      expect_metric(p.dom, "self_change_pp." + fn, f["self_change_pp"].get<double>());
+    if (fn == "hot_loop") hot_total_change = f["new_total_pct"].get<double>() - f["old_total_pct"].get<double>();
+  }
+  EXPECT_GT(hot_total_change, 70) << d.dump();
+  EXPECT_NE(p.dom.find("class=\"fg-scope on\" data-scope=\"new:all\""), std::string::npos);
+  EXPECT_NE(p.dom.find("data-scope=\"old:all\""), std::string::npos);
+  // hot_loop has one call path: its frame's change is its total share's change.
+  std::smatch m;
+  ASSERT_TRUE(std::regex_search(p.dom, m, std::regex("data-n=\"hot_loop\" data-c=\"([-0-9.]+)\"")));
+  EXPECT_NEAR(std::stod(m[1]), hot_total_change, 0.01);
+  const auto heavy = p.dom.find("data-n=\"heavy\" data-c=\"-");
+  EXPECT_NE(heavy, std::string::npos) << "heavy lost its share: a blue frame in the old graph";
+  EXPECT_GT(heavy, p.dom.find("data-scope=\"old:all\""));
+}
+
 TEST_F(Html, AttachPageRenders) {
   const pid_t pid = fork();
   if (pid == 0) {

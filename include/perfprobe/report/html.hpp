@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "perfprobe/profile.hpp"
+#include "perfprobe/report/profile_diff.hpp"
 #include "perfprobe/report/profile_report.hpp"
 #include "perfprobe/report/run_report.hpp"
 
@@ -62,6 +63,15 @@ class HtmlPage {
 [[nodiscard]] std::string run_to_html(const RunReport& report, HtmlMeta meta);
 [[nodiscard]] std::string profile_to_html(const ProfileReport& report, const ResolvedProfile& profile,
                                           const RunResult& run, HtmlMeta meta);
+
+// One recording of `report --diff`, analysed with every function kept.
+struct DiffSide {
+  const ProfileReport* report = nullptr;
+  const ResolvedProfile* profile = nullptr;
+};
+// The page of `report --diff OLD NEW --html FILE`: differential flame graphs and the share tables.
+[[nodiscard]] std::string profile_diff_to_html(const ProfileDiff& diff, const DiffSide& old_side,
+                                               const DiffSide& new_side, HtmlMeta meta);
 
 // Formatting shared with the gate's HTML view: a number with its unit in a cell that carries the
 // raw value for tests and hover ("<td data-metric=NAME data-value=RAW>TEXT</td>").

@@ -144,5 +144,65 @@ TEST(Html, FlameGraphPerPhaseAndThreadAndTopFunction) {
   EXPECT_NE(page.find("data-x=\"0\" data-w=\"1\" data-d=\"0\" data-n=\"all\""), std::string::npos);
 }
 
+// The part of the page that draws one flame graph scope.
+std::string scope_html(const std::string& page, const std::string& key) {
+  const auto at = page.find("data-scope=\"" + key + "\"");
+  if (at == std::string::npos) return {};
+  return page.substr(at, page.find("</svg>", at) - at);
+}
+
+// The <g> of the frame named `name` in one scope (its first call path).
+std::string frame(const std::string& scope, const std::string& name) {
+  const auto at = scope.find("data-n=\"" + name + "\"");
+  if (at == std::string::npos) return {};
+  return scope.substr(at, scope.find("</g>", at) - at);
+}
+
+TEST(Html, DifferentialFlameGraphColoursEachCallPathByItsChangeOfShare) {
+  ResolvedProfile old_p, new_p;
+  for (auto* p : {&old_p, &new_p}) {
+    p->event = "cpu-clock";
+    p->frequency_hz = 999;
+    p->frames = {{"main", "m.c", 10, "/bin/m", 0x100, false},
+                 {"work", "m.c", 20, "/bin/m", 0x200, false},
+                 {"hot", "m.c", 30, "/bin/m", 0x300, false},
+                 {"cold", "m.c", 40, "/bin/m", 0x400, false},
+                 {kHostile, "m.c", 50, "/bin/m", 0x500, false}};
+  }
+  // Old: hot 60%, cold 40%. New: hot 80%, a new function 20%, cold gone.
+  for (int i = 0; i < 10; ++i) {
+    old_p.samples.push_back(
+        {i * 1'000'000, 1, 1, i < 6 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{3, 0}});
+    new_p.samples.push_back(
+        {i * 1'000'000, 1, 1, i < 8 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{4, 0}});
+  }
+  const auto old_r = analyse_profile(old_p, {}, ProfileOptions{SIZE_MAX, 20});
+  const auto new_r = analyse_profile(new_p, {}, ProfileOptions{SIZE_MAX, 20});
+  const auto diff = diff_profiles(old_r, new_r, 0);
+  const std::string page = profile_diff_to_html(diff, {&old_r, &old_p}, {&new_r, &new_p}, meta());
+
+  const std::string now = scope_html(page, "new:all"), before = scope_html(page, "old:all");
+  ASSERT_FALSE(now.empty());
+  ASSERT_FALSE(before.empty());
+  // Sized by its own recording: hot is 80% wide in the new graph, 60% in the old.
+  EXPECT_NE(frame(now, "hot").find("width=\"799.5\""), std::string::npos) << frame(now, "hot");
+  EXPECT_NE(frame(before, "hot").find("width=\"599.5\""), std::string::npos) << frame(before, "hot");
+  // Coloured by new share minus old share, the same on both sides; full colour at the largest (40 pp).
+  for (const auto& side : {now, before}) {
+    EXPECT_NE(frame(side, "hot").find("data-c=\"20\"><rect"), std::string::npos) << frame(side, "hot");
+    EXPECT_NE(frame(side, "hot").find("fill=\"hsl(0,78%,73%)\""), std::string::npos) << frame(side, "hot");
+    EXPECT_NE(frame(side, "main").find("data-c=\"0\""), std::string::npos);
+  }
+  EXPECT_NE(frame(before, "cold").find("data-c=\"-40\""), std::string::npos) << frame(before, "cold");
+  EXPECT_NE(frame(before, "cold").find("fill=\"hsl(215,78%,50%)\""), std::string::npos);
+  EXPECT_TRUE(frame(now, "cold").empty());  // gone: only the old graph shows it
+  EXPECT_NE(frame(before, "hot").find("old 60% → new 80% (+20.0 pp)"), std::string::npos) << frame(before, "hot");
+  // The new function, by its escaped name, only in the new graph.
+  EXPECT_NE(frame(now, html_escape(kHostile)).find("data-c=\"20\""), std::string::npos);
+  EXPECT_EQ(page.find("<script>alert"), std::string::npos);
+  EXPECT_NE(page.find("data-metric=\"self_change_pp.hot\" data-value=\"20\""), std::string::npos);
+  EXPECT_NE(page.find("data-metric=\"self_change_pp.cold\" data-value=\"-40\""), std::string::npos);
+}
+
 }  // namespace
 }  // namespace perfprobe::report
