@@ -83,6 +83,10 @@ std::string ChunkCompressor::compress(std::string_view raw) {
 
 bool decompress_chunk(std::string_view frame, std::size_t raw_size, std::string& out) {
   if (raw_size > kMaxChunkBytes) return false;
+  // The writer's frames state their size: a frame that says otherwise (or nothing) is refused before
+  // the buffer is made, so a crafted file cannot make every chunk cost its claimed 16 MiB.
+  const unsigned long long stated = ZSTD_getFrameContentSize(frame.data(), frame.size());
+  if (stated != raw_size) return false;
   out.assign(raw_size, '\0');
   const std::size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
   return ZSTD_isError(n) == 0 && n == raw_size;
