@@ -71,9 +71,11 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
   for (auto& source : sources) source->open(pid, target.attached(), unavailable);
   for (auto& u : unavailable) add_unique(session.unavailable, std::move(u));
 
-  // 2. Time zero, then the window opens: what an attach counts lies inside [t0, end].
-  const std::int64_t t0 = target.begin();
+  // 2. The window opens: what an attach counts lies inside [t0, end], and so do the target's own
+  // figures (an attach reads them right after the arming and right before the disarming).
+  const std::int64_t begun = target.begin();
   for (auto& source : sources) source->arm();
+  const std::int64_t t0 = target.opened(begun);
   if (session.jsonl != nullptr) {
     session.jsonl->write_line(report::jsonl_run_start(run_index, warmup, plan.command, t0));
   }
@@ -117,6 +119,7 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
 
   // 4. Collect: the window closes, the target's own figures, then every source's.
   if (session.scrape != nullptr) session.scrape->close();
+  target.closing();
   for (auto& source : sources) source->disarm();
   RunResult r;
   target.end(t0, r);

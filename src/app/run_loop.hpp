@@ -24,12 +24,18 @@ class Target {
   // Before the sources open. A launch forks the target, held at its gate, with what the sources
   // added to the launch spec; an attach has nothing to do. Returns the target's pid.
   virtual pid_t create(const std::vector<std::unique_ptr<RunSource>>& sources) = 0;
-  // Time zero, just before the sources are armed: a launch releases the target (its counters
-  // start at exec); an attach's window starts now.
+  // Just before the sources are armed: a launch releases the target (its counters start at exec)
+  // and returns time zero; an attach makes ready to take its own figures right after the arming.
   virtual std::int64_t begin() = 0;
+  // Every source is armed: returns time zero, `t0` from begin() or (an attach) the instant the
+  // counters started, when it takes the target's CPU time (/proc) at the window's start.
+  virtual std::int64_t opened(std::int64_t t0) { return t0; }
   // What ends the window: the target's exit, signals (a launch forwards them to the target; they
   // end an attach), an attach's duration. Sets `ended`.
   virtual void watch(sys::EventLoop& loop, Session& session, bool& ended) = 0;
+  // The window is about to close, before the sources are disarmed: an attach takes the target's
+  // CPU time at the window's end.
+  virtual void closing() {}
   // The window has closed (the sources are disarmed): the wall time since `t0`, and what the
   // target's own accounting says (a launch: exit status and rusage; an attach: CPU time growth).
   virtual void end(std::int64_t t0, RunResult& result) = 0;
