@@ -11,6 +11,7 @@
 #include "html_flame.hpp"
 #include "html_internal.hpp"
 #include "perfprobe/report/html.hpp"
+#include "perfprobe/report/views.hpp"
 
 namespace perfprobe::report {
 
@@ -27,10 +28,6 @@ std::vector<const ResolvedSample*> samples_in(const ResolvedProfile& p, std::int
     if (!s.stack.empty() && s.t_ns >= from && s.t_ns < to) out.push_back(&s);
   }
   return out;
-}
-
-double share_pct(std::uint64_t value, std::uint64_t total) {
-  return total == 0 ? 0 : 100.0 * static_cast<double>(value) / static_cast<double>(total);
 }
 
 std::string fixed(double v) {
@@ -71,7 +68,7 @@ std::string side_graph(const FlameTree& shown, const std::vector<std::uint64_t>&
                        double min_w) {
   const std::uint64_t total = shown[0].value;
   const auto shares = [&](std::size_t i) {
-    const double mine = share_pct(shown[i].value, total), theirs = share_pct(other[i], other_total);
+    const double mine = percent_of(shown[i].value, total), theirs = percent_of(other[i], other_total);
     return shown_is_new ? std::make_pair(theirs, mine) : std::make_pair(mine, theirs);
   };
   FlamePaint paint;
@@ -96,9 +93,9 @@ double largest_change(const ScopeTrees& t) {
   double most = kMinScalePp;
   const std::uint64_t o = t.old_tree[0].value, n = t.new_tree[0].value;
   for (std::size_t i = 1; i < t.new_tree.size(); ++i)
-    most = std::max(most, std::fabs(share_pct(t.new_tree[i].value, n) - share_pct(t.new_in_old[i], o)));
+    most = std::max(most, std::fabs(percent_of(t.new_tree[i].value, n) - percent_of(t.new_in_old[i], o)));
   for (std::size_t i = 1; i < t.old_tree.size(); ++i)
-    most = std::max(most, std::fabs(share_pct(t.old_in_new[i], n) - share_pct(t.old_tree[i].value, o)));
+    most = std::max(most, std::fabs(percent_of(t.old_in_new[i], n) - percent_of(t.old_tree[i].value, o)));
   return most;
 }
 
@@ -163,15 +160,6 @@ std::string scope_table(const ScopeDiff& s, bool cells) {
   return out + "</tbody></table>";
 }
 
-std::string join(const std::vector<std::string>& words) {
-  std::string s;
-  for (const auto& w : words) {
-    if (!s.empty()) s += ' ';
-    s += w;
-  }
-  return s;
-}
-
 }  // namespace
 
 std::string profile_diff_to_html(const ProfileDiff& diff, const DiffSide& old_side, const DiffSide& new_side,
@@ -179,8 +167,8 @@ std::string profile_diff_to_html(const ProfileDiff& diff, const DiffSide& old_si
   for (const auto& w : old_side.report->warnings) meta.warnings.push_back("old: " + w);
   for (const auto& w : new_side.report->warnings) meta.warnings.push_back("new: " + w);
   HtmlPage page(std::move(meta));
-  page.fact("old", join(diff.old_command));
-  page.fact("new", join(diff.new_command));
+  page.fact("old", command_text(diff.old_command));
+  page.fact("new", command_text(diff.new_command));
   page.fact("samples", "old " + std::to_string(old_side.report->samples) + ", new " +
                            std::to_string(new_side.report->samples) + " (shares are compared, not counts)");
   page.add(flame_section(old_side, new_side));

@@ -26,6 +26,8 @@ inline constexpr double kPlot = kWidth - kLeft - kRight;
 [[nodiscard]] std::string color_of(std::string_view name, bool warm);
 // The x axis of a time chart from 0 to `total_ms` at height `y`; JS redraws it when zoomed.
 [[nodiscard]] std::string time_axis(double total_ms, double y, double grid_top);
+// A command line as a shell would take it back: words with spaces or quotes in single quotes.
+[[nodiscard]] std::string command_text(const std::vector<std::string>& words);
 // JSON for the script in a <script type="application/json"> element: '<' cannot end the element.
 [[nodiscard]] std::string script_json(std::string_view id, const std::string& json_text);
 

@@ -81,6 +81,15 @@ std::string time_axis(double total_ms, double y, double grid_top) {
   return s + "</g>";
 }
 
+std::string command_text(const std::vector<std::string>& words) {
+  std::string s;
+  for (const auto& w : words) {
+    const bool plain = !w.empty() && w.find_first_of(" \t'\"\\$`") == std::string::npos;
+    s += (s.empty() ? "" : " ") + (plain ? w : "'" + w + "'");
+  }
+  return s;
+}
+
 std::string script_json(std::string_view id, const std::string& json_text) {
   std::string out = "<script type=\"application/json\" id=\"" + html_escape(id) + "\">";
   out.reserve(out.size() + json_text.size() + 16);
@@ -99,15 +108,6 @@ std::string script_json(std::string_view id, const std::string& json_text) {
 
 namespace {
 
-std::string join(const std::vector<std::string>& words) {
-  std::string s;
-  for (const auto& w : words) {
-    const bool plain = !w.empty() && w.find_first_of(" \t'\"\\$`") == std::string::npos;
-    s += (s.empty() ? "" : " ") + (plain ? w : "'" + w + "'");
-  }
-  return s;
-}
-
 std::string utc_date(std::int64_t unix_s) {
   if (unix_s <= 0) return {};
   const std::time_t t = unix_s;
@@ -121,7 +121,7 @@ std::string utc_date(std::int64_t unix_s) {
 }  // namespace
 
 std::string HtmlPage::str() const {
-  const std::string command = join(meta_.command);
+  const std::string command = html::command_text(meta_.command);
   std::string out;
   out.reserve(1 << 16);
   out +=

@@ -251,6 +251,10 @@ std::string exit_description(const RunResult& r) {
 
 }  // namespace
 
+double percent_of(std::uint64_t part, std::uint64_t whole) {
+  return whole == 0 ? 0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
+}
+
 std::string format_duration_ns(double ns) {
   const double a = std::fabs(ns);
   if (a >= 60e9) return fmt("%.1f min", ns / 60e9);

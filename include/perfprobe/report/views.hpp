@@ -2,6 +2,7 @@
 // the output formats; see docs/json-schema.md.
 #pragma once
 
+#include <cstdint>
 #include <string>
 
 #include <ostream>
@@ -30,6 +31,8 @@ struct TextOptions {
 void write_text(std::ostream& out, const RunReport& report, const TextOptions& options);
 
 // Formatting helpers shared by the text views (exposed for tests).
+// 100 * part / whole; 0 when whole is 0 (a scope without samples has no shares).
+[[nodiscard]] double percent_of(std::uint64_t part, std::uint64_t whole);
 [[nodiscard]] std::string format_duration_ns(double ns);
 [[nodiscard]] std::string format_bytes(double bytes);
 [[nodiscard]] std::string format_count(double count);
