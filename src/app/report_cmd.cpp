@@ -24,6 +24,11 @@ namespace perfprobe::app {
 
 namespace {
 
+// Where the symbol cache is, empty for none (docs/symbol-cache.md).
+std::string cache_dir(const cli::ReportOptions& o) {
+  return o.no_cache ? std::string() : symbols::default_symbol_cache_dir();
+}
+
 struct Loaded {
   sampling::RecordData data;  // all but the raw samples
   ResolvedProfile profile;
@@ -32,7 +37,7 @@ struct Loaded {
 // Each sample goes from its chunk straight to the resolver and is gone before the next: a
 // recording's stack copies are never in memory together (sampling::DataFileReader).
 Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std::string& what, bool no_progress) {
-  const sampling::DataFileReader reader(sys::read_input(path, "data file"), path);
+  sampling::DataFileReader reader(sys::read_input(path, "data file"), path);
   CountProgress progress(what, "samples", no_progress);
   symbols::ProfileResolver resolver(reader.data().profile, symbolizer);
   constexpr std::size_t kProgressEvery = 1024;
@@ -43,7 +48,9 @@ Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std:
     if (++done % kProgressEvery == 0) progress.update(done, std::max(done, total));
   });
   progress.clear();
-  return {reader.data(), resolver.finish()};
+  ResolvedProfile resolved = resolver.finish();
+  symbolizer.save_cache();
+  return {reader.take_data(), std::move(resolved)};
 }
 
 struct Analysed {
@@ -99,7 +106,7 @@ int annotate_command(const ResolvedProfile& profile, const cli::ReportOptions& o
 int diff_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.folded_path, "--folded");
   check_output_writable(o.html_path, "--html");
-  symbols::Symbolizer symbolizer;
+  symbols::Symbolizer symbolizer(cache_dir(o));
   const Analysed old_a = analyse(o.diff_path, symbolizer, o, SIZE_MAX);
   const Analysed new_a = analyse(o.path, symbolizer, o, SIZE_MAX);
   const auto d = report::diff_profiles(old_a.report, new_a.report, static_cast<std::size_t>(o.top));
@@ -135,7 +142,7 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.pprof_path, "--pprof");
   check_output_writable(o.html_path, "--html");
   // Symbolize with the files on this machine (build-ids say when they changed since).
-  symbols::Symbolizer symbolizer;
+  symbols::Symbolizer symbolizer(cache_dir(o));
   Loaded loaded = load(o.path, symbolizer, "symbolizing", o.no_progress);
   const sampling::RecordData& data = loaded.data;
   // pprof keeps inlined frames as the lines of one location, its own form of them (docs/pprof.md).

@@ -43,6 +43,9 @@ void define_report(CLI::App& app, Options& options) {
       ->check(CLI::Range(0, 100000))
       ->type_name("N");
   sub->add_flag("--no-progress", o.no_progress, "Draw no \"symbolizing N/M\" line on the terminal");
+  sub->add_flag("--no-cache", o.no_cache,
+                "Neither read nor write the symbol cache ($XDG_CACHE_HOME/perfprobe/symbols; PERFPROBE_CACHE=0 "
+                "does the same)");
   sub->add_option("--top", o.top, "Functions listed per section (default 20)")
       ->transform(decimal_integer())
       ->check(CLI::Range(1, 100000))

@@ -149,13 +149,13 @@ void decode_off_cpu(ByteReader& in, Profile& p) {
 }
 
 // SWCZ, WAIZ: u32 record count, u32 decompressed size, one zstd frame of records of at least
-// `min_bytes` each. Read at once: a few per switch, far fewer bytes than the samples.
+// `min_bytes` each. Read at once: a few per switch, far fewer bytes than the samples. `raw` is reused
+// from chunk to chunk (a fresh megabyte each time costs its page faults again).
 template <typename T, typename Decode>
-bool decode_chunk(std::string_view body, std::size_t min_bytes, Decode decode, std::vector<T>& out) {
+bool decode_chunk(std::string_view body, std::size_t min_bytes, Decode decode, std::vector<T>& out, std::string& raw) {
   ByteReader in(body);
   const auto n = in.get<std::uint32_t>();
   const auto raw_size = in.get<std::uint32_t>();
-  std::string raw;
   if (in.bad() || !decompress_chunk(body.substr(in.pos()), raw_size, raw)) return false;
   ByteReader chunk(raw);
   if (static_cast<std::uint64_t>(n) * min_bytes > raw.size()) return false;
@@ -334,6 +334,7 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
                        std::to_string(kDataVersion));
   }
   bool ended = false;
+  std::string raw;
   while (!in.at_end() && !in.bad() && !ended) {
     const auto id = in.get<std::uint32_t>();
     const auto len = in.get<std::uint64_t>();
@@ -349,10 +350,10 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
       sample_sections_.emplace_back(id, bytes.substr(start, len));
       sample_count_ += announced_samples(bytes.substr(start, len));
     }
-    if (id == kSwitchChunk && !decode_chunk(bytes.substr(start, len), 17, decode_switch, data_.profile.switches)) {
+    if (id == kSwitchChunk && !decode_chunk(bytes.substr(start, len), 17, decode_switch, data_.profile.switches, raw)) {
       corrupt(path_, "malformed switch chunk");
     }
-    if (id == kWaitChunk && !decode_chunk(bytes.substr(start, len), 58, decode_wait, data_.profile.waits)) {
+    if (id == kWaitChunk && !decode_chunk(bytes.substr(start, len), 58, decode_wait, data_.profile.waits, raw)) {
       corrupt(path_, "malformed wait chunk");
     }
     if (id == kOffCpu) decode_off_cpu(body, data_.profile);

@@ -87,7 +87,8 @@ bool decompress_chunk(std::string_view frame, std::size_t raw_size, std::string&
   // the buffer is made, so a crafted file cannot make every chunk cost its claimed 16 MiB.
   const unsigned long long stated = ZSTD_getFrameContentSize(frame.data(), frame.size());
   if (stated != raw_size) return false;
-  out.assign(raw_size, '\0');
+  // resize, not assign: a buffer reused from chunk to chunk is not zeroed again (zstd fills it all).
+  out.resize(raw_size);
   const std::size_t n = ZSTD_decompress(out.data(), out.size(), frame.data(), frame.size());
   return ZSTD_isError(n) == 0 && n == raw_size;
 }

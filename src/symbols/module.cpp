@@ -16,6 +16,7 @@
 #include "perfprobe/error.hpp"
 #include "perfprobe/symbols/symbolizer.hpp"
 #include "perfprobe/sys/input_file.hpp"
+#include "perfprobe/sys/private_file.hpp"
 
 namespace perfprobe::symbols {
 
@@ -109,15 +110,27 @@ bool same_build_id(Elf* a, Elf* b) {
 }
 
 // The debuglink candidates gdb and libdwfl try: next to the file, in .debug/, under /usr/lib/debug.
+std::vector<std::string> debuglink_candidates(const std::string& path, const char* debuglink) {
+  if (debuglink == nullptr) return {};
+  const std::string dir = path.substr(0, path.rfind('/') + 1);
+  std::vector<std::string> out;
+  for (std::string candidate : {dir + debuglink, dir + ".debug/" + debuglink, "/usr/lib/debug" + dir + debuglink}) {
+    if (candidate != path) out.push_back(std::move(candidate));
+  }
+  return out;
+}
+
+// Where libdwfl's build-id search (the default debuginfo path) looks for a separate debug file.
+std::string build_id_debug_path(const std::string& build_id) {
+  if (build_id.size() < 3) return {};
+  return "/usr/lib/debug/.build-id/" + build_id.substr(0, 2) + "/" + build_id.substr(2) + ".debug";
+}
+
 int open_debuglink(Dwfl_Module* mod, const char* file_name, const char* debuglink, char** debuginfo_file_name) {
   if (file_name == nullptr || debuglink == nullptr) return -1;
-  const std::string path(file_name);
-  const std::string dir = path.substr(0, path.rfind('/') + 1);
   GElf_Addr bias = 0;
   Elf* main_elf = dwfl_module_getelf(mod, &bias);
-  for (const std::string& candidate :
-       {dir + debuglink, dir + ".debug/" + debuglink, "/usr/lib/debug" + dir + debuglink}) {
-    if (candidate == path) continue;
+  for (const std::string& candidate : debuglink_candidates(file_name, debuglink)) {
     const int fd = ::open(candidate.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0) continue;
     Elf* debug_elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
@@ -147,7 +160,54 @@ int find_debuginfo(Dwfl_Module* mod, void** userdata, const char* modname, Dwarf
   return fd >= 0 ? fd : open_debuglink(mod, file_name, debuglink_file, debuginfo_file_name);
 }
 
+bool has_section(Elf* elf, const char* name) {
+  std::size_t shstrndx = 0;
+  if (elf == nullptr || elf_getshdrstrndx(elf, &shstrndx) != 0) return false;
+  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr; scn = elf_nextscn(elf, scn)) {
+    GElf_Shdr shdr;
+    if (gelf_getshdr(scn, &shdr) == nullptr) continue;
+    const char* n = elf_strptr(elf, shstrndx, shdr.sh_name);
+    if (n != nullptr && std::strcmp(n, name) == 0) return true;
+  }
+  return false;
+}
+
+bool file_has_cfi(const std::string& path) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+  if (fd < 0) return false;
+  Elf* elf = elf_begin(fd, ELF_C_READ_MMAP, nullptr);
+  const bool cfi = has_section(elf, ".debug_frame") || has_section(elf, ".zdebug_frame");
+  elf_end(elf);
+  ::close(fd);
+  return cfi;
+}
+
+// The search of find_debuginfo only when a file it could find holds .debug_frame. It must decide
+// before libdwfl's build-id search runs: that one hands the file it opens to the module directly.
+int find_debuginfo_for_cfi(Dwfl_Module* mod, void** userdata, const char* modname, Dwarf_Addr base,
+                           const char* file_name, const char* debuglink_file, GElf_Word debuglink_crc,
+                           char** debuginfo_file_name) {
+  const char* urls = std::getenv("DEBUGINFOD_URLS");
+  bool any = urls != nullptr && *urls != '\0';  // a server's file cannot be checked beforehand
+  const unsigned char* bits = nullptr;
+  GElf_Addr vaddr = 0;
+  const int n = dwfl_module_build_id(mod, &bits, &vaddr);
+  if (!any && n > 0) any = file_has_cfi(build_id_debug_path(hex(bits, n)));
+  if (!any && file_name != nullptr) {
+    for (const auto& c : debuglink_candidates(file_name, debuglink_file)) any = any || file_has_cfi(c);
+  }
+  if (!any) return -1;
+  return find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc, debuginfo_file_name);
+}
+
 }  // namespace
+
+const Dwfl_Callbacks* unwind_callbacks() {
+  static char* const debuginfo_path = nullptr;
+  static const Dwfl_Callbacks callbacks = {dwfl_build_id_find_elf, find_debuginfo_for_cfi, dwfl_offline_section_address,
+                                           const_cast<char**>(&debuginfo_path)};
+  return &callbacks;
+}
 
 const Dwfl_Callbacks* offline_callbacks() {
   // debuginfo_path == nullptr: libdwfl's default ":.debug:/usr/lib/debug" for the build-id lookup.
@@ -265,14 +325,36 @@ std::vector<FrameInfo> Module::frames(std::uint64_t a) const {
   return out;
 }
 
+std::string Module::build_id() const {
+  if (!ok()) return {};
+  const unsigned char* bits = nullptr;
+  GElf_Addr vaddr = 0;
+  const int n = dwfl_module_build_id(mod_, &bits, &vaddr);
+  return n > 0 ? hex(bits, n) : std::string();
+}
+
+std::string Module::cache_fingerprint() const {
+  std::string out = path_ + "|" + sys::file_identity(path_);
+  std::vector<std::string> candidates{build_id_debug_path(build_id())};
+  GElf_Addr bias = 0;
+  GElf_Word crc = 0;
+  if (Elf* elf = dwfl_module_getelf(mod_, &bias)) {
+    for (auto& c : debuglink_candidates(path_, dwelf_elf_gnu_debuglink(elf, &crc))) candidates.push_back(std::move(c));
+  }
+  for (const auto& c : candidates) {
+    if (!c.empty()) out += "|" + c + "=" + sys::file_identity(c);
+  }
+  // A configured debuginfod server may supply debug info that the local files lack.
+  const char* urls = std::getenv("DEBUGINFOD_URLS");
+  if (urls != nullptr && *urls != '\0') out += std::string("|debuginfod=") + urls;
+  return out + "|perfprobe " PERFPROBE_VERSION;
+}
+
 ModuleSummary Module::describe() const {
   ModuleSummary m;
   m.path = path_;
   if (!ok()) return m;
-  const unsigned char* bits = nullptr;
-  GElf_Addr vaddr = 0;
-  const int n = dwfl_module_build_id(mod_, &bits, &vaddr);
-  if (n > 0) m.build_id = hex(bits, n);
+  m.build_id = build_id();
   m.has_symbols = dwfl_module_getsymtab(mod_) > 0;
   Dwarf_Addr bias = 0;
   m.has_debuginfo = dwfl_module_getdwarf(mod_, &bias) != nullptr;

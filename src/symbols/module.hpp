@@ -22,6 +22,11 @@ using DwflHandle = std::unique_ptr<Dwfl, DwflEnd>;
 // Callbacks shared by every Dwfl perfprobe makes: find files and their separate debug info.
 const Dwfl_Callbacks* offline_callbacks();
 
+// The same for unwinding, which reads DWARF only for call frame information: a separate debug file
+// without .debug_frame is not opened, since libdw would inflate all of its (often compressed) DWARF
+// when the unwinder falls back from .eh_frame, to find no CFI there.
+const Dwfl_Callbacks* unwind_callbacks();
+
 class Module {
  public:
   // Empty optional-like: `ok()` is false when the file is not a readable ELF file.
@@ -31,6 +36,11 @@ class Module {
                                                           std::uint64_t addr) const;
   [[nodiscard]] std::vector<FrameInfo> frames(std::uint64_t address) const;
   [[nodiscard]] ModuleSummary describe() const;
+  // The build-id alone (hex, empty without one): read from the file's notes, no DWARF opened.
+  [[nodiscard]] std::string build_id() const;
+  // What the answers of frames() and describe() depend on besides the build-id: this path, the file
+  // and every debug file the search would find, each as it is on disk now (symbol_cache.hpp).
+  [[nodiscard]] std::string cache_fingerprint() const;
 
  private:
   struct Load {

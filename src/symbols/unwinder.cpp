@@ -114,7 +114,7 @@ struct Unwinder::State {
 
 Unwinder::Unwinder(const std::vector<const sampling::Mapping*>& maps, Symbolizer& symbolizer)
     : state_(std::make_unique<State>()) {
-  state_->dwfl.reset(dwfl_begin(offline_callbacks()));
+  state_->dwfl.reset(dwfl_begin(unwind_callbacks()));
   if (!state_->dwfl) return;
   dwfl_report_begin(state_->dwfl.get());
   std::vector<std::string> seen;

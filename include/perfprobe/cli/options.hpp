@@ -92,6 +92,7 @@ struct ReportOptions {
   std::string pprof_path;    // --pprof FILE: gzipped profile.proto
   std::string html_path;     // --html FILE
   bool no_progress = false;  // --no-progress: no "symbolizing N/M" line on the terminal
+  bool no_cache = false;     // --no-cache: neither read nor write the symbol cache (docs/symbol-cache.md)
   int top = 20;
   std::string diff_path;      // --diff OLD: the differential profile of FILE against OLD
   bool inline_apart = false;  // --inline: inlined functions listed on their own, not inside their caller

@@ -11,6 +11,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "perfprobe/model.hpp"
@@ -97,6 +98,8 @@ class DataFileReader {
   DataFileReader(std::string bytes, std::string path_for_errors);
   [[nodiscard]] const RecordData& data() const noexcept { return data_; }              // profile.samples stays empty
   [[nodiscard]] std::uint64_t sample_count() const noexcept { return sample_count_; }  // as the chunks say
+  // Moves data() out (no copy of the wait samples' stacks) when nothing reads it through the reader anymore.
+  [[nodiscard]] RecordData take_data() noexcept { return std::move(data_); }
   // `f` gets each sample; the reference is valid only during the call.
   void for_each_sample(const std::function<void(const Sample&)>& f) const;
 

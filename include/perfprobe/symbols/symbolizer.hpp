@@ -15,9 +15,17 @@ namespace perfprobe::symbols {
 
 class Module;  // one loaded ELF file (private)
 
+// The symbol cache's directory (docs/symbol-cache.md): $XDG_CACHE_HOME/perfprobe/symbols, with
+// ~/.cache for XDG_CACHE_HOME when that is unset or not absolute; empty (no cache) when
+// PERFPROBE_CACHE=0 or no home directory is known.
+[[nodiscard]] std::string default_symbol_cache_dir();
+
 class Symbolizer {
  public:
   Symbolizer();
+  // With a symbol cache in `cache_dir` (empty: none): lookups of a module whose build-id has a valid
+  // entry there open no DWARF; save_cache() adds what was looked up anew.
+  explicit Symbolizer(std::string cache_dir);
   ~Symbolizer();
   Symbolizer(const Symbolizer&) = delete;
   Symbolizer& operator=(const Symbolizer&) = delete;
@@ -35,9 +43,16 @@ class Symbolizer {
   // Build-id (hex), symbol and debug info presence of a file; the summary's samples stay 0.
   [[nodiscard]] ModuleSummary describe(const std::string& path);
 
+  // Writes the entries of modules that got new answers to the cache. Best effort: a cache that cannot
+  // be written changes nothing but the next report's time.
+  void save_cache() noexcept;
+
  private:
-  Module* load(const std::string& path);
-  std::map<std::string, std::unique_ptr<Module>> modules_;
+  struct Entry;
+  Entry* load(const std::string& path);
+  struct CacheState;
+  std::map<std::string, std::unique_ptr<Entry>> modules_;
+  std::unique_ptr<CacheState> cache_;
 };
 
 // The build-id of an ELF file as lower-case hex, or empty (no file, no note).
