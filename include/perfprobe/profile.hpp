@@ -104,6 +104,8 @@ struct ResolvedProfile {
   std::uint64_t lost_waits = 0;   // wait samples lost in ring overruns
   std::vector<OffCpuInterval> off_cpu;
   std::vector<ThreadSpan> thread_spans;
+  bool major_faults_recorded = false;           // every major fault was sampled (period 1)
+  std::vector<std::int64_t> major_fault_times;  // ns since time zero, all threads, in time order
 };
 
 }  // namespace perfprobe

@@ -20,11 +20,18 @@ std::string fmt_pct(double v) {
   return buf;
 }
 
+// Time off CPU by reason and call chain (function names, leaf first): ms and how many waits.
+using WaitTimes = std::map<std::pair<OffCpuReason, std::vector<std::string>>, std::pair<double, std::uint64_t>>;
+
 // Each thread's intervals and sample times, grouped once for all the scopes of a report.
 class WallIndex {
  public:
   explicit WallIndex(const ResolvedProfile& p) : p_(p) {
     for (const auto& i : p.off_cpu) intervals_[i.tid].push_back(&i);
+    for (auto& [tid, list] : intervals_) {
+      std::stable_sort(list.begin(), list.end(),
+                       [](const OffCpuInterval* a, const OffCpuInterval* b) { return a->start_ns < b->start_ns; });
+    }
     for (const auto& s : p.samples) {
       auto& t = samples_[s.tid];
       t.times.push_back(s.t_ns);
@@ -35,32 +42,60 @@ class WallIndex {
   }
 
   [[nodiscard]] WallSplit split(std::int64_t from, std::int64_t to, pid_t tid) const {
+    return split({TimeRange{from, to}}, tid, nullptr);
+  }
+
+  // The split over disjoint `ranges` in time order; `waits`, when given, gets each wait's time
+  // within them by reason and chain.
+  WallSplit split(const std::vector<TimeRange>& ranges, pid_t tid, WaitTimes* waits) const {
     WallSplit w;
     for (const auto& span : p_.thread_spans) {
       if (tid != 0 && span.tid != tid) continue;
-      const std::int64_t alive = overlap_ns(span.start_ns, span.end_ns, from, to);
-      if (alive == 0) continue;
-      const auto lo = std::max(from, span.start_ns);
-      const auto hi = std::min(to, span.end_ns);
-      double off_ms = 0;  // the intervals of one thread never overlap; summed as doubles all the same
-      if (const auto it = intervals_.find(span.tid); it != intervals_.end()) {
-        for (const auto* i : it->second) {
-          const double n = ms(overlap_ns(i->start_ns, i->end_ns, lo, hi));
-          off_ms += n;
-          w.reason_ms[static_cast<std::size_t>(i->reason)] += n;
-        }
+      const auto it = intervals_.find(span.tid);
+      for (const auto& r : ranges) {
+        const auto lo = std::max(r.start_ns, span.start_ns);
+        const auto hi = std::min(r.end_ns, span.end_ns);
+        if (hi <= lo) continue;
+        double off_ms = 0;  // the intervals of one thread never overlap; summed as doubles all the same
+        if (it != intervals_.end()) off_ms = off_within(it->second, lo, hi, w, waits);
+        const double alive_ms = ms(hi - lo);
+        const double on_ms = std::max(alive_ms - off_ms, 0.0);
+        w.wall_ms += alive_ms;
+        w.off_cpu_ms += std::min(off_ms, alive_ms);
+        w.on_cpu_ms += on_ms;
+        w.spin_wait_ms += on_ms * spin_share(span.tid, lo, hi);
       }
-      const double alive_ms = ms(alive);
-      const double on_ms = std::max(alive_ms - off_ms, 0.0);
-      w.wall_ms += alive_ms;
-      w.off_cpu_ms += std::min(off_ms, alive_ms);
-      w.on_cpu_ms += on_ms;
-      w.spin_wait_ms += on_ms * spin_share(span.tid, lo, hi);
     }
     return w;
   }
 
  private:
+  // Off-CPU time of one thread's `intervals` (in time order) within [lo, hi), added to `w`'s reasons.
+  double off_within(const std::vector<const OffCpuInterval*>& intervals, std::int64_t lo, std::int64_t hi, WallSplit& w,
+                    WaitTimes* waits) const {
+    auto i = std::partition_point(intervals.begin(), intervals.end(),
+                                  [&](const OffCpuInterval* x) { return x->end_ns <= lo; });
+    double off_ms = 0;
+    for (; i != intervals.end() && (*i)->start_ns < hi; ++i) {
+      const double n = ms(overlap_ns((*i)->start_ns, (*i)->end_ns, lo, hi));
+      off_ms += n;
+      w.reason_ms[static_cast<std::size_t>((*i)->reason)] += n;
+      if (waits != nullptr && n > 0) {
+        auto& acc = (*waits)[{(*i)->reason, names(**i)}];
+        acc.first += n;
+        ++acc.second;
+      }
+    }
+    return off_ms;
+  }
+
+  [[nodiscard]] std::vector<std::string> names(const OffCpuInterval& i) const {
+    std::vector<std::string> out;
+    out.reserve(i.stack.size());
+    for (const auto f : i.stack) out.push_back(p_.frames[f].function);
+    return out;
+  }
+
   struct Samples {
     std::vector<std::int64_t> times;
     std::vector<std::uint64_t> spins;  // spin-wait samples up to and including each one
@@ -100,19 +135,12 @@ class WallIndex {
   std::map<pid_t, Samples> samples_;
 };
 
-std::vector<OffCpuStack> heaviest_waits(const ResolvedProfile& p, std::size_t top) {
-  // By function names: frames that differ only in address or line are one wait to a reader.
-  std::map<std::pair<OffCpuReason, std::vector<std::string>>, std::pair<double, std::uint64_t>> by_stack;
+// The waits of `by_stack`, heaviest first, `pct` of their sum.
+std::vector<OffCpuStack> by_weight(const WaitTimes& by_stack, std::size_t top) {
   double all = 0;
-  for (const auto& i : p.off_cpu) {
-    std::vector<std::string> names;
-    for (const auto f : i.stack) names.push_back(p.frames[f].function);
-    auto& acc = by_stack[{i.reason, std::move(names)}];
-    acc.first += ms(i.end_ns - i.start_ns);
-    ++acc.second;
-    all += ms(i.end_ns - i.start_ns);
-  }
+  for (const auto& [key, acc] : by_stack) all += acc.first;
   std::vector<OffCpuStack> out;
+  out.reserve(by_stack.size());
   for (const auto& [key, acc] : by_stack) {
     OffCpuStack s;
     s.reason = key.first;
@@ -122,9 +150,23 @@ std::vector<OffCpuStack> heaviest_waits(const ResolvedProfile& p, std::size_t to
     s.waits = acc.second;
     out.push_back(std::move(s));
   }
-  std::sort(out.begin(), out.end(), [](const OffCpuStack& a, const OffCpuStack& b) { return a.ms > b.ms; });
+  std::stable_sort(out.begin(), out.end(), [](const OffCpuStack& a, const OffCpuStack& b) { return a.ms > b.ms; });
   if (out.size() > top) out.resize(top);
   return out;
+}
+
+std::vector<OffCpuStack> heaviest_waits(const ResolvedProfile& p, std::size_t top) {
+  // By function names: frames that differ only in address or line are one wait to a reader.
+  WaitTimes by_stack;
+  for (const auto& i : p.off_cpu) {
+    std::vector<std::string> names;
+    names.reserve(i.stack.size());
+    for (const auto f : i.stack) names.push_back(p.frames[f].function);
+    auto& acc = by_stack[{i.reason, std::move(names)}];
+    acc.first += ms(i.end_ns - i.start_ns);
+    ++acc.second;
+  }
+  return by_weight(by_stack, top);
 }
 
 // "clock_nanosleep <- sleep_half <- main": the leaf and its first callers.
@@ -160,6 +202,20 @@ void add_hint(ProfileReport& r) {
 
 WallSplit wall_split(const ResolvedProfile& p, std::int64_t from, std::int64_t to, pid_t tid) {
   return WallIndex(p).split(from, to, tid);
+}
+
+std::vector<ScopeWaits> scope_waits(const ResolvedProfile& p, const std::vector<std::vector<TimeRange>>& scopes) {
+  std::vector<ScopeWaits> out;
+  out.reserve(scopes.size());
+  const WallIndex index(p);
+  for (const auto& ranges : scopes) {
+    WaitTimes waits;
+    ScopeWaits s;
+    s.wall = index.split(ranges, 0, &waits);
+    if (auto top = by_weight(waits, 1); !top.empty()) s.top_wait = std::move(top.front());
+    out.push_back(std::move(s));
+  }
+  return out;
 }
 
 std::uint64_t off_cpu_weight(const ResolvedProfile& p, double ns) {

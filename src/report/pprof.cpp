@@ -1,6 +1,7 @@
 // ResolvedProfile -> pprof's Profile message, written with protozero (field numbers from
 // profile.proto). Identical samples (same locations, phases and thread) are merged into one
-// Sample whose values are summed, as pprof's own tools do.
+// Sample whose values are summed, as pprof's own tools do. Off-CPU intervals are Samples too, with
+// their wait's chain under a "[off-cpu: REASON]" leaf and their time as the "off_cpu" value.
 #include "perfprobe/report/pprof.hpp"
 
 #include <algorithm>
@@ -57,7 +58,14 @@ struct SampleKey {
   std::vector<std::uint64_t> locations;
   std::vector<std::size_t> phases;
   pid_t pid = 0, tid = 0;
+  int reason = -1;  // an off-CPU interval's OffCpuReason; -1 for a sample
   auto operator<=>(const SampleKey&) const = default;
+};
+
+// What the Samples of one key add up to: CPU samples, or time off CPU.
+struct SampleValue {
+  std::uint64_t samples = 0;
+  std::int64_t off_cpu_ns = 0;
 };
 
 class Builder {
@@ -70,12 +78,20 @@ class Builder {
   std::string build(const PprofMeta& meta) {
     // pprof takes the first mapping for the main binary (its "File:" line).
     if (const auto main = main_module(); !main.empty()) mappings_.emplace(main, MappingInfo{1, 1});
-    for (const auto& s : p_.samples) ++counts_[key_of(s)];
+    for (const auto& s : p_.samples) ++counts_[key_of(s)].samples;
+    if (p_.off_cpu_recorded) {
+      for (const auto& i : p_.off_cpu) add_off_cpu(i);
+    }
     std::string out;
     protozero::pbf_writer w{out};
     const bool cpu_time = p_.event == "cpu-clock" || p_.event == "task-clock";
     value_type(w, pb::sample_type, "samples", "count");
     if (cpu_time) value_type(w, pb::sample_type, "cpu", "nanoseconds");
+    if (p_.off_cpu_recorded) {
+      value_type(w, pb::sample_type, "off_cpu", "nanoseconds");
+      // On and off CPU in one view: a sample's CPU time beside a wait's time.
+      if (cpu_time) value_type(w, pb::sample_type, "wall", "nanoseconds");
+    }
     write_samples(w, cpu_time);
     write_mappings(w);
     write_locations(w);
@@ -123,12 +139,23 @@ class Builder {
     SampleKey k;
     k.pid = s.pid;
     k.tid = s.tid;
+    k.phases = phases_at(s.t_ns);
+    add_locations(k, s.stack);
+    return k;
+  }
+
+  [[nodiscard]] std::vector<std::size_t> phases_at(std::int64_t t) const {
+    std::vector<std::size_t> out;
     for (std::size_t i = 0; i < phases_.size(); ++i) {
-      if (s.t_ns >= phases_[i].start_ns && s.t_ns < phases_[i].end_ns) k.phases.push_back(i);
+      if (t >= phases_[i].start_ns && t < phases_[i].end_ns) out.push_back(i);
     }
-    // Leaf first: inlined frames join the next physical frame's location.
+    return out;
+  }
+
+  // Leaf first: inlined frames join the next physical frame's location.
+  void add_locations(SampleKey& k, const std::vector<std::uint32_t>& stack) {
     std::vector<std::uint32_t> group;
-    for (const auto f : s.stack) {
+    for (const auto f : stack) {
       group.push_back(f);
       if (!p_.frames[f].inlined) {
         k.locations.push_back(location_of(group));
@@ -136,12 +163,51 @@ class Builder {
       }
     }
     if (!group.empty()) k.locations.push_back(location_of(group));
-    return k;
+  }
+
+  // One wait: its chain under a leaf that names the reason, cut where phases begin or end so that
+  // each piece carries the phases it lies in.
+  void add_off_cpu(const OffCpuInterval& i) {
+    SampleKey k;
+    k.pid = i.pid;
+    k.tid = i.tid;
+    k.reason = static_cast<int>(i.reason);
+    k.locations.push_back(reason_location(i.reason));
+    add_locations(k, i.stack);
+    std::vector<std::int64_t> cuts{i.start_ns, i.end_ns};
+    for (const auto& ph : phases_) {
+      for (const auto t : {ph.start_ns, ph.end_ns}) {
+        if (t > i.start_ns && t < i.end_ns) cuts.push_back(t);
+      }
+    }
+    std::sort(cuts.begin(), cuts.end());
+    for (std::size_t c = 1; c < cuts.size(); ++c) {
+      if (cuts[c] <= cuts[c - 1]) continue;
+      k.phases = phases_at(cuts[c - 1]);
+      counts_[k].off_cpu_ns += cuts[c] - cuts[c - 1];
+    }
+  }
+
+  // The synthetic leaf "[off-cpu: REASON]" (the name folded stacks use): no mapping, no address.
+  std::uint64_t reason_location(OffCpuReason r) {
+    const auto [it, added] = reason_locations_.try_emplace(static_cast<int>(r), 0);
+    if (added) {
+      it->second = ++next_location_;
+      function_of(reason_frame(r));
+    }
+    return it->second;
+  }
+
+  static FrameInfo reason_frame(OffCpuReason r) {
+    FrameInfo f;
+    f.function = std::string("[off-cpu: ") + off_cpu_reason_name(r) + "]";
+    return f;
   }
 
   std::uint64_t location_of(const std::vector<std::uint32_t>& frames) {
-    const auto [it, added] = locations_.emplace(frames, locations_.size() + 1);
+    const auto [it, added] = locations_.try_emplace(frames, 0);
     if (added) {
+      it->second = ++next_location_;
       const FrameInfo& physical = p_.frames[frames.back()];
       if (!physical.module.empty()) {
         auto [m, _] = mappings_.emplace(physical.module, MappingInfo{mappings_.size() + 1, 1});
@@ -158,9 +224,15 @@ class Builder {
 
   void write_samples(protozero::pbf_writer& w, bool cpu_time) {
     const auto phase_key = str("phase"), thread_key = str("thread"), tid_key = str("tid"), pid_key = str("pid");
-    for (const auto& [k, n] : counts_) {
-      std::vector<std::int64_t> values{static_cast<std::int64_t>(n)};
-      if (cpu_time) values.push_back(static_cast<std::int64_t>(n) * period_ns());
+    const auto reason_key = str("off_cpu_reason");
+    for (const auto& [k, v] : counts_) {
+      const auto n = static_cast<std::int64_t>(v.samples);
+      std::vector<std::int64_t> values{n};
+      if (cpu_time) values.push_back(n * period_ns());
+      if (p_.off_cpu_recorded) {
+        values.push_back(v.off_cpu_ns);
+        if (cpu_time) values.push_back(n * period_ns() + v.off_cpu_ns);
+      }
       std::vector<std::int64_t> phase_names;
       for (const auto i : k.phases) phase_names.push_back(str(phases_[i].name));
       const auto name = p_.thread_names.find(k.tid);
@@ -172,6 +244,7 @@ class Builder {
       label(s, thread_key, thread, 0);
       label(s, tid_key, 0, k.tid);
       label(s, pid_key, 0, k.pid);
+      if (k.reason >= 0) label(s, reason_key, str(off_cpu_reason_name(static_cast<OffCpuReason>(k.reason))), 0);
     }
   }
 
@@ -210,6 +283,12 @@ class Builder {
   }
 
   void write_locations(protozero::pbf_writer& w) {
+    for (const auto& [reason, id] : reason_locations_) {
+      protozero::pbf_writer loc{w, pb::location};
+      loc.add_uint64(pb::loc_id, id);
+      protozero::pbf_writer line{loc, pb::loc_line};
+      line.add_uint64(pb::line_function_id, function_of(reason_frame(static_cast<OffCpuReason>(reason))));
+    }
     for (const auto& [frames, id] : locations_) {
       const FrameInfo& physical = p_.frames[frames.back()];
       protozero::pbf_writer loc{w, pb::location};
@@ -258,8 +337,10 @@ class Builder {
   const std::vector<PhaseResult>& phases_;
   std::vector<std::string> strings_;
   std::map<std::string, std::int64_t> string_ids_;
-  std::map<SampleKey, std::uint64_t> counts_;
-  std::map<std::vector<std::uint32_t>, std::uint64_t> locations_;           // frames, leaf first -> id
+  std::map<SampleKey, SampleValue> counts_;
+  std::map<std::vector<std::uint32_t>, std::uint64_t> locations_;  // frames, leaf first -> id
+  std::map<int, std::uint64_t> reason_locations_;                  // OffCpuReason -> id
+  std::uint64_t next_location_ = 0;
   std::map<std::string, MappingInfo> mappings_;                             // module path -> mapping
   std::map<std::pair<std::string, std::string>, std::uint64_t> functions_;  // (name, file) -> id
 };

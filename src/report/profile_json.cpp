@@ -56,6 +56,14 @@ json activity_json(const TokenActivity& a) {
     j["stall"] = a.stall;
     j["rss_growth_bytes"] = a.rss_growth_bytes;
   }
+  j["wall"] = a.wall ? wall_json(*a.wall) : json(nullptr);
+  j["top_wait"] = a.top_wait ? json{{"reason", off_cpu_reason_name(a.top_wait->reason)},
+                                    {"ms", a.top_wait->ms},
+                                    {"pct", a.top_wait->pct},
+                                    {"waits", a.top_wait->waits},
+                                    {"frames", a.top_wait->frames}}
+                             : json(nullptr);
+  j["major_faults"] = a.major_faults ? json(*a.major_faults) : json(nullptr);
   return j;
 }
 

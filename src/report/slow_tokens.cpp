@@ -159,6 +159,48 @@ void decode_cost(const Context& c, const std::vector<std::int64_t>& at, TokenRep
   r.cpu_ms_sampled = static_cast<double>(in.size()) * c.interval_ms / static_cast<double>(at.size() - 1);
 }
 
+std::uint64_t faults_within(const std::vector<std::int64_t>& times, std::int64_t start, std::int64_t end) {
+  const auto lo = std::lower_bound(times.begin(), times.end(), start);
+  return static_cast<std::uint64_t>(std::lower_bound(lo, times.end(), end) - lo);
+}
+
+// Per token: a pooled entry's figures are its tokens' sums divided by how many.
+void set_waits(const ResolvedProfile& p, TokenActivity& a, ScopeWaits w, std::uint64_t faults) {
+  const auto n = static_cast<double>(std::max<std::uint64_t>(a.tokens, 1));
+  if (p.off_cpu_recorded) {
+    for (double* v : {&w.wall.wall_ms, &w.wall.on_cpu_ms, &w.wall.spin_wait_ms, &w.wall.off_cpu_ms}) *v /= n;
+    for (auto& v : w.wall.reason_ms) v /= n;
+    if (w.top_wait) w.top_wait->ms /= n;
+    a.wall = w.wall;
+    a.top_wait = std::move(w.top_wait);
+  }
+  if (p.major_faults_recorded) a.major_faults = static_cast<double>(faults) / n;
+}
+
+// On and off CPU over each listed token's interval and over the other tokens' (docs/record.md,
+// "Tokens"), with the major faults counted in them.
+void add_waits(const ResolvedProfile& p, const std::vector<std::int64_t>& at, const std::set<std::size_t>& listed,
+               TokenReport& r) {
+  if (!p.off_cpu_recorded && !p.major_faults_recorded) return;
+  std::vector<std::vector<TimeRange>> scopes;
+  scopes.reserve(r.slowest.size() + 1);
+  for (const auto& a : r.slowest) scopes.push_back({TimeRange{a.start_ns, a.end_ns}});
+  std::vector<TimeRange> others;
+  std::uint64_t other_faults = 0;
+  for (std::size_t i = 1; i < at.size(); ++i) {
+    if (listed.contains(i)) continue;
+    others.push_back({at[i - 1], at[i]});
+    other_faults += faults_within(p.major_fault_times, at[i - 1], at[i]);
+  }
+  scopes.push_back(std::move(others));
+  auto waits = scope_waits(p, scopes);
+  for (std::size_t i = 0; i < r.slowest.size(); ++i) {
+    auto& a = r.slowest[i];
+    set_waits(p, a, std::move(waits[i]), faults_within(p.major_fault_times, a.start_ns, a.end_ns));
+  }
+  if (r.typical) set_waits(p, *r.typical, std::move(waits.back()), other_faults);
+}
+
 }  // namespace
 
 std::optional<TokenReport> explain_tokens(const ResolvedProfile& profile, const RunResult& run,
@@ -180,6 +222,7 @@ std::optional<TokenReport> explain_tokens(const ResolvedProfile& profile, const 
   for (const auto i : listed) r.slowest.push_back(one_token(c, at, i, stalls.contains(i)));
   const std::set<std::size_t> listed_set(listed.begin(), listed.end());
   if (listed.size() < t.latency_ms.size()) r.typical = typical_token(c, at, listed_set);
+  add_waits(profile, at, listed_set, r);
   return r;
 }
 

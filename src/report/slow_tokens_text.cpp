@@ -1,6 +1,7 @@
 // The "Tokens" section of `report`'s text: cost per token, then each slow token with what the
 // target did during it ("token 37 took 190 ms (median 14 ms): 82% in matmul ← llama_decode"),
-// then the other tokens pooled, for comparison.
+// then the other tokens pooled, for comparison; with off-CPU recording each starts with where the
+// threads' time went ("off-CPU 82.0% (major-fault 80.0%) in ...; on-CPU 18.0%: ...").
 #include <cstdint>
 #include <cstdio>
 
@@ -59,11 +60,39 @@ std::string doing(const TokenActivity& a) {
   return s;
 }
 
+double pct_of(double part, double whole) { return whole <= 0 ? 0 : 100 * part / whole; }
+
+// "off-CPU 94.9% (sleep 94.8%) in clock_nanosleep ← wait_step ← main; on-CPU 5.1%: " (empty
+// without off-CPU recording): where the token's threads spent their time, before what they ran.
+std::string wall_text(const TokenActivity& a) {
+  if (!a.wall) return "";
+  const auto& w = *a.wall;
+  std::string s = fmt("off-CPU %.1f%%", pct_of(w.off_cpu_ms, w.wall_ms));
+  std::string reasons;
+  for (std::size_t k = 0; k < kOffCpuReasons; ++k) {
+    if (w.reason_ms[k] < 0.001 * w.wall_ms || w.reason_ms[k] <= 0) continue;
+    reasons += (reasons.empty() ? "" : ", ") + std::string(off_cpu_reason_name(static_cast<OffCpuReason>(k))) +
+               fmt(" %.1f%%", pct_of(w.reason_ms[k], w.wall_ms));
+  }
+  if (!reasons.empty()) s += " (" + reasons + ")";
+  if (a.top_wait && !a.top_wait->frames.empty() && w.off_cpu_ms >= 0.01 * w.wall_ms) {
+    s += " in ";
+    for (std::size_t i = 0; i < a.top_wait->frames.size() && i < 4; ++i) {
+      s += (i == 0 ? "" : " \u2190 ") + a.top_wait->frames[i];
+    }
+  }
+  return s + fmt("; on-CPU %.1f%%: ", pct_of(w.on_cpu_ms, w.wall_ms));
+}
+
 std::string on_cpu(const TokenActivity& a, double interval_ms) {
   const double per_token = static_cast<double>(a.samples) / static_cast<double>(a.tokens);
   std::string s = a.tokens == 1 ? std::to_string(a.samples) + " samples" : fmt("%.1f samples per token", per_token);
   if (interval_ms > 0) s += fmt(", %.1f ms on CPU", a.cpu_ms) + (a.tokens == 1 ? fmt(" of %.1f ms", a.latency_ms) : "");
   if (a.rss_growth_bytes != 0) s += ", RSS " + signed_size(a.rss_growth_bytes);
+  if (a.major_faults) {
+    s += a.tokens == 1 ? fmt(", %.0f major faults", *a.major_faults)
+                       : fmt(", %.1f major faults per token", *a.major_faults);
+  }
   return s;
 }
 
@@ -74,11 +103,12 @@ void write_tokens_text(std::ostream& out, const TokenReport& t) {
   if (const auto costs = cost_line(t); !costs.empty()) out << "  per token: " << costs << "\n";
   for (const auto& a : t.slowest) {
     out << "  token " << a.index << fmt(" took %.1f ms", a.latency_ms) << fmt(" (median %.1f ms", t.median_ms)
-        << (a.stall ? ", a stall" : "") << "): " << doing(a) << "; " << on_cpu(a, t.sample_interval_ms) << "\n";
+        << (a.stall ? ", a stall" : "") << "): " << wall_text(a) << doing(a) << "; " << on_cpu(a, t.sample_interval_ms)
+        << "\n";
   }
   if (t.typical) {
     out << "  the other " << t.typical->tokens << " tokens" << fmt(" (median %.1f ms): ", t.typical->latency_ms)
-        << doing(*t.typical) << "; " << on_cpu(*t.typical, t.sample_interval_ms) << "\n";
+        << wall_text(*t.typical) << doing(*t.typical) << "; " << on_cpu(*t.typical, t.sample_interval_ms) << "\n";
   }
 }
 

@@ -1,7 +1,8 @@
 // Chrome trace-event JSON ({"traceEvents": [...]}, times in µs since the target's exec): the format
 // ui.perfetto.dev, chrome://tracing and speedscope open. Phases are slices on a track of their own,
 // markers and tokens instants ("i"), RSS and counter snapshots counter tracks ("C"), samples real
-// stack samples ("stackFrames" + "samples") and nested slices on their thread's track.
+// stack samples ("stackFrames" + "samples") and nested slices on their thread's track, between the
+// thread's off-CPU slices ("off-cpu: REASON", with the wait's chain).
 #include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -164,6 +165,13 @@ class ThreadSlices {
   }
   void finish() { close_to(0, last_ + interval_); }
 
+  // A wait from `from` to `to`: what was open closes at the wait's start (the last sample stood
+  // for the CPU time before it), and the next sample's slices open after the wait's end.
+  void wait(double from, double to) {
+    close_to(0, std::max(last_, std::min(from, last_ + interval_)));
+    last_ = to;
+  }
+
  private:
   void close_to(std::size_t depth, double ts) {
     while (open_.size() > depth) {
@@ -186,6 +194,25 @@ class ThreadSlices {
   std::vector<std::pair<const std::string*, double>> open_;
 };
 
+// One off-CPU interval as a slice on its thread's track, after closing the samples' slices; returns
+// its end (µs).
+double add_wait(json& ev, ThreadSlices& slices, const ResolvedProfile& p, const OffCpuInterval& i, int pid) {
+  const double from = us(i.start_ns);
+  const double to = us(i.end_ns);
+  slices.wait(from, to);
+  json chain = json::array();
+  for (const auto f : i.stack) chain.push_back(p.frames[f].function);
+  ev.push_back({{"ph", "X"},
+                {"name", std::string("off-cpu: ") + off_cpu_reason_name(i.reason)},
+                {"cat", "off_cpu"},
+                {"ts", from},
+                {"dur", to - from},
+                {"pid", pid},
+                {"tid", i.tid},
+                {"args", {{"reason", off_cpu_reason_name(i.reason)}, {"chain", std::move(chain)}}}});
+  return to;
+}
+
 // Samples as the trace format's stack samples ("stackFrames" and "samples", which speedscope and
 // chrome://tracing draw as a flame chart per thread), and the same call paths as nested slices on
 // each thread's track (what Perfetto draws).
@@ -194,13 +221,25 @@ void add_samples(json& ev, json& doc, const ResolvedProfile& p, int pid) {
   for (const auto& s : p.samples) {
     if (!s.stack.empty()) by_tid[s.tid].push_back(&s);
   }
+  std::map<pid_t, std::vector<const OffCpuInterval*>> waits;
+  for (const auto& i : p.off_cpu) {
+    waits[i.tid].push_back(&i);
+    by_tid.try_emplace(i.tid);
+  }
   StackFrames frames;
   json samples = json::array();
   const double interval = sample_us(p);
   for (auto& [tid, list] : by_tid) {
     std::stable_sort(list.begin(), list.end(), [](const auto* a, const auto* b) { return a->t_ns < b->t_ns; });
+    auto& off = waits[tid];
+    std::stable_sort(off.begin(), off.end(), [](const auto* a, const auto* b) { return a->start_ns < b->start_ns; });
     ThreadSlices slices(ev, pid, tid, interval);
+    std::size_t next_wait = 0;
+    double resumed = 0;  // the end of the last wait: no slice of a sample opens before it
     for (const auto* s : list) {
+      for (; next_wait < off.size() && off[next_wait]->start_ns <= s->t_ns; ++next_wait) {
+        resumed = add_wait(ev, slices, p, *off[next_wait], pid);
+      }
       int node = 0;
       std::vector<const std::string*> path;
       for (auto it = s->stack.rbegin(); it != s->stack.rend(); ++it) {
@@ -214,8 +253,9 @@ void add_samples(json& ev, json& doc, const ResolvedProfile& p, int pid) {
                          {"name", p.event},
                          {"sf", node},
                          {"weight", 1}});
-      slices.sample(us(s->t_ns), path);
+      slices.sample(std::max(us(s->t_ns), resumed), path);
     }
+    for (; next_wait < off.size(); ++next_wait) add_wait(ev, slices, p, *off[next_wait], pid);
     slices.finish();
     const auto n = p.thread_names.find(tid);
     ev.push_back(meta("thread_name", pid, tid,

@@ -161,6 +161,11 @@ void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedPro
   out.off_cpu_mechanism = p.off_cpu.mechanism;
   out.off_cpu_states = p.off_cpu.states;
   out.lost_waits = p.lost_waits;
+  out.major_faults_recorded = p.off_cpu.major_faults;
+  for (const auto& w : p.waits) {
+    if (w.kind == sampling::WaitSample::Kind::major_fault) out.major_fault_times.push_back(w.sample.t_ns);
+  }
+  std::sort(out.major_fault_times.begin(), out.major_fault_times.end());
   if (!p.off_cpu.switches) return;
   out.thread_spans = sampling::thread_spans(p);
   const auto intervals = sampling::wait_intervals(p, out.thread_spans);

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
 #include <fstream>
 #include <map>
 
@@ -172,6 +174,77 @@ TEST_P(OffCpu, APoolSpinningAtABarrierIsSpinWaitNotWork) {
   const json& w = spinner["wall"];
   const double spin = w["spin_wait_ms"].get<double>() + reason_ms(w, "runnable");
   EXPECT_NEAR(spin / w["wall_ms"].get<double>(), t.at("spin_ms") / t.at("wall_ms"), 0.15) << w.dump(1) << out;
+}
+
+// The exports carry the same waits as the report: pprof's "off_cpu" value (read back by `go tool
+// pprof`, Google's own reader) and the trace's off-CPU slices on each thread's track, nested
+// properly with the samples' slices (Perfetto and chrome://tracing drop slices that overlap).
+TEST_P(OffCpu, PprofAndTraceCarryTheWaits) {
+  std::string out;
+  const json r = record({fixture("sleep_spin"), "30"}, out);
+  const double off_ms = r["off_cpu"]["wall"]["off_cpu_ms"].get<double>();
+  ASSERT_GT(off_ms, 50) << r["off_cpu"].dump(1);
+  const auto rep = harness::run(
+      {perfprobe(), "report", "--pprof", dir_.file("p.pb.gz"), "--trace", dir_.file("t.json"), dir_.file("p.data")},
+      opt_);
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+
+  const json trace = harness::read_json(dir_.file("t.json"));
+  std::map<int, std::vector<std::pair<double, double>>> slices;  // by tid: [ts, end) of every "X"
+  double trace_off_us = 0;
+  std::string leaf_reason;
+  for (const auto& e : trace["traceEvents"]) {
+    if (e["ph"] != "X" || e["cat"] == "phase") continue;
+    const double ts = e["ts"].get<double>(), dur = e["dur"].get<double>();
+    ASSERT_GE(dur, 0) << e.dump();
+    slices[e["tid"].get<int>()].emplace_back(ts, ts + dur);
+    if (e["cat"] != "off_cpu") continue;
+    trace_off_us += dur;
+    if (root() && e["args"]["chain"].dump().find("sleep_half") != std::string::npos) leaf_reason = e["args"]["reason"];
+  }
+  EXPECT_NEAR(trace_off_us / 1e3, off_ms, 0.001 * off_ms + 0.01);
+  if (root()) {
+    EXPECT_EQ(leaf_reason, "sleep");
+  }
+  for (auto& [tid, list] : slices) {  // any two slices of a track are disjoint or one holds the other
+    std::sort(list.begin(), list.end(), [](const auto& a, const auto& b) {
+      return a.first < b.first || (a.first == b.first && a.second > b.second);
+    });
+    std::vector<double> open;  // ends of the enclosing slices
+    for (const auto& [from, to] : list) {
+      while (!open.empty() && open.back() <= from + 1e-3) open.pop_back();
+      ASSERT_TRUE(open.empty() || to <= open.back() + 1e-3) << "slice [" << from << ", " << to << ") of tid " << tid;
+      open.push_back(to);
+    }
+  }
+
+  if (harness::run({"go", "version"}).exit_code != 0) {
+    GTEST_SKIP() << "go is not installed (scripts/install-deps.sh --test): go tool pprof not run";
+  }
+  harness::RunOptions go_env;
+  go_env.env = {"HOME=" + dir_.path(), "PPROF_TMPDIR=" + dir_.path()};
+  const auto top = harness::run(
+      {"go", "tool", "pprof", "-sample_index=off_cpu", "-unit=ms", "-top", "-nodecount=3", dir_.file("p.pb.gz")},
+      go_env);
+  ASSERT_EQ(top.exit_code, 0) << top.err;
+  // "Showing nodes accounting for 158.20ms, 100% of 158.20ms total"
+  const auto total_at = top.out.find("ms total");
+  ASSERT_NE(total_at, std::string::npos) << top.out;
+  const auto num_at = top.out.rfind(' ', total_at) + 1;
+  EXPECT_NEAR(std::atof(top.out.c_str() + num_at), off_ms, 0.01 * off_ms + 0.1) << top.out;
+  const std::string leaf = root() ? "[off-cpu: sleep]" : "[off-cpu: unknown]";
+  EXPECT_NE(top.out.find(leaf), std::string::npos) << top.out;
+  // The wait's reason is a label too: what -tagfocus selects.
+  const auto tags =
+      harness::run({"go", "tool", "pprof", "-sample_index=off_cpu", "-tags", dir_.file("p.pb.gz")}, go_env);
+  ASSERT_EQ(tags.exit_code, 0) << tags.err;
+  EXPECT_NE(tags.out.find("off_cpu_reason"), std::string::npos) << tags.out;
+  if (root()) {
+    const auto peek = harness::run(
+        {"go", "tool", "pprof", "-sample_index=off_cpu", "-focus=off-cpu: sleep", "-top", dir_.file("p.pb.gz")},
+        go_env);
+    EXPECT_NE(peek.out.find("sleep_half"), std::string::npos) << peek.out;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Privilege, OffCpu, testing::Values(Who::root, Who::unprivileged), who_name);

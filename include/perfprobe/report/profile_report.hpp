@@ -106,6 +106,10 @@ struct TokenActivity {
   std::int64_t rss_growth_bytes = 0;    // between the RSS samples around the interval (0 for a pool)
   std::vector<FunctionStat> functions;  // top functions of those samples, by self share
   std::vector<std::string> chain;       // the top function's most frequent callers, nearest first
+  // With off-CPU recording, per token: where its threads' time went, and its heaviest wait.
+  std::optional<WallSplit> wall;
+  std::optional<OffCpuStack> top_wait;
+  std::optional<double> major_faults;  // per token, when every major fault was sampled
 };
 
 // The tokens of a recording: per-token cost, the slowest tokens and every stall explained.
@@ -154,6 +158,18 @@ void add_off_cpu(ProfileReport& report, const ResolvedProfile& profile, std::siz
 // The wall split of the threads of `profile` (all, or only `tid` when not 0) within [from, to).
 [[nodiscard]] WallSplit wall_split(const ResolvedProfile& profile, std::int64_t from_ns, std::int64_t to_ns,
                                    pid_t tid = 0);
+
+// A scope made of disjoint time ranges in time order (some tokens' intervals), and what its
+// threads did in it: the wall split and the wait (reason and chain) that took the most time.
+struct TimeRange {
+  std::int64_t start_ns = 0, end_ns = 0;
+};
+struct ScopeWaits {
+  WallSplit wall;
+  std::optional<OffCpuStack> top_wait;  // `pct` of the scope's off-CPU time
+};
+[[nodiscard]] std::vector<ScopeWaits> scope_waits(const ResolvedProfile& profile,
+                                                  const std::vector<std::vector<TimeRange>>& scopes);
 
 // Off-CPU time in folded stacks beside the samples: the wait's chain, then a leaf frame
 // "[off-cpu: REASON]", weighted in sample equivalents (docs/record.md).

@@ -122,5 +122,71 @@ TEST(SlowTokens, TextAndJson) {
   EXPECT_DOUBLE_EQ(j["tokens"]["per_token"]["cpu_ms"].get<double>(), 4.0);
 }
 
+// The same recording with off-CPU time: the slow token (20-70 ms) waits 30 ms in a major fault
+// under step (2 faults sampled), token 1 (10-15 ms) is runnable for 1 ms; one thread, alive 0-80 ms.
+ResolvedProfile with_waits() {
+  auto p = make_profile();
+  p.off_cpu_recorded = true;
+  p.off_cpu_mechanism = "sched_switch";
+  p.off_cpu_states = true;
+  p.thread_spans = {{1, 1, 0, 80 * kMs}};
+  p.off_cpu = {{11 * kMs, 12 * kMs, 1, 1, OffCpuReason::runnable, {}},
+               {30 * kMs, 60 * kMs, 1, 1, OffCpuReason::major_fault, {1, 0}}};
+  p.major_faults_recorded = true;
+  p.major_fault_times = {60 * kMs + 1000, 60 * kMs + 2000};
+  return p;
+}
+
+TEST(SlowTokens, TheSlowTokensTimeIsSplitOnAndOffCpuWithItsWaitAndFaults) {
+  const auto r = explain_tokens(with_waits(), make_run(), TokenOptions{1, 3});
+  ASSERT_TRUE(r && r->typical);
+  const auto& slow = r->slowest[0];
+  ASSERT_TRUE(slow.wall && slow.top_wait && slow.major_faults);
+  EXPECT_DOUBLE_EQ(slow.wall->wall_ms, 50.0);
+  EXPECT_DOUBLE_EQ(slow.wall->off_cpu_ms, 30.0);
+  EXPECT_DOUBLE_EQ(slow.wall->on_cpu_ms, 20.0);
+  EXPECT_DOUBLE_EQ(slow.wall->reason_ms[static_cast<std::size_t>(OffCpuReason::major_fault)], 30.0);
+  EXPECT_EQ(slow.top_wait->reason, OffCpuReason::major_fault);
+  EXPECT_EQ(slow.top_wait->frames, (std::vector<std::string>{"step", "main"}));
+  EXPECT_DOUBLE_EQ(slow.top_wait->pct, 100.0);
+  EXPECT_DOUBLE_EQ(*slow.major_faults, 2.0);
+  // The other four tokens, 5 ms each: 1 ms runnable in all, so per token 0.25 ms off CPU.
+  const auto& other = *r->typical;
+  ASSERT_TRUE(other.wall && other.major_faults);
+  EXPECT_DOUBLE_EQ(other.wall->wall_ms, 5.0);
+  EXPECT_DOUBLE_EQ(other.wall->off_cpu_ms, 0.25);
+  EXPECT_DOUBLE_EQ(other.wall->reason_ms[static_cast<std::size_t>(OffCpuReason::runnable)], 0.25);
+  EXPECT_DOUBLE_EQ(*other.major_faults, 0.0);
+
+  auto rep = analyse_profile(with_waits(), {}, ProfileOptions{});
+  rep.tokens = r;
+  std::ostringstream text;
+  write_profile_text(text, rep, false);
+  EXPECT_NE(text.str().find("token 3 took 50.0 ms (median 5.0 ms, a stall): off-CPU 60.0% (major-fault 60.0%) in "
+                            "step \u2190 main; on-CPU 40.0%: 100.0% in slow"),
+            std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find("40.0 ms on CPU of 50.0 ms, RSS +20.0 MiB, 2 major faults"), std::string::npos)
+      << text.str();
+  EXPECT_NE(text.str().find("0.0 major faults per token"), std::string::npos) << text.str();
+  const auto j = nlohmann::json::parse(profile_to_json(rep));
+  const auto& tok = j["tokens"]["slowest"][0];
+  EXPECT_DOUBLE_EQ(tok["wall"]["off_cpu_ms"].get<double>(), 30.0);
+  EXPECT_EQ(tok["top_wait"]["reason"], "major-fault");
+  EXPECT_EQ(tok["top_wait"]["frames"][0], "step");
+  EXPECT_EQ(tok["major_faults"], 2.0);
+  EXPECT_DOUBLE_EQ(j["tokens"]["others"]["wall"]["off_cpu_ms"].get<double>(), 0.25);
+}
+
+TEST(SlowTokens, NoOffCpuRecordingNoSplit) {
+  const auto r = explain_tokens(make_profile(), make_run(), TokenOptions{1, 3});
+  EXPECT_FALSE(r->slowest[0].wall || r->slowest[0].top_wait || r->slowest[0].major_faults);
+  ProfileReport rep;
+  rep.tokens = r;
+  const auto j = nlohmann::json::parse(profile_to_json(rep));
+  EXPECT_TRUE(j["tokens"]["slowest"][0]["wall"].is_null());
+  EXPECT_TRUE(j["tokens"]["slowest"][0]["major_faults"].is_null());
+}
+
 }  // namespace
 }  // namespace perfprobe::report
