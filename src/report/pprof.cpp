@@ -59,6 +59,8 @@ struct SampleKey {
   std::vector<std::size_t> phases;
   pid_t pid = 0, tid = 0;
   int reason = -1;  // an off-CPU interval's OffCpuReason; -1 for a sample
+  // clang-tidy takes the defaulted comparison's synthesized `0` for a null pointer.
+  // NOLINTNEXTLINE(modernize-use-nullptr)
   auto operator<=>(const SampleKey&) const = default;
 };
 

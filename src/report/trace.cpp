@@ -242,6 +242,9 @@ void add_samples(json& ev, json& doc, const ResolvedProfile& p, int pid) {
       }
       int node = 0;
       std::vector<const std::string*> path;
+      // Root first; a range-for would need std::views::reverse, which clang 14 with libstdc++ 12
+      // cannot compile.
+      // NOLINTNEXTLINE(modernize-loop-convert)
       for (auto it = s->stack.rbegin(); it != s->stack.rend(); ++it) {
         node = frames.node(node, p.frames[*it]);
         path.push_back(&p.frames[*it].function);
