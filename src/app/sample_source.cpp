@@ -11,6 +11,7 @@
 #include "perfprobe/sampling/stack_policy.hpp"
 #include "perfprobe/symbols/frame_pointers.hpp"
 #include "perfprobe/sys/clock.hpp"
+#include "perfprobe/sys/process.hpp"
 
 namespace perfprobe::app {
 
@@ -38,6 +39,7 @@ class SampleSource final : public RunSource {
         const auto threads = memory::threads_of(p);
         tids.insert(tids.end(), threads.begin(), threads.end());
         sampling::add_proc_state(p, threads, attach_mono_ns_, profile_);
+        for (const pid_t tid : threads) profile_.window_states.push_back({p, tid, sys::thread_state(p, tid), '?'});
       }
     }
     sampler_.emplace(options_, tids, !attached);
@@ -52,6 +54,8 @@ class SampleSource final : public RunSource {
   void finish(Timeline& timeline, RunResult& result) override {
     (void)timeline;
     (void)result;
+    // A thread with no switch record in the window waited all along if /proc says so at both ends.
+    for (auto& s : profile_.window_states) s.end = sys::thread_state(s.pid, s.tid);
     if (attached_) sampler_->disable();  // leave the running target alone from now on
     drain();
     profile_.config = sampler_->config();

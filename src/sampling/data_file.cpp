@@ -136,6 +136,13 @@ void encode_off_cpu(ByteWriter& w, const Profile& p) {
   w.put<std::uint8_t>(c.major_faults ? 1 : 0);
   w.put<std::int64_t>(c.end_ns);
   w.put<std::uint64_t>(p.lost_waits);
+  w.put<std::uint32_t>(static_cast<std::uint32_t>(p.window_states.size()));
+  for (const auto& s : p.window_states) {
+    w.put<std::int32_t>(s.pid);
+    w.put<std::int32_t>(s.tid);
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(s.start));
+    w.put<std::uint8_t>(static_cast<std::uint8_t>(s.end));
+  }
 }
 
 void decode_off_cpu(ByteReader& in, Profile& p) {
@@ -146,6 +153,16 @@ void decode_off_cpu(ByteReader& in, Profile& p) {
   c.major_faults = in.get<std::uint8_t>() != 0;
   c.end_ns = in.get<std::int64_t>();
   p.lost_waits = in.get<std::uint64_t>();
+  if (in.at_end()) return;  // written before the window states were
+  const auto n = in.count(10);
+  for (std::uint32_t i = 0; i < n && !in.bad(); ++i) {
+    WindowState s;
+    s.pid = in.get<std::int32_t>();
+    s.tid = in.get<std::int32_t>();
+    s.start = static_cast<char>(in.get<std::uint8_t>());
+    s.end = static_cast<char>(in.get<std::uint8_t>());
+    p.window_states.push_back(s);
+  }
 }
 
 // SWCZ, WAIZ: u32 record count, u32 decompressed size, one zstd frame of records of at least

@@ -29,6 +29,22 @@ OffCpuReason from_state(WaitState s) {
   return OffCpuReason::unknown;
 }
 
+// What /proc's state says about a thread that is off CPU: S sleeps, D waits for I/O, R waits for
+// a CPU.
+bool waiting(char state) { return state == 'S' || state == 'D'; }
+OffCpuReason from_proc_state(char state) {
+  switch (state) {
+    case 'S':
+      return OffCpuReason::sleep;
+    case 'D':
+      return OffCpuReason::io;
+    case 'R':
+      return OffCpuReason::runnable;
+    default:
+      return OffCpuReason::unknown;
+  }
+}
+
 // One thread's records, each list in time order.
 struct ThreadRecords {
   std::vector<const Switch*> switches;
@@ -39,9 +55,9 @@ struct ThreadRecords {
 // Builds one thread's intervals; `outs` and `faults` are walked once, in step with time.
 class ThreadPairing {
  public:
-  ThreadPairing(const Profile& p, const ThreadRecords& r, const ThreadSpan& span, bool forked,
+  ThreadPairing(const Profile& p, const ThreadRecords& r, const ThreadSpan& span, bool forked, char found_state,
                 std::vector<WaitInterval>& out)
-      : p_(p), r_(r), span_(span), forked_(forked), out_(out) {}
+      : p_(p), r_(r), span_(span), forked_(forked), found_(from_proc_state(found_state)), out_(out) {}
 
   void run() {
     const Switch* pending = nullptr;
@@ -56,8 +72,8 @@ class ThreadPairing {
         pending = nullptr;
       } else if (!seen_any && t > span_.start_ns) {
         // A new thread waits for its first CPU; a thread found off CPU at an attach waited for
-        // a reason the recording never saw.
-        add_interval(span_.start_ns, t, forked_ ? OffCpuReason::runnable : OffCpuReason::unknown, -1);
+        // what its /proc state said then, else for a reason the recording never saw.
+        add_interval(span_.start_ns, t, forked_ ? OffCpuReason::runnable : found_, -1);
       }
       if (!sw->out) last_in = t;
       seen_any = true;
@@ -120,6 +136,7 @@ class ThreadPairing {
   const ThreadRecords& r_;
   const ThreadSpan& span_;
   bool forked_;
+  OffCpuReason found_;
   std::vector<WaitInterval>& out_;
   std::size_t next_out_ = 0;
   std::size_t next_fault_ = 0;
@@ -141,6 +158,7 @@ std::vector<ThreadSpan> thread_spans(const Profile& p) {
   }
   for (const auto& sw : p.switches) seen(sw.pid, sw.tid);
   for (const auto& s : p.samples) seen(s.pid, s.tid);
+  for (const auto& w : p.window_states) seen(w.pid, w.tid);
   std::vector<ThreadSpan> out;
   for (auto& [tid, s] : by_tid) {
     s.end_ns = std::max(s.end_ns, s.start_ns);
@@ -165,15 +183,26 @@ std::vector<WaitInterval> wait_intervals(const Profile& p, const std::vector<Thr
   const auto time_of_wait = [&](std::int64_t a, std::int64_t b) {
     return p.waits[static_cast<std::size_t>(a)].sample.t_ns < p.waits[static_cast<std::size_t>(b)].sample.t_ns;
   };
+  std::map<pid_t, const WindowState*> window;
+  for (const auto& w : p.window_states) window[w.tid] = &w;
   std::vector<WaitInterval> out;
   for (const auto& span : spans) {
+    const auto ws = window.find(span.tid);
+    const WindowState* state = ws == window.end() ? nullptr : ws->second;
     const auto it = by_tid.find(span.tid);
-    if (it == by_tid.end()) continue;
+    if (it == by_tid.end() || it->second.switches.empty()) {
+      // No switch in the window: the thread ran all along, or waited all along. /proc tells which
+      // (docs/record.md, "Off-CPU time"): asleep at the start and at the end is off CPU throughout.
+      if (state != nullptr && waiting(state->start) && waiting(state->end)) {
+        out.push_back({span.start_ns, span.end_ns, span.pid, span.tid, from_proc_state(state->start), -1});
+      }
+      continue;
+    }
     auto& r = it->second;
     std::stable_sort(r.switches.begin(), r.switches.end(), time_of_switch);
     std::stable_sort(r.outs.begin(), r.outs.end(), time_of_wait);
     std::stable_sort(r.faults.begin(), r.faults.end(), time_of_wait);
-    ThreadPairing(p, r, span, forked.contains(span.tid), out).run();
+    ThreadPairing(p, r, span, forked.contains(span.tid), state == nullptr ? '?' : state->start, out).run();
   }
   return out;
 }

@@ -107,6 +107,13 @@ std::optional<CpuTimes> cpu_times_of(pid_t pid) {
   return parse_stat(text, ::sysconf(_SC_CLK_TCK));
 }
 
+char thread_state(pid_t pid, pid_t tid) {
+  std::string text;
+  if (!read_file("/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid) + "/stat", text)) return '?';
+  const auto t = parse_stat(text, 100);
+  return t ? t->state : '?';
+}
+
 namespace {
 
 constexpr std::size_t kCommLength = 15;  // TASK_COMM_LEN less its NUL

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 
@@ -245,6 +246,44 @@ TEST_P(OffCpu, PprofAndTraceCarryTheWaits) {
         go_env);
     EXPECT_NE(peek.out.find("sleep_half"), std::string::npos) << peek.out;
   }
+}
+
+// The tid of `pid`'s thread named `name` once it sleeps (state S), or 0 after 10 s.
+pid_t sleeping_thread(const std::string& pid, const std::string& name) {
+  for (int i = 0; i < 2000; ++i) {
+    for (const auto& e : std::filesystem::directory_iterator("/proc/" + pid + "/task")) {
+      if (harness::read_text((e.path() / "comm").string()) != name + "\n") continue;
+      const std::string stat = harness::read_text((e.path() / "stat").string());
+      const auto close = stat.rfind(')');
+      if (close != std::string::npos && close + 2 < stat.size() && stat[close + 2] == 'S') {
+        return std::stoi(e.path().filename().string());
+      }
+    }
+    usleep(5000);
+  }
+  return 0;
+}
+
+// A thread blocked on a mutex before the attach and after it has no switch record in the window:
+// /proc's state at both ends says it waited throughout, so it is off CPU, not on CPU, for all of it.
+TEST(OffCpuAttach, AThreadBlockedThroughTheWindowIsOffCpuThroughout) {
+  harness::Running target({fixture("mutex_wait"), "60000"});
+  const pid_t waiter = sleeping_thread(target.pid(), "waiter");
+  ASSERT_NE(waiter, 0) << "the fixture's waiter never blocked";
+  harness::TempDir dir;
+  const auto a =
+      harness::run({perfprobe(), "attach", "-p", target.pid(), "--duration", "400ms", "-q", "-o", dir.file("a.data")});
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  const auto rep = harness::run({perfprobe(), "report", "--json", dir.file("a.data")});
+  ASSERT_EQ(rep.exit_code, 0) << rep.err;
+  const json r = json::parse(rep.out);
+  const json& t = thread_named(r, "waiter");
+  ASSERT_TRUE(t.is_object());
+  const json& w = t["wall"];
+  EXPECT_GT(w["wall_ms"].get<double>(), 300) << w.dump(1);
+  EXPECT_DOUBLE_EQ(w["off_cpu_ms"].get<double>(), w["wall_ms"].get<double>()) << w.dump(1);
+  EXPECT_DOUBLE_EQ(reason_ms(w, "sleep"), w["wall_ms"].get<double>()) << w.dump(1);
+  EXPECT_TRUE(target.alive());
 }
 
 INSTANTIATE_TEST_SUITE_P(Privilege, OffCpu, testing::Values(Who::root, Who::unprivileged), who_name);

@@ -96,6 +96,13 @@ struct OffCpuConfig {
   std::int64_t end_ns = 0;    // end of the recording, ns since time zero (threads still waiting then)
 };
 
+// An attached thread's scheduler state in /proc at the window's start and end ('R', 'S', 'D'...; '?'
+// not read): a thread that waits through the whole window has no switch record in it.
+struct WindowState {
+  pid_t pid = 0, tid = 0;
+  char start = '?', end = '?';
+};
+
 struct Profile {
   SamplingConfig config;
   OffCpuConfig off_cpu;
@@ -104,9 +111,10 @@ struct Profile {
   std::vector<Sample> samples;
   std::vector<Mapping> mappings;
   std::vector<TaskEvent> tasks;
-  std::uint64_t lost_samples = 0;  // summed over PERF_RECORD_LOST records
-  std::uint64_t lost_records = 0;  // how many LOST records (ring overruns)
-  std::uint64_t throttled = 0;     // PERF_RECORD_THROTTLE
+  std::vector<WindowState> window_states;  // attach: every thread found at the start
+  std::uint64_t lost_samples = 0;          // summed over PERF_RECORD_LOST records
+  std::uint64_t lost_records = 0;          // how many LOST records (ring overruns)
+  std::uint64_t throttled = 0;             // PERF_RECORD_THROTTLE
   std::uint64_t unthrottled = 0;
   std::uint64_t unknown_records = 0;
   std::uint64_t lost_waits = 0;  // wait samples lost in their rings' overruns

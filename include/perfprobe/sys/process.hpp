@@ -49,6 +49,8 @@ struct CpuTimes {
 };
 // utime/stime/state of /proc/PID/stat (all threads of the process), or nothing when it is gone.
 [[nodiscard]] std::optional<CpuTimes> cpu_times_of(pid_t pid);
+// The scheduler state of thread `tid` of `pid` (/proc/PID/task/TID/stat: R, S, D...), '?' when gone.
+[[nodiscard]] char thread_state(pid_t pid, pid_t tid);
 // Parses the text of /proc/PID/stat (pure, for tests); `ticks_per_s` from sysconf(_SC_CLK_TCK).
 [[nodiscard]] std::optional<CpuTimes> parse_stat(const std::string& text, long ticks_per_s);
 

@@ -192,7 +192,12 @@ TEST(DataFile, OffCpuRecordsRoundTrip) {
   w.sample.tid = 101;
   w.sample.callchain = {7, 8};
   d.profile.waits = {w};
+  d.profile.window_states = {{100, 102, 'S', 'D'}};
   const RecordData back = decode_data(encode_data(d), "x.data");
+  ASSERT_EQ(back.profile.window_states.size(), 1U);
+  EXPECT_EQ(back.profile.window_states[0].tid, 102);
+  EXPECT_EQ(back.profile.window_states[0].start, 'S');
+  EXPECT_EQ(back.profile.window_states[0].end, 'D');
   EXPECT_TRUE(back.profile.off_cpu.switches);
   EXPECT_EQ(back.profile.off_cpu.mechanism, "sched_switch");
   EXPECT_TRUE(back.profile.off_cpu.states);

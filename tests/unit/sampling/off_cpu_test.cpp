@@ -120,6 +120,27 @@ TEST(OffCpu, EdgesOfAThreadsLifeAndOfTheRecording) {
   EXPECT_EQ(w[3].end_ns, 100 * kMs);
 }
 
+TEST(OffCpu, AThreadAsleepAtBothEndsOfAnAttachWithoutSwitchesWaitedThroughout) {
+  Profile p;
+  p.off_cpu.end_ns = 100 * kMs;
+  // Attached threads: 5 sleeps at both ends, 6 is in D at both, 7 ran (R at the end), 8 slept at
+  // the start and ran from 40 ms, 9 has no state read (an older file): no switch for 5, 6, 7, 9.
+  p.window_states = {{1, 5, 'S', 'S'}, {1, 6, 'D', 'D'}, {1, 7, 'S', 'R'}, {1, 8, 'S', 'R'}};
+  p.tasks.push_back({TaskEvent::Kind::comm, 0, 1, 9, 0, 0, "t", false});
+  p.switches = {in(40 * kMs, 8)};
+  const auto w = intervals(p);
+  ASSERT_EQ(w.size(), 3U);
+  EXPECT_EQ(w[0].tid, 5);
+  EXPECT_EQ(w[0].start_ns, 0);
+  EXPECT_EQ(w[0].end_ns, 100 * kMs);
+  EXPECT_EQ(w[0].reason, OffCpuReason::sleep);
+  EXPECT_EQ(w[1].tid, 6);
+  EXPECT_EQ(w[1].reason, OffCpuReason::io);
+  EXPECT_EQ(w[2].tid, 8);  // found asleep, first seen coming back: its wait was a sleep
+  EXPECT_EQ(w[2].end_ns, 40 * kMs);
+  EXPECT_EQ(w[2].reason, OffCpuReason::sleep);
+}
+
 TEST(OffCpu, LostRecordsNeverMakeNegativeOrDoubleIntervals) {
   Profile p;
   p.off_cpu.end_ns = 100 * kMs;
