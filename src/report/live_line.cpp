@@ -12,12 +12,6 @@ namespace perfprobe::report {
 
 namespace {
 
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
 // A name from the target (a phase) must not move the cursor or change colours on the terminal.
 std::string printable(std::string_view text) {
   std::string out(text);
@@ -70,8 +64,8 @@ std::string fit(const std::vector<std::string>& fields, std::size_t width) {
 
 std::string live_duration(double seconds) {
   if (seconds < 0) seconds = 0;
-  if (seconds < 1.0) return fmt("%.0f ms", seconds * 1000.0);
-  if (seconds < 60.0) return fmt("%.1f s", seconds);
+  if (seconds < 1.0) return format_double("%.0f ms", seconds * 1000.0);
+  if (seconds < 60.0) return format_double("%.1f s", seconds);
   const auto whole = static_cast<long long>(std::floor(seconds));
   char buf[64];
   std::snprintf(buf, sizeof buf, "%lld min %02lld s", whole / 60, whole % 60);
@@ -97,7 +91,7 @@ std::string live_line(const LiveFigures& f, std::size_t columns) {
     fields.push_back(live_duration(*f.elapsed_s));
     if (!f.phase.empty()) fields.push_back(printable(f.phase));
     if (f.tokens) fields.push_back(cat({std::to_string(*f.tokens), " tok"}));
-    if (f.tokens_per_s) fields.push_back(fmt("%.1f tok/s", *f.tokens_per_s));
+    if (f.tokens_per_s) fields.push_back(format_double("%.1f tok/s", *f.tokens_per_s));
     if (f.rss_bytes) fields.push_back(cat({"RSS ", format_bytes(static_cast<double>(*f.rss_bytes))}));
   }
   std::string line = fit(fields, width);
@@ -113,7 +107,7 @@ std::string count_line(std::string_view what, std::uint64_t done, std::uint64_t 
   if (!unit.empty()) text = cat({text, " ", unit});
   std::vector<std::string> fields{text};
   if (total > 0) {
-    fields.push_back(fmt("(%.0f%%)", 100.0 * static_cast<double>(done) / static_cast<double>(total)));
+    fields.push_back(format_double("(%.0f%%)", 100.0 * static_cast<double>(done) / static_cast<double>(total)));
   }
   return fit(fields, width);
 }

@@ -13,12 +13,6 @@ namespace perfprobe::report {
 
 namespace {
 
-std::string fmt(const char* format, double v) {
-  char buf[64];
-  std::snprintf(buf, sizeof buf, format, v);
-  return buf;
-}
-
 std::string pad(std::string s, std::size_t width) { return pad_right(std::move(s), width); }
 
 std::size_t columns_of(const std::string& s) {
@@ -60,10 +54,10 @@ std::string median_of(const MetricSummaries& sums, const std::string& key, metri
 
 std::string counter_extra(const CounterReading& c, const std::map<std::string, double>& derived) {
   std::string extra;
-  if (c.is_multiplexed()) extra = "scaled, ran " + fmt("%.1f%%", c.running_pct()) + " of the time";
+  if (c.is_multiplexed()) extra = "scaled, ran " + format_double("%.1f%%", c.running_pct()) + " of the time";
   const auto figure = [&](const char* key, const char* format) -> std::string {
     const auto it = derived.find(key);
-    return it == derived.end() ? std::string() : fmt(format, it->second);
+    return it == derived.end() ? std::string() : format_double(format, it->second);
   };
   std::string d;
   if (c.name == "task-clock") d = figure("cpus_utilized", "%.3f CPUs utilized");
@@ -251,17 +245,23 @@ std::string exit_description(const RunResult& r) {
 
 }  // namespace
 
+std::string format_double(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
 double percent_of(std::uint64_t part, std::uint64_t whole) {
   return whole == 0 ? 0 : 100.0 * static_cast<double>(part) / static_cast<double>(whole);
 }
 
 std::string format_duration_ns(double ns) {
   const double a = std::fabs(ns);
-  if (a >= 60e9) return fmt("%.1f min", ns / 60e9);
-  if (a >= 1e9) return fmt("%.3f s", ns / 1e9);
-  if (a >= 1e6) return fmt("%.1f ms", ns / 1e6);
-  if (a >= 1e3) return fmt("%.1f µs", ns / 1e3);
-  return fmt("%.0f ns", ns);
+  if (a >= 60e9) return format_double("%.1f min", ns / 60e9);
+  if (a >= 1e9) return format_double("%.3f s", ns / 1e9);
+  if (a >= 1e6) return format_double("%.1f ms", ns / 1e6);
+  if (a >= 1e3) return format_double("%.1f µs", ns / 1e3);
+  return format_double("%.0f ns", ns);
 }
 
 std::string pad_right(std::string s, std::size_t width) {
@@ -285,23 +285,23 @@ std::string format_metric(metrics::Unit unit, double v) {
     case metrics::Unit::bytes:
       return format_bytes(v);
     case metrics::Unit::per_s:
-      return fmt("%.1f/s", v);
+      return format_double("%.1f/s", v);
     case metrics::Unit::count:
       break;
   }
   if (v == std::floor(v)) return format_count(v);
   // A median of an even number of counts can end in .5: the same separators, one decimal.
-  const std::string fixed = fmt("%.1f", std::fabs(v));
+  const std::string fixed = format_double("%.1f", std::fabs(v));
   const auto dot = fixed.find('.');
   return (v < 0 ? "-" : "") + format_count(std::stod(fixed.substr(0, dot))) + fixed.substr(dot);
 }
 
 std::string format_bytes(double bytes) {
   const double a = std::fabs(bytes);
-  if (a >= 1024.0 * 1024 * 1024) return fmt("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
-  if (a >= 1024.0 * 1024) return fmt("%.1f MiB", bytes / (1024.0 * 1024));
-  if (a >= 1024.0) return fmt("%.1f KiB", bytes / 1024.0);
-  return fmt("%.0f B", bytes);
+  if (a >= 1024.0 * 1024 * 1024) return format_double("%.2f GiB", bytes / (1024.0 * 1024 * 1024));
+  if (a >= 1024.0 * 1024) return format_double("%.1f MiB", bytes / (1024.0 * 1024));
+  if (a >= 1024.0) return format_double("%.1f KiB", bytes / 1024.0);
+  return format_double("%.0f B", bytes);
 }
 
 std::string format_count(double count) {
@@ -337,8 +337,8 @@ void write_text(std::ostream& out, const RunReport& report, const TextOptions& o
     out << "    " << pad(id.label(), 20) << " " << metric_line(sums.at(id.key()), id.unit());
     if (id.key() == "peak_tree_rss_bytes" && !last.rss.empty()) {
       out << "  "
-          << st.dim(std::to_string(last.rss.size()) + " samples every " + fmt("%.0f ms", report.interval_ms) + ", " +
-                    fmt("%.0f µs", last.rss_sample_cost_us) + " each");
+          << st.dim(std::to_string(last.rss.size()) + " samples every " + format_double("%.0f ms", report.interval_ms) +
+                    ", " + format_double("%.0f µs", last.rss_sample_cost_us) + " each");
     }
     out << "\n";
   }

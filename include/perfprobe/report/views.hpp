@@ -31,6 +31,8 @@ struct TextOptions {
 void write_text(std::ostream& out, const RunReport& report, const TextOptions& options);
 
 // Formatting helpers shared by the text views (exposed for tests).
+// One number through a printf format with one double conversion ("%.1f ms").
+[[nodiscard]] std::string format_double(const char* format, double v);
 // 100 * part / whole; 0 when whole is 0 (a scope without samples has no shares).
 [[nodiscard]] double percent_of(std::uint64_t part, std::uint64_t whole);
 [[nodiscard]] std::string format_duration_ns(double ns);
