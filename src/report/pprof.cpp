@@ -5,6 +5,7 @@
 #include "perfprobe/report/pprof.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <map>
 #include <protozero/pbf_writer.hpp>
 #include <tuple>
@@ -12,6 +13,22 @@
 namespace perfprobe::report {
 
 namespace {
+
+// A crafted file's period can make samples x period overflow; the value saturates instead.
+std::int64_t saturating_product(std::int64_t a, std::int64_t b) {
+  std::int64_t out = 0;
+  return __builtin_mul_overflow(a, b, &out) ? INT64_MAX : out;
+}
+
+std::int64_t saturating_difference(std::int64_t a, std::int64_t b) {
+  std::int64_t out = 0;
+  return __builtin_sub_overflow(a, b, &out) ? INT64_MAX : out;
+}
+
+std::int64_t saturating_sum(std::int64_t a, std::int64_t b) {
+  std::int64_t out = 0;
+  return __builtin_add_overflow(a, b, &out) ? INT64_MAX : out;
+}
 
 // profile.proto field numbers.
 namespace pb {
@@ -120,7 +137,7 @@ class Builder {
 
   // The sampling period in ns for a CPU-time event, 0 when unknown.
   [[nodiscard]] std::int64_t period_ns() const {
-    if (p_.period > 0) return static_cast<std::int64_t>(p_.period);
+    if (p_.period > 0) return static_cast<std::int64_t>(std::min<std::uint64_t>(p_.period, INT64_MAX));
     if (p_.frequency_hz > 0) return static_cast<std::int64_t>(1'000'000'000 / p_.frequency_hz);
     return 0;
   }
@@ -186,7 +203,8 @@ class Builder {
     for (std::size_t c = 1; c < cuts.size(); ++c) {
       if (cuts[c] <= cuts[c - 1]) continue;
       k.phases = phases_at(cuts[c - 1]);
-      counts_[k].off_cpu_ns += cuts[c] - cuts[c - 1];
+      auto& total = counts_[k].off_cpu_ns;
+      total = saturating_sum(total, saturating_difference(cuts[c], cuts[c - 1]));
     }
   }
 
@@ -230,10 +248,10 @@ class Builder {
     for (const auto& [k, v] : counts_) {
       const auto n = static_cast<std::int64_t>(v.samples);
       std::vector<std::int64_t> values{n};
-      if (cpu_time) values.push_back(n * period_ns());
+      if (cpu_time) values.push_back(saturating_product(n, period_ns()));
       if (p_.off_cpu_recorded) {
         values.push_back(v.off_cpu_ns);
-        if (cpu_time) values.push_back(n * period_ns() + v.off_cpu_ns);
+        if (cpu_time) values.push_back(saturating_sum(saturating_product(n, period_ns()), v.off_cpu_ns));
       }
       std::vector<std::int64_t> phase_names;
       for (const auto i : k.phases) phase_names.push_back(str(phases_[i].name));
