@@ -104,6 +104,24 @@ struct Event {
 };
 
 // A named phase between two markers, with what it cost.
+// How a phase's RSS and page-fault figures were taken at its boundaries (docs/accuracy.md):
+// snapshot: when perfprobe read the marker (late); handshake: the marker API's mark waited for the
+// snapshot; kernel_records: the kernel's own records of every RSS change and page fault, read at the
+// marker's timestamp (USDT and function probes as root).
+enum class BoundaryMechanism { snapshot, handshake, kernel_records };
+
+[[nodiscard]] inline std::string_view to_string(BoundaryMechanism m) {
+  switch (m) {
+    case BoundaryMechanism::handshake:
+      return "handshake";
+    case BoundaryMechanism::kernel_records:
+      return "kernel-records";
+    case BoundaryMechanism::snapshot:
+      break;
+  }
+  return "snapshot";
+}
+
 struct PhaseResult {
   std::string name;
   std::int64_t start_ns = 0;  // since exec
@@ -112,6 +130,24 @@ struct PhaseResult {
   std::int64_t rss_anon_delta_bytes = 0;
   std::int64_t rss_file_delta_bytes = 0;
   std::vector<CounterReading> counters;  // deltas over the phase
+  BoundaryMechanism boundary = BoundaryMechanism::snapshot;
+};
+
+// The kernel's records of a launched target's memory (kmem:rss_stat) and page faults, sampled one in
+// `period` (docs/kernel-facts.md §11): phase boundaries of USDT and function probes are read from
+// them at the probe's own timestamp.
+struct KernelRecords {
+  struct Rss {
+    std::int64_t t_ns = 0;    // since time zero, as events
+    std::uint32_t mm = 0;     // the kernel's hash of the address space: one per process
+    std::int32_t member = 0;  // MM_FILEPAGES 0, MM_ANONPAGES 1, MM_SWAPENTS 2, MM_SHMEMPAGES 3
+    std::int64_t bytes = 0;   // that member's size after the change
+  };
+  std::uint64_t period = 1;
+  std::vector<Rss> rss;                   // in time order
+  std::vector<std::int64_t> fault_times;  // one per `period` page faults, in time order
+  bool faults = false;                    // page faults were sampled (the counter was asked for)
+  std::uint64_t lost = 0;                 // records the rings had no room for: the figures are not used
 };
 
 struct Stall {
@@ -192,7 +228,8 @@ struct RunResult {
   std::map<std::string, std::uint64_t> marker_counts;
   std::uint64_t markers_dropped = 0;  // marker-API marks lost because the ring was full
 
-  std::optional<ColdStart> cold;  // set when --cold evicted files before this run
+  std::optional<KernelRecords> kernel_records;  // root, phases of USDT/function probes: exact boundaries
+  std::optional<ColdStart> cold;                // set when --cold evicted files before this run
   // Servers: perfprobe ended the target (--stop-after, --timeout, --drive) and a --drive client ran.
   std::optional<StopRecord> stopped;
   std::optional<DriveRecord> drive;

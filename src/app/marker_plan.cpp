@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "kernel_records_source.hpp"
 #include "marker_sources.hpp"
 #include "perfprobe/elf/sdt.hpp"
 #include "perfprobe/error.hpp"
@@ -228,6 +229,7 @@ void add_marker_plan(const cli::RunOptions& o, MeasurePlan& plan) {
     }
   }
   add_usdt_plan(o, specs, plan);
+  add_kernel_records_plan(plan);
   if (!stop.empty()) plan.sources.emplace_back([stop] { return make_stop_source(stop); });
   if (o.unbuffer) add_unbuffer(o.command.front(), plan);
   add_cold(o, plan);

@@ -133,6 +133,7 @@ RunResult run_window(const MeasurePlan& plan, Target& target, Session& session, 
                   [&](const Event& e) { return e.t_ns > source_end->t_ns && e.source != EventSource::drive; });
   }
   markers::analyze(plan.analysis, r);
+  r.kernel_records.reset();  // read by the analysis only: a long run's records are many
   if (session.jsonl != nullptr) session.jsonl->write_line(report::jsonl_run_end(run_index, r));
   return r;
 }

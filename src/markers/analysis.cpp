@@ -2,6 +2,7 @@
 #include "perfprobe/markers/analysis.hpp"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "analysis_parts.hpp"
@@ -51,6 +52,54 @@ std::vector<CounterReading> counter_deltas(const Values& from, const Values& to)
   return out;
 }
 
+// How a boundary's figures were taken: a marker-API phase or ready mark waited for perfprobe's
+// snapshot; a probe's hit has the kernel's records of that instant when they were kept whole.
+BoundaryMechanism mechanism_of(const Event& e, const RunResult& run) {
+  if (e.source == EventSource::mark &&
+      (e.kind == EventKind::phase_begin || e.kind == EventKind::phase_end || e.kind == EventKind::ready))
+    return BoundaryMechanism::handshake;
+  if ((e.source == EventSource::usdt || e.source == EventSource::uprobe) && run.kernel_records &&
+      run.kernel_records->lost == 0)
+    return BoundaryMechanism::kernel_records;
+  return BoundaryMechanism::snapshot;
+}
+
+// The RSS deltas and page faults between two instants from the kernel's records: each address
+// space's anon, file and shmem size is that of its last record at or before the instant (0 before
+// its first); page faults are `period` per sample in (begin, end].
+void from_kernel_records(const KernelRecords& k, PhaseResult& p) {
+  using Key = std::pair<std::uint32_t, std::int32_t>;
+  std::map<Key, std::int64_t> at_begin;
+  std::map<Key, std::int64_t> at_end;
+  for (const auto& r : k.rss) {
+    if (r.t_ns > p.end_ns) break;
+    if (r.t_ns <= p.start_ns) at_begin[{r.mm, r.member}] = r.bytes;
+    at_end[{r.mm, r.member}] = r.bytes;
+  }
+  constexpr std::int32_t kFile = 0;
+  constexpr std::int32_t kAnon = 1;
+  constexpr std::int32_t kShmem = 3;
+  p.rss_delta_bytes = p.rss_anon_delta_bytes = p.rss_file_delta_bytes = 0;
+  for (const auto& entry : at_end) {
+    const auto it = at_begin.find(entry.first);
+    const std::int64_t delta = entry.second - (it == at_begin.end() ? 0 : it->second);
+    const std::int32_t member = entry.first.second;
+    if (member == kAnon) p.rss_anon_delta_bytes += delta;
+    if (member == kFile) p.rss_file_delta_bytes += delta;
+    if (member == kAnon || member == kFile || member == kShmem) p.rss_delta_bytes += delta;
+  }
+  if (!k.faults) return;
+  const auto first = std::upper_bound(k.fault_times.begin(), k.fault_times.end(), p.start_ns);
+  const auto last = std::upper_bound(k.fault_times.begin(), k.fault_times.end(), p.end_ns);
+  const double faults = static_cast<double>(last - first) * static_cast<double>(k.period);
+  for (auto& c : p.counters) {
+    if (c.name == "page-faults" || c.name == "faults") {
+      c.value = faults;
+      c.raw = static_cast<std::uint64_t>(faults);
+    }
+  }
+}
+
 PhaseResult make_phase(const std::string& name, std::int64_t begin, std::int64_t end,
                        const std::vector<const Event*>& events, const RunResult& run, const detail::RssLookup& rss) {
   PhaseResult p;
@@ -68,37 +117,46 @@ PhaseResult make_phase(const std::string& name, std::int64_t begin, std::int64_t
   return p;
 }
 
+// Both ends taken the same exact way, or the phase is as late as a snapshot.
+void set_mechanism(const Event& begin, const Event& end, const RunResult& run, PhaseResult& p) {
+  const BoundaryMechanism a = mechanism_of(begin, run);
+  p.boundary = a == mechanism_of(end, run) ? a : BoundaryMechanism::snapshot;
+  if (p.boundary == BoundaryMechanism::kernel_records) from_kernel_records(*run.kernel_records, p);
+}
+
 // Pairs each begin with the next end (a begin while open is ignored: phases do not nest in themselves).
 void explicit_phases(const PhaseSpec& spec, const std::vector<const Event*>& events, const RunResult& run,
                      const detail::RssLookup& rss, std::vector<PhaseResult>& out) {
-  std::optional<std::int64_t> open;
+  const Event* open = nullptr;
   SpecHits begin(spec.begin);
   SpecHits end(spec.end);
   for (const Event* e : events) {
     const bool is_begin = begin(*e);  // both counted on every event, so /N counts every hit
     const bool is_end = end(*e);
     if (!open && is_begin) {
-      open = e->t_ns;
+      open = e;
     } else if (open && is_end) {
-      out.push_back(make_phase(spec.name, *open, e->t_ns, events, run, rss));
-      open.reset();
+      out.push_back(make_phase(spec.name, open->t_ns, e->t_ns, events, run, rss));
+      set_mechanism(*open, *e, run, out.back());
+      open = nullptr;
     }
   }
 }
 
 void api_phases(const std::vector<const Event*>& events, const RunResult& run, const detail::RssLookup& rss,
                 std::vector<PhaseResult>& out) {
-  std::vector<std::pair<std::string, std::int64_t>> open;
+  std::vector<std::pair<std::string, const Event*>> open;
   for (const Event* e : events) {
     if (e->source != EventSource::mark && e->source != EventSource::drive) continue;  // the marker API, --drive
     if (e->kind == EventKind::phase_begin) {
       const std::string name = e->name.substr(0, e->name.size() - 6);  // strip ".begin"
-      open.emplace_back(name, e->t_ns);
+      open.emplace_back(name, e);
     } else if (e->kind == EventKind::phase_end) {
       const std::string name = e->name.substr(0, e->name.size() - 4);  // strip ".end"
       const auto it = std::find_if(open.rbegin(), open.rend(), [&](const auto& p) { return p.first == name; });
       if (it == open.rend()) continue;
-      out.push_back(make_phase(name, it->second, e->t_ns, events, run, rss));
+      out.push_back(make_phase(name, it->second->t_ns, e->t_ns, events, run, rss));
+      set_mechanism(*it->second, *e, run, out.back());
       open.erase(std::next(it).base());
     }
   }

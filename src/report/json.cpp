@@ -65,6 +65,7 @@ json phase_json(const PhaseResult& p) {
               {"rss_delta_bytes", p.rss_delta_bytes},
               {"rss_anon_delta_bytes", p.rss_anon_delta_bytes},
               {"rss_file_delta_bytes", p.rss_file_delta_bytes},
+              {"boundary", to_string(p.boundary)},
               {"counters", std::move(counters)}};
 }
 

@@ -115,6 +115,28 @@ void expect_exact_64mib_phase(const harness::RunOptions& opt) {
     const json& phases = j["runs"][0]["phases"];
     ASSERT_EQ(phases.size(), 1u);
     const json& load = phases[0];
+    EXPECT_EQ(load["boundary"], "handshake") << load.dump();
+    EXPECT_NEAR(load["rss_delta_bytes"].get<double>(), kTruth, std::max(256.0 * 1024, 0.01 * kTruth)) << run;
+    EXPECT_NEAR(load["rss_anon_delta_bytes"].get<double>(), kTruth, std::max(256.0 * 1024, 0.01 * kTruth)) << run;
+    const json& faults = load["counters"]["page-faults"];
+    ASSERT_TRUE(faults.is_number()) << load.dump();
+    EXPECT_NEAR(faults.get<double>(), kPages, 0.01 * kPages) << run;
+  }
+}
+
+// The same truth between USDT probes and between function probes, as root: the kernel's records of
+// every RSS change and page fault give the figures at the probe's own timestamp.
+void expect_exact_64mib_probe_phase(const std::string& phase) {
+  constexpr double kTruth = 64.0 * 1024 * 1024;
+  constexpr double kPages = kTruth / 4096;
+  for (int run = 0; run < 3; ++run) {
+    harness::Result r;
+    const json j = run_json({"-e", "page-faults", "--phase", phase, "--", fixture("probe_touch"), "64"}, &r);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    const json& phases = j["runs"][0]["phases"];
+    ASSERT_EQ(phases.size(), 1u) << j["runs"][0].dump();
+    const json& load = phases[0];
+    EXPECT_EQ(load["boundary"], "kernel-records") << load.dump();
     EXPECT_NEAR(load["rss_delta_bytes"].get<double>(), kTruth, std::max(256.0 * 1024, 0.01 * kTruth)) << run;
     EXPECT_NEAR(load["rss_anon_delta_bytes"].get<double>(), kTruth, std::max(256.0 * 1024, 0.01 * kTruth)) << run;
     const json& faults = load["counters"]["page-faults"];
@@ -128,6 +150,16 @@ void expect_exact_64mib_phase(const harness::RunOptions& opt) {
 TEST(PhaseBoundaries, A64MibPhaseIsExactAsRoot) {
   if (!harness::is_root()) GTEST_SKIP() << "the unprivileged case is the next test";
   expect_exact_64mib_phase({});
+}
+
+TEST(PhaseBoundaries, A64MibPhaseBetweenUsdtProbesIsExactAsRoot) {
+  if (!harness::is_root()) GTEST_SKIP() << "USDT needs root";
+  expect_exact_64mib_probe_phase("load=usdt:probe_touch:begin..usdt:probe_touch:end");
+}
+
+TEST(PhaseBoundaries, A64MibPhaseBetweenFunctionProbesIsExactAsRoot) {
+  if (!harness::is_root()) GTEST_SKIP() << "function probes need root";
+  expect_exact_64mib_probe_phase("load=uprobe:phase_begin..uprobe:phase_end");
 }
 
 TEST(PhaseBoundaries, A64MibPhaseIsExactUnprivileged) {

@@ -153,6 +153,63 @@ TEST(Analysis, ExplicitSpecsReplaceTheDefaults) {
   EXPECT_EQ(r.marker_counts["output:loaded"], 1u);
 }
 
+// Between two probe hits the kernel's records give the RSS of each address space and the page faults
+// at the hits' own instants; the late snapshots (RSS samples, counter readings) are not used.
+TEST(Analysis, ProbePhasesTakeTheKernelsRecordsAtTheProbesInstants) {
+  RunResult r;
+  r.events.push_back(ev(10, EventKind::marker, EventSource::usdt, "app:begin"));
+  r.events.push_back(ev(50, EventKind::marker, EventSource::uprobe, "uprobe:end"));
+  Event late;  // the counters perfprobe read when it saw the end, 5 ms late
+  late.t_ns = 55'000'000;
+  late.kind = EventKind::counters;
+  late.values = {{"page-faults", 9000.0}, {"task-clock", 1e6}};
+  r.events.push_back(late);
+  r.rss = {RssSample{12'000'000, 1 << 20, 1 << 20, 0, 0, 1}, RssSample{55'000'000, 9 << 20, 9 << 20, 0, 0, 1}};
+  KernelRecords k;
+  k.period = 8;
+  k.faults = true;
+  constexpr std::int32_t kFile = 0;
+  constexpr std::int32_t kAnon = 1;
+  k.rss = {{1'000'000, 7, kAnon, 4096},     {5'000'000, 7, kFile, 40960},   {9'000'000, 7, kAnon, 8192},
+           {20'000'000, 7, kAnon, 1 << 20}, {30'000'000, 7, kFile, 81920},  {40'000'000, 9, kAnon, 12288},
+           {49'000'000, 7, kAnon, 4 << 20}, {52'000'000, 7, kAnon, 8 << 20}};
+  k.fault_times = {2'000'000, 11'000'000, 30'000'000, 50'000'000, 51'000'000, 53'000'000};
+  r.kernel_records = k;
+  AnalysisPlan plan;
+  plan.phases.push_back(parse_phase("load=usdt:app:begin..uprobe:end"));
+  analyze(plan, r);
+  ASSERT_EQ(r.phases.size(), 1u);
+  const PhaseResult& p = r.phases[0];
+  EXPECT_EQ(p.boundary, BoundaryMechanism::kernel_records);
+  EXPECT_EQ(p.rss_anon_delta_bytes, (4 << 20) - 8192 + 12288);  // a second process born in the phase counts
+  EXPECT_EQ(p.rss_file_delta_bytes, 81920 - 40960);
+  EXPECT_EQ(p.rss_delta_bytes, p.rss_anon_delta_bytes + p.rss_file_delta_bytes);
+  ASSERT_EQ(p.counters.size(), 2u);
+  EXPECT_EQ(p.counters[0].name, "page-faults");
+  EXPECT_DOUBLE_EQ(p.counters[0].value, 3 * 8.0);  // samples at 11, 30 and 50 ms: (begin, end]
+
+  // Records lost: the snapshots, and the report says so.
+  r.kernel_records->lost = 1;
+  analyze(plan, r);
+  EXPECT_EQ(r.phases[0].boundary, BoundaryMechanism::snapshot);
+  EXPECT_EQ(r.phases[0].rss_anon_delta_bytes, 8 << 20);
+}
+
+TEST(Analysis, MarkerApiPhasesWaitedForTheirSnapshotAndMixedEndsAreLate) {
+  RunResult r;
+  r.events.push_back(ev(10, EventKind::phase_begin, EventSource::mark, "a.begin"));
+  r.events.push_back(ev(20, EventKind::phase_end, EventSource::mark, "a.end"));
+  r.events.push_back(ev(30, EventKind::marker, EventSource::usdt, "app:x"));
+  r.events.push_back(ev(40, EventKind::marker, EventSource::output, "done"));
+  r.kernel_records = KernelRecords{};
+  AnalysisPlan plan;
+  plan.phases.push_back(parse_phase("b=usdt:app:x..output:done"));
+  analyze(plan, r);
+  ASSERT_EQ(r.phases.size(), 2u);
+  EXPECT_EQ(r.phases[0].boundary, BoundaryMechanism::handshake);
+  EXPECT_EQ(r.phases[1].boundary, BoundaryMechanism::snapshot);
+}
+
 TEST(AnalysisPlan, OneRuleForBoundariesAndTokens) {
   AnalysisPlan defaults;
   EXPECT_TRUE(defaults.is_boundary(ev(1, EventKind::phase_begin, EventSource::mark, "load.begin")));
