@@ -208,7 +208,8 @@ ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseR
   if (!p.samples.empty()) {
     const auto [lo, hi] = std::minmax_element(p.samples.begin(), p.samples.end(),
                                               [](const auto& a, const auto& b) { return a.t_ns < b.t_ns; });
-    r.duration_ms = static_cast<double>(hi->t_ns - lo->t_ns) / 1e6;
+    // In doubles: a crafted file's timestamps can lie far enough apart to overflow the difference.
+    r.duration_ms = (static_cast<double>(hi->t_ns) - static_cast<double>(lo->t_ns)) / 1e6;
   }
   r.functions = top_functions(p, all, o.top);
   std::uint64_t spinning = 0;
