@@ -27,11 +27,30 @@ namespace {
 // BP, SP, IP: enough to start a DWARF unwind (perf register numbers, docs/kernel-facts.md §3).
 constexpr std::uint64_t kRegsMask = (1ULL << 6) | (1ULL << 7) | (1ULL << 8);
 
+// What every event of a recording shares: inherited by the target's threads, started at its exec
+// (or at once for attach), no kernel call chains, and timestamps on the timeline's clock.
+perf_event_attr recording_attr(bool enable_on_exec) {
+  perf_event_attr a{};
+  a.size = sizeof a;
+  a.sample_id_all = 1;
+  a.exclude_hv = 1;
+  a.exclude_callchain_kernel = 1;
+  a.inherit = 1;
+  a.disabled = enable_on_exec ? 1 : 0;
+  a.enable_on_exec = enable_on_exec ? 1 : 0;
+  // The rings are drained on a timer, never polled: a wakeup per sample (wakeup_events 0 means 1)
+  // would queue an irq_work per sample, a costly VM exit on machines like ours.
+  a.wakeup_events = 1024;
+  // Same clock as the timeline, so samples line up with markers and RSS (docs/kernel-facts.md §10).
+  a.use_clockid = 1;
+  a.clockid = CLOCK_MONOTONIC;
+  return a;
+}
+
 perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_t stack_bytes, bool enable_on_exec) {
   // Switch records come from the sampling events themselves: side-band records of the target's
   // own events, which need no privilege (docs/kernel-facts.md §12).
-  perf_event_attr a{};
-  a.size = sizeof a;
+  perf_event_attr a = recording_attr(enable_on_exec);
   a.type = cycles ? PERF_TYPE_HARDWARE : PERF_TYPE_SOFTWARE;
   a.config = cycles ? std::uint64_t{PERF_COUNT_HW_CPU_CYCLES} : std::uint64_t{PERF_COUNT_SW_CPU_CLOCK};
   if (o.period != 0) {
@@ -54,42 +73,20 @@ perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_
   a.task = 1;
   a.build_id = 1;
   a.context_switch = o.off_cpu != OffCpuMode::none ? 1 : 0;
-  a.sample_id_all = 1;
   // User space only: works unprivileged at paranoid 2 (docs/kernel-facts.md §2).
   a.exclude_kernel = 1;
-  a.exclude_hv = 1;
-  a.exclude_callchain_kernel = 1;
-  a.inherit = 1;
-  a.disabled = enable_on_exec ? 1 : 0;
-  a.enable_on_exec = enable_on_exec ? 1 : 0;
-  // The rings are drained on a timer, never polled: a wakeup per sample (wakeup_events 0 means 1)
-  // would queue an irq_work per sample, a costly VM exit on machines like ours.
-  a.wakeup_events = 1024;
-  // Same clock as the timeline, so samples line up with markers and RSS (docs/kernel-facts.md §10).
-  a.use_clockid = 1;
-  a.clockid = CLOCK_MONOTONIC;
   return a;
 }
 
 // One sample per event: the wait events (a switch-out, a major fault). The user call chain only;
 // IDENTIFIER first tells the events of one ring apart.
 perf_event_attr wait_attr(std::uint32_t stack_bytes, bool enable_on_exec) {
-  perf_event_attr a{};
-  a.size = sizeof a;
+  perf_event_attr a = recording_attr(enable_on_exec);
   a.sample_period = 1;
   a.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
                   PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
   a.sample_regs_user = kRegsMask;
   a.sample_stack_user = stack_bytes;
-  a.sample_id_all = 1;
-  a.exclude_hv = 1;
-  a.exclude_callchain_kernel = 1;
-  a.inherit = 1;
-  a.disabled = enable_on_exec ? 1 : 0;
-  a.enable_on_exec = enable_on_exec ? 1 : 0;
-  a.wakeup_events = 1024;
-  a.use_clockid = 1;
-  a.clockid = CLOCK_MONOTONIC;
   return a;
 }
 
