@@ -193,8 +193,9 @@ void decode_samples_v1(ByteReader& in, Sample& s, const std::function<void(const
   }
 }
 
-// SMPZ: u32 sample count, u32 decompressed size, one zstd frame. `raw` is reused from chunk to chunk.
-bool decode_sample_chunk(std::string_view body, std::string& raw, Sample& s,
+// SMPZ: u32 sample count, u32 decompressed size, one zstd frame. `raw` is reused from chunk to chunk;
+// version 3 stores each thread's stack copies as deltas within the chunk (`samples`), version 2 whole.
+bool decode_sample_chunk(std::string_view body, std::string& raw, Sample& s, SampleDecoder* samples,
                          const std::function<void(const Sample&)>& f) {
   ByteReader in(body);
   const auto n = in.get<std::uint32_t>();
@@ -202,9 +203,10 @@ bool decode_sample_chunk(std::string_view body, std::string& raw, Sample& s,
   if (in.bad() || !decompress_chunk(body.substr(in.pos()), raw_size, raw)) return false;
   ByteReader chunk(raw);
   if (static_cast<std::uint64_t>(n) * 56 > raw.size()) return false;
+  if (samples != nullptr) samples->clear();
   for (std::uint32_t i = 0; i < n; ++i) {
-    if (!decode_sample(chunk, s)) return false;
-    f(s);
+    if (samples == nullptr ? !decode_sample(chunk, s) : !samples->decode(chunk)) return false;
+    f(samples == nullptr ? s : samples->sample());
   }
   return chunk.at_end();
 }
@@ -227,14 +229,15 @@ struct ChunkBuffer {
   std::uint32_t tag = 0;
   ByteWriter bytes;
   std::uint32_t count = 0;
+  SampleEncoder samples;  // each thread's last stack copy in this chunk
 };
 
 struct DataWriter::State {
   Output out;
   ChunkCompressor compressor;
-  ChunkBuffer chunk{kSampleChunk, {}, 0};
-  ChunkBuffer switches{kSwitchChunk, {}, 0};
-  ChunkBuffer waits{kWaitChunk, {}, 0};
+  ChunkBuffer chunk{kSampleChunk, {}, 0, {}};
+  ChunkBuffer switches{kSwitchChunk, {}, 0, {}};
+  ChunkBuffer waits{kWaitChunk, {}, 0, {}};
   std::uint64_t samples = 0;
 
   void put_section(std::uint32_t id, std::string_view body) {
@@ -253,6 +256,7 @@ struct DataWriter::State {
     put_section(c.tag, body.bytes());
     c.bytes.bytes().clear();
     c.count = 0;
+    c.samples.clear();
   }
   void added(ChunkBuffer& c) {
     ++c.count;
@@ -272,7 +276,7 @@ DataWriter::~DataWriter() = default;
 
 void DataWriter::add(const Sample& sample) {
   auto& st = *state_;
-  encode_sample(st.chunk.bytes, sample);
+  st.chunk.samples.encode(st.chunk.bytes, sample);
   ++st.samples;
   st.added(st.chunk);
 }
@@ -283,7 +287,7 @@ void DataWriter::add(const Switch& sw) {
 }
 
 void DataWriter::add(const WaitSample& wait) {
-  encode_wait(state_->waits.bytes, wait);
+  encode_wait(state_->waits.bytes, wait, state_->waits.samples);
   state_->added(state_->waits);
 }
 
@@ -345,13 +349,17 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
     corrupt(path_, "no PPRECORD header");
   }
   ByteReader in(bytes.substr(sizeof kDataMagic));
-  const auto version = in.get<std::uint32_t>();
+  version_ = in.get<std::uint32_t>();
+  const auto version = version_;
   if (version < kOldestDataVersion || version > kDataVersion) {
-    corrupt(path_, "format version " + std::to_string(version) + ", this perfprobe reads version " +
-                       std::to_string(kDataVersion));
+    corrupt(path_, "format version " + std::to_string(version) + ", this perfprobe reads versions " +
+                       std::to_string(kOldestDataVersion) + " to " + std::to_string(kDataVersion));
   }
   bool ended = false;
   std::string raw;
+  SampleDecoder wait_samples;
+  const auto decode_wait_v2 = [](ByteReader& c, WaitSample& w) { return decode_wait(c, w); };
+  const auto decode_wait_v3 = [&wait_samples](ByteReader& c, WaitSample& w) { return decode_wait(c, w, wait_samples); };
   while (!in.at_end() && !in.bad() && !ended) {
     const auto id = in.get<std::uint32_t>();
     const auto len = in.get<std::uint64_t>();
@@ -370,8 +378,12 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
     if (id == kSwitchChunk && !decode_chunk(bytes.substr(start, len), 17, decode_switch, data_.profile.switches, raw)) {
       corrupt(path_, "malformed switch chunk");
     }
-    if (id == kWaitChunk && !decode_chunk(bytes.substr(start, len), 58, decode_wait, data_.profile.waits, raw)) {
-      corrupt(path_, "malformed wait chunk");
+    if (id == kWaitChunk) {
+      wait_samples.clear();
+      const bool ok = version >= kStackDeltaVersion
+                          ? decode_chunk(bytes.substr(start, len), 58, decode_wait_v3, data_.profile.waits, raw)
+                          : decode_chunk(bytes.substr(start, len), 58, decode_wait_v2, data_.profile.waits, raw);
+      if (!ok) corrupt(path_, "malformed wait chunk");
     }
     if (id == kOffCpu) decode_off_cpu(body, data_.profile);
     ended = id == kEnd;
@@ -390,12 +402,14 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
 void DataFileReader::for_each_sample(const std::function<void(const Sample&)>& f) const {
   Sample s;
   std::string raw;
+  SampleDecoder deltas;
+  SampleDecoder* const samples = version_ >= kStackDeltaVersion ? &deltas : nullptr;
   for (const auto& [id, body] : sample_sections_) {
     if (id == kSamples) {
       ByteReader in(body);
       decode_samples_v1(in, s, f);
       if (in.bad()) corrupt(path_, "malformed section");
-    } else if (!decode_sample_chunk(body, raw, s, f)) {
+    } else if (!decode_sample_chunk(body, raw, s, samples, f)) {
       corrupt(path_, "malformed sample chunk");
     }
   }

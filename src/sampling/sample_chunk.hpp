@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "byte_io.hpp"
@@ -20,15 +21,61 @@ namespace perfprobe::sampling {
 inline constexpr std::size_t kChunkBytes = 1 << 20;
 inline constexpr std::size_t kMaxChunkBytes = 16 << 20;
 
+// One sample as versions 1 and 2 wrote it (the whole stack copy). Reads one sample; false (and `in`
+// bad) when the bytes run out.
 void encode_sample(ByteWriter& w, const Sample& s);
-// Reads one sample; false (and `in` bad) when the bytes run out.
 bool decode_sample(ByteReader& in, Sample& s);
+
+// Version 3 (docs/record.md): a thread's samples in one chunk mostly share the top of their stack
+// copies (the frames above the sampled function; argv, the environment and the auxiliary vector
+// above main), so a sample stores only the bytes below what its thread's previous sample in the
+// chunk held at the same addresses. Both sides keep each thread's last copy until the chunk ends
+// (clear()), so a chunk decodes on its own and the state never outgrows one chunk.
+class SampleEncoder {
+ public:
+  void encode(ByteWriter& w, const Sample& s);
+  void clear() { last_.clear(); }
+
+ private:
+  struct Last {
+    pid_t pid = 0;
+    std::uint64_t top = 0;  // sp + size: the address just above the copy
+    std::vector<std::uint8_t> stack;
+  };
+  std::unordered_map<pid_t, Last> last_;  // by tid
+};
+
+// Decodes the samples of one version-3 chunk in order. The stack copy a decoded sample holds is the
+// thread's own buffer, lent until the next decode() or clear(): only the bytes a sample stores are
+// copied, not the whole copy again (what a second report of a hot loop spends its time on).
+class SampleDecoder {
+ public:
+  // False (and `in` bad or the sample refused) on a malformed sample: one that claims shared bytes
+  // its thread's previous sample in the chunk did not have at those addresses.
+  bool decode(ByteReader& in);
+  [[nodiscard]] const Sample& sample() const noexcept { return sample_; }
+  void clear();
+
+ private:
+  struct Last {
+    pid_t pid = 0;
+    std::uint64_t top = 0;
+    std::vector<std::uint8_t> stack;  // empty while lent to sample_
+  };
+  void give_back();
+  Sample sample_;
+  std::unordered_map<pid_t, Last> last_;  // by tid
+  Last* lent_ = nullptr;                  // whose stack sample_ holds
+};
 
 // Off-CPU records (docs/record.md): a switch, and a wait sample (its kind and state, then a sample).
 void encode_switch(ByteWriter& w, const Switch& s);
 bool decode_switch(ByteReader& in, Switch& s);
 void encode_wait(ByteWriter& w, const WaitSample& s);
 bool decode_wait(ByteReader& in, WaitSample& s);
+// The same in version 3: the wait's sample through the chunk's encoder or decoder.
+void encode_wait(ByteWriter& w, const WaitSample& s, SampleEncoder& samples);
+bool decode_wait(ByteReader& in, WaitSample& s, SampleDecoder& samples);
 
 // One compression context reused for every chunk of a file.
 class ChunkCompressor {

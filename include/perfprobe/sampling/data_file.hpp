@@ -20,8 +20,9 @@
 namespace perfprobe::sampling {
 
 inline constexpr char kDataMagic[8] = {'P', 'P', 'R', 'E', 'C', 'O', 'R', 'D'};
-inline constexpr std::uint32_t kDataVersion = 2;
+inline constexpr std::uint32_t kDataVersion = 3;
 inline constexpr std::uint32_t kOldestDataVersion = 1;  // still read
+inline constexpr std::uint32_t kStackDeltaVersion = 3;  // stack copies stored as deltas within a chunk
 
 struct RecordData {
   std::string tool;                  // "perfprobe X.Y.Z"
@@ -106,6 +107,7 @@ class DataFileReader {
  private:
   std::string bytes_;
   std::string path_;
+  std::uint32_t version_ = 0;
   RecordData data_;
   std::vector<std::pair<std::uint32_t, std::string_view>> sample_sections_;  // (tag, body) in file order
   std::uint64_t sample_count_ = 0;

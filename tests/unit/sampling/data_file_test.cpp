@@ -1,9 +1,13 @@
 // The data file: what is written is read back, a cut file or a foreign one is refused clearly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cstring>
+
 #include "perfprobe/error.hpp"
 #include "perfprobe/metrics/catalogue.hpp"
 #include "perfprobe/sampling/data_file.hpp"
+#include "sampling/sample_chunk.hpp"
 
 namespace perfprobe::sampling {
 namespace {
@@ -158,7 +162,7 @@ TEST(DataFile, ChunksReadBackInTimeOrder) {
   std::string bytes;
   DataWriter w([&](std::string_view b) { bytes.append(b); });
   // Two rings drained in turn: each in time order, not both together.
-  for (int round = 0; round < 3000; ++round) {
+  for (std::int64_t round = 0; round < 3000; ++round) {
     w.add(big_sample(2 * round + 1));
     w.add(big_sample(2 * round));
   }
@@ -261,6 +265,160 @@ TEST(DataFileReader, HandsOverEverySampleOnceWithoutKeepingThem) {
   corrupt[corrupt.find("SMPZ") + 4 + 8 + 8 + 6] ^= 0x55;
   const DataFileReader damaged(corrupt, "x");  // the other sections are fine
   EXPECT_THROW(damaged.for_each_sample([](const Sample&) {}), UsageError);
+}
+
+}  // namespace
+}  // namespace perfprobe::sampling
+
+namespace perfprobe::sampling {
+namespace {
+
+// A thread's samples in a loop: the same 8 KiB copy from the same sp but for a counter near sp, and
+// now and then a deeper call (sp lower, the top the same); a second thread interleaved.
+std::vector<Sample> loop_samples(int n) {
+  std::vector<Sample> out;
+  out.reserve(static_cast<std::size_t>(n));
+  for (int i = 0; i < n; ++i) {
+    Sample s;
+    s.t_ns = i;
+    s.pid = 1;
+    s.tid = i % 3 == 2 ? 3 : 2;
+    const std::size_t size = i % 7 == 0 ? 8192 + 96 : 8192;
+    const std::uint64_t top = s.tid == 2 ? 0x7fff0000 : 0x7ffe0000;
+    s.sp = top - size;
+    s.stack.resize(size);
+    for (std::size_t k = 0; k < size; ++k)
+      s.stack[k] = static_cast<std::uint8_t>((top - size + k) * 7 + static_cast<std::uint64_t>(s.tid));
+    s.stack[0] = static_cast<std::uint8_t>(i);  // the loop's counter
+    if (i % 11 == 0) s.stack.clear();           // no copy at all
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
+// The decompressed size a file's first chunk with `tag` states.
+std::uint32_t raw_size_of_first(const std::string& bytes, const char* tag) {
+  const auto at = bytes.find(tag);
+  std::uint32_t raw = 0;
+  std::memcpy(&raw, bytes.data() + at + 4 + 8 + 4, 4);
+  return raw;
+}
+
+TEST(DataFile, StackCopiesStoreWhatTheThreadsPreviousSampleDidNotHold) {
+  const auto in = loop_samples(600);
+  std::string bytes;
+  DataWriter w([&](std::string_view b) { bytes.append(b); });
+  for (const auto& s : in) w.add(s);
+  RecordData d = sample_data();
+  d.profile.samples.clear();
+  w.finish(d);
+  // Whole copies would be ~4.9 MB; the threads' shared tops are stored once each in the chunk.
+  EXPECT_LT(raw_size_of_first(bytes, "SMPZ"), 600U * 200);
+  const DataFileReader reader(bytes, "x");
+  std::size_t i = 0;
+  bool same = true;
+  reader.for_each_sample([&](const Sample& s) {
+    same = same && i < in.size() && s.stack == in[i].stack && s.sp == in[i].sp && s.tid == in[i].tid;
+    ++i;
+  });
+  EXPECT_EQ(i, in.size());
+  EXPECT_TRUE(same) << "a stack copy came back different";
+}
+
+TEST(DataFile, WaitSamplesStackCopiesRoundTripAsDeltas) {
+  RecordData d = sample_data();
+  d.profile.off_cpu.switches = true;
+  for (auto& s : loop_samples(300)) {
+    WaitSample w;
+    w.sample = std::move(s);
+    d.profile.waits.push_back(std::move(w));
+  }
+  const auto in = d.profile.waits;
+  const std::string bytes = encode_data(d);
+  EXPECT_LT(raw_size_of_first(bytes, "WAIZ"), 300U * 200);
+  const RecordData back = decode_data(bytes, "x");
+  ASSERT_EQ(back.profile.waits.size(), in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) {
+    ASSERT_EQ(back.profile.waits[i].sample.stack, in[i].sample.stack) << i;
+  }
+}
+
+// Version 2 (before the deltas): every sample and wait with its whole copy. Still read.
+TEST(DataFile, Version2FilesStillRead) {
+  const auto in = loop_samples(50);
+  ByteWriter samples, waits;
+  for (const auto& s : in) encode_sample(samples, s);
+  WaitSample wait;
+  wait.sample = in[3];
+  encode_wait(waits, wait);
+  ChunkCompressor c;
+  std::string bytes(kDataMagic, sizeof kDataMagic);
+  ByteWriter out;
+  out.put<std::uint32_t>(2);
+  const auto section = [&out](const char* tag, const std::string& body) {
+    out.bytes().append(tag, 4);
+    out.put<std::uint64_t>(body.size());
+    out.bytes().append(body);
+  };
+  const auto chunk = [&c](std::uint32_t n, const std::string& raw) {
+    ByteWriter b;
+    b.put<std::uint32_t>(n);
+    b.put<std::uint32_t>(static_cast<std::uint32_t>(raw.size()));
+    b.bytes().append(c.compress(raw));
+    return b.bytes();
+  };
+  section("SMPZ", chunk(50, samples.bytes()));
+  section("WAIZ", chunk(1, waits.bytes()));
+  section("END ", "");
+  bytes += out.bytes();
+  const RecordData back = decode_data(bytes, "v2.data");
+  ASSERT_EQ(back.profile.samples.size(), in.size());
+  for (std::size_t i = 0; i < in.size(); ++i) EXPECT_EQ(back.profile.samples[i].stack, in[i].stack) << i;
+  ASSERT_EQ(back.profile.waits.size(), 1U);
+  EXPECT_EQ(back.profile.waits[0].sample.stack, in[3].stack);
+}
+
+// A sample that claims a shared top its thread's previous sample in the chunk did not have (none
+// before it, another top, more bytes than it held) makes the chunk malformed.
+TEST(DataFile, ASharedTopThatWasNotThereIsRefused) {
+  const Sample first = loop_samples(2)[1];  // thread 2, an 8 KiB copy
+  for (const std::uint32_t shared : {std::uint32_t{16}, std::uint32_t{9000}}) {
+    for (const bool with_previous : {false, true}) {
+      ByteWriter raw;
+      SampleEncoder enc;
+      std::uint32_t n = 1;
+      if (with_previous) {
+        enc.encode(raw, first);
+        ++n;
+      }
+      Sample s = first;
+      s.sp -= 16;  // another top than the previous sample's
+      s.stack.resize(s.stack.size() + 8);
+      // The v3 layout by hand: head as encode_sample writes it, then size, shared, fresh bytes.
+      ByteWriter whole;
+      encode_sample(whole, s);
+      std::string rec = whole.bytes().substr(0, whole.bytes().size() - 4 - s.stack.size());
+      raw.bytes() += rec;
+      raw.put<std::uint32_t>(static_cast<std::uint32_t>(s.stack.size()));
+      raw.put<std::uint32_t>(shared);
+      raw.bytes().append(s.stack.size() - std::min<std::size_t>(shared, s.stack.size()), '\0');
+      ChunkCompressor c;
+      ByteWriter body;
+      body.put<std::uint32_t>(n);
+      body.put<std::uint32_t>(static_cast<std::uint32_t>(raw.bytes().size()));
+      body.bytes().append(c.compress(raw.bytes()));
+      RecordData d = sample_data();
+      d.profile.samples.clear();
+      std::string file = encode_data(d);
+      std::string section("SMPZ", 4);
+      ByteWriter len;
+      len.put<std::uint64_t>(body.bytes().size());
+      section += len.bytes() + body.bytes();
+      file.insert(12, section);
+      const DataFileReader reader(file, "x");
+      EXPECT_THROW(reader.for_each_sample([](const Sample&) {}), UsageError) << shared << " " << with_previous;
+    }
+  }
 }
 
 }  // namespace
