@@ -44,6 +44,18 @@ std::string hex(std::span<const std::uint8_t> bytes) {
   return s;
 }
 
+constexpr std::size_t kMaxChain = 127;  // perf_event_max_stack's default
+
+// The copied stack of a sample. Without a kernel call chain (wait events), the chain is walked
+// from the copy first, and only a prefix of the copy is kept.
+void keep_stack(std::span<const std::uint8_t> copy, const RecordLayout& l, Sample& s) {
+  if ((l.sample_type & PERF_SAMPLE_CALLCHAIN) == 0 && s.sp != 0) {
+    s.callchain = frame_pointer_chain(s.ip, s.sp, s.bp, copy);
+  }
+  if (l.kept_stack_bytes != 0 && copy.size() > l.kept_stack_bytes) copy = copy.first(l.kept_stack_bytes);
+  s.stack.assign(copy.begin(), copy.end());
+}
+
 // The fields of one sample, in the order perf_event_open(2) gives them. `raw_state` gets
 // sched_switch's prev_state when the layout says where it lies.
 bool decode_sample_fields(ByteReader& c, const RecordLayout& l, Sample& s, std::int64_t& raw_state) {
@@ -98,7 +110,7 @@ bool decode_sample_fields(ByteReader& c, const RecordLayout& l, Sample& s, std::
     if (size > 0) {
       const auto data = c.get_span(size);
       const auto dyn = c.get<std::uint64_t>();
-      if (!c.bad()) s.stack.assign(data.begin(), data.begin() + static_cast<std::ptrdiff_t>(std::min(dyn, size)));
+      if (!c.bad()) keep_stack(data.first(static_cast<std::size_t>(std::min(dyn, size))), l, s);
     }
   }
   return !c.bad();
@@ -219,6 +231,20 @@ bool parse_record(std::span<const std::uint8_t> record, const RecordLayout& layo
       ++out.unknown_records;
       return true;
   }
+}
+
+std::vector<std::uint64_t> frame_pointer_chain(std::uint64_t ip, std::uint64_t sp, std::uint64_t bp,
+                                               std::span<const std::uint8_t> stack) {
+  std::vector<std::uint64_t> chain{ip};
+  std::uint64_t fp = bp;
+  while (chain.size() < kMaxChain && fp >= sp && fp - sp <= stack.size() && stack.size() - (fp - sp) >= 16) {
+    std::uint64_t record[2] = {};  // saved BP, return address
+    std::memcpy(record, stack.data() + (fp - sp), sizeof record);
+    if (record[1] == 0) break;
+    chain.push_back(record[1]);
+    fp = record[0];
+  }
+  return chain;
 }
 
 WaitState wait_state(std::int64_t prev_state) {

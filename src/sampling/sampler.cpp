@@ -78,15 +78,17 @@ perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_
   return a;
 }
 
-// One sample per event: the wait events (a switch-out, a major fault). The user call chain only;
-// IDENTIFIER first tells the events of one ring apart.
-perf_event_attr wait_attr(std::uint32_t stack_bytes, bool enable_on_exec) {
+// One sample per event: the wait events (a switch-out, a major fault); IDENTIFIER first tells the
+// events of one ring apart. No kernel call chain: the kernel's frame-pointer walk of the user stack
+// costs microseconds per sample here, a copy of the stack next to nothing, and the drain walks the
+// same frame records in the copy (docs/kernel-facts.md §12).
+perf_event_attr wait_attr(bool enable_on_exec) {
   perf_event_attr a = recording_attr(enable_on_exec);
   a.sample_period = 1;
   a.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
-                  PERF_SAMPLE_CALLCHAIN | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+                  PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
   a.sample_regs_user = kRegsMask;
-  a.sample_stack_user = stack_bytes;
+  a.sample_stack_user = kWaitCopyBytes;
   return a;
 }
 
@@ -98,10 +100,10 @@ struct WaitEvent {
 
 // sched:sched_switch fires as a thread leaves the CPU and says in what state (root: tracefs
 // and kernel-side events, docs/kernel-facts.md §12).
-std::optional<WaitEvent> sched_switch_event(std::uint32_t stack, bool enable_on_exec) {
+std::optional<WaitEvent> sched_switch_event(bool enable_on_exec) {
   const auto format = sys::read_tracepoint_format("sched", "sched_switch");
   if (!format) return std::nullopt;
-  WaitEvent e{wait_attr(stack, enable_on_exec), {}};
+  WaitEvent e{wait_attr(enable_on_exec), {}};
   e.attr.type = PERF_TYPE_TRACEPOINT;
   e.attr.config = format->id;
   e.attr.sample_type |= PERF_SAMPLE_RAW;
@@ -112,16 +114,16 @@ std::optional<WaitEvent> sched_switch_event(std::uint32_t stack, bool enable_on_
 
 // The context-switches software event also samples at switch-out, but it fires in the kernel:
 // it needs kernel-side events (root or CAP_PERFMON), and gives no state.
-WaitEvent context_switch_event(std::uint32_t stack, bool enable_on_exec) {
-  WaitEvent e{wait_attr(stack, enable_on_exec), {}};
+WaitEvent context_switch_event(bool enable_on_exec) {
+  WaitEvent e{wait_attr(enable_on_exec), {}};
   e.attr.type = PERF_TYPE_SOFTWARE;
   e.attr.config = PERF_COUNT_SW_CONTEXT_SWITCHES;
   return e;
 }
 
 // Major faults are counted with the faulting user registers, so they sample unprivileged.
-WaitEvent major_fault_event(std::uint32_t stack, bool enable_on_exec) {
-  WaitEvent e{wait_attr(stack, enable_on_exec), {}};
+WaitEvent major_fault_event(bool enable_on_exec) {
+  WaitEvent e{wait_attr(enable_on_exec), {}};
   e.attr.type = PERF_TYPE_SOFTWARE;
   e.attr.config = PERF_COUNT_SW_PAGE_FAULTS_MAJ;
   e.attr.exclude_kernel = 1;
@@ -240,6 +242,7 @@ int open_wait_event(WaitEvent e, const std::vector<pid_t>& tids, int cpus, std::
   e.layout.sample_type = e.attr.sample_type;
   e.layout.regs_mask = e.attr.sample_regs_user;
   e.layout.regs_count = static_cast<std::uint32_t>(std::popcount(e.attr.sample_regs_user));
+  e.layout.kept_stack_bytes = kWaitStackBytes;
   for (auto& fd : opened) {
     layouts.emplace_back(sys::perf_event_id(fd.get()), e.layout);
     fds.push_back(std::move(fd));
@@ -307,21 +310,22 @@ namespace {
 
 void open_wait_events(const SamplerOptions& o, const std::vector<pid_t>& tids, bool enable_on_exec, WaitEvents st) {
   const int cpus = sys::online_cpus();
-  if (auto tp = sched_switch_event(kWaitStackBytes, enable_on_exec);
-      tp && open_wait_event(*tp, tids, cpus, st.fds, st.layouts) == 0) {
+  if (auto tp = sched_switch_event(enable_on_exec); tp && open_wait_event(*tp, tids, cpus, st.fds, st.layouts) == 0) {
     st.config.mechanism = "sched_switch";
     st.config.states = tp->layout.state_offset >= 0;
-  } else if (open_wait_event(context_switch_event(kWaitStackBytes, enable_on_exec), tids, cpus, st.fds, st.layouts) ==
-             0) {
+  } else if (open_wait_event(context_switch_event(enable_on_exec), tids, cpus, st.fds, st.layouts) == 0) {
     st.config.mechanism = "context-switches";
   }
-  st.config.major_faults =
-      open_wait_event(major_fault_event(kWaitStackBytes, enable_on_exec), tids, cpus, st.fds, st.layouts) == 0;
+  st.config.major_faults = open_wait_event(major_fault_event(enable_on_exec), tids, cpus, st.fds, st.layouts) == 0;
   if (st.fds.empty()) return;
   std::vector<int> first_of_cpu(static_cast<std::size_t>(cpus));
   for (int cpu = 0; cpu < cpus; ++cpu) first_of_cpu[static_cast<std::size_t>(cpu)] = cpu;
+  // A switch-out sample is written at every wait: as many rings' worth as the sampling events get,
+  // twice over, so that a program switching tens of thousands of times a second fits between two
+  // drains. Switch-outs need privilege (and with it the mlock budget); major faults alone do not.
+  const std::uint32_t pages = st.config.mechanism.empty() ? o.ring_pages : 2 * o.ring_pages;
   try {
-    map_rings(st.fds, first_of_cpu, o.ring_pages, st.rings, st.notes);
+    map_rings(st.fds, first_of_cpu, pages, st.rings, st.notes);
     share_rings(st.fds, first_of_cpu);
   } catch (const Error& e) {
     // Switch records alone still give off-CPU time: the recording goes on without chains.

@@ -85,6 +85,17 @@ json wait_through(const json& report, const std::string& frame) {
   return nullptr;
 }
 
+// The frames of a wait's chain after `frame` (its callers), outermost last.
+std::vector<std::string> frames_after(const json& stack, const std::string& frame) {
+  std::vector<std::string> out;
+  bool seen = false;
+  for (const auto& f : stack["frames"]) {
+    if (seen) out.push_back(f.get<std::string>());
+    seen = seen || f == frame;
+  }
+  return out;
+}
+
 TEST_P(OffCpu, HalfSleepHalfSpinSplitsWallWithinFivePercent) {
   std::string out;
   const json r = record({fixture("sleep_spin"), "40"}, out);
@@ -105,6 +116,8 @@ TEST_P(OffCpu, HalfSleepHalfSpinSplitsWallWithinFivePercent) {
     ASSERT_FALSE(s.is_null()) << oc["stacks"].dump(1);
     EXPECT_EQ(s["reason"], "sleep");
     EXPECT_NEAR(s["ms"].get<double>(), t.at("slept_ms"), 0.05 * t.at("wall_ms"));  // all of it under one chain
+    // The whole chain: the frameless C library leaf's caller and the callers up to main.
+    EXPECT_EQ(frames_after(s, "sleep_half"), (std::vector<std::string>{"main", "__libc_start_call_main"})) << s.dump();
   } else {
     EXPECT_FALSE(oc["reasons_known"].get<bool>());
     EXPECT_LT(reason_ms(w, "sleep"), 1e-9);  // never claimed without the privilege to know
@@ -125,6 +138,7 @@ TEST_P(OffCpu, AThreadWaitingOnAMutexIsOffCpuForTheWait) {
     const json s = wait_through(r, "wait_for_lock");
     ASSERT_FALSE(s.is_null()) << r["off_cpu"]["stacks"].dump(1);
     EXPECT_EQ(s["reason"], "sleep");  // a futex wait
+    EXPECT_EQ(frames_after(s, "wait_for_lock"), (std::vector<std::string>{"waiter", "start_thread"})) << s.dump();
     EXPECT_GE(s["ms"].get<double>(), 0.9 * t.at("waited_ms"));
   }
 }

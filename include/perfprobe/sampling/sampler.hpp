@@ -26,9 +26,12 @@ inline constexpr std::uint32_t kMaxStackBytes = 65528;  // 65536 is EINVAL (docs
 // root, else the context-switches event where it fires), plus major faults.
 enum class OffCpuMode { none, switches, automatic };
 
-// Stack bytes copied with a wait's sample: enough for the frame-pointer walk's frameless leaf
-// (a C library wrapper) and a few DWARF frames, small enough that a thread pool switching tens of
-// thousands of times a second does not overrun its ring.
+// Stack bytes the kernel copies with a wait's sample: the drain walks the frame-pointer chain in
+// them (records up to 1 KiB above the stack pointer: a dozen frames of C), small enough that a
+// thread pool switching tens of thousands of times a second does not overrun its ring.
+inline constexpr std::uint32_t kWaitCopyBytes = 1024;
+// Of that copy, the bytes a wait sample keeps for report's unwinder: enough for the frameless leaf
+// (a C library wrapper) and a few DWARF frames.
 inline constexpr std::uint32_t kWaitStackBytes = 512;
 
 struct SamplerOptions {

@@ -216,6 +216,48 @@ TEST(RecordParser, WaitSamplesFindTheirLayoutByIdAndReadPrevState) {
   EXPECT_TRUE(p.samples.empty());
 }
 
+// A sched_switch sample as the wait events ask for it: registers and a stack copy, no kernel chain.
+// The copy holds two frame records: at 0x1010 (saved BP 0x1030, return 0xa1) and at 0x1030 (saved BP
+// 0x4000, outside the copy, return 0xa2).
+TEST(RecordParser, WaitSamplesWalkTheFramePointerChainInTheirStackCopy) {
+  constexpr std::uint64_t kWait = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME |
+                                  PERF_SAMPLE_CPU | PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
+  RecordLayout l{kWait, 3, (1ULL << 6) | (1ULL << 7) | (1ULL << 8)};
+  l.kept_stack_bytes = 32;
+  const WaitLayouts layouts{{7, l}};
+  Builder b(PERF_RECORD_SAMPLE);
+  b.put(std::uint64_t{7}).put(std::uint64_t{0xffffffff81000000}).put(std::uint32_t{3}).put(std::uint32_t{4});
+  b.put(std::uint64_t{500}).put(std::uint64_t{0});                           // time, cpu/res
+  b.put(std::uint64_t{PERF_SAMPLE_REGS_ABI_64}).put(std::uint64_t{0x1010});  // bp
+  b.put(std::uint64_t{0x1000}).put(std::uint64_t{0xa0});                     // sp, ip
+  std::vector<std::uint64_t> stack(8, 0);                                    // 0x1000..0x1040
+  stack[2] = 0x1030;
+  stack[3] = 0xa1;
+  stack[6] = 0x4000;
+  stack[7] = 0xa2;
+  b.put(std::uint64_t{stack.size() * 8});
+  for (const auto w : stack) b.put(w);
+  b.put(std::uint64_t{stack.size() * 8});  // dyn_size
+  Profile p;
+  ASSERT_TRUE(parse_wait_record(b.done(), layouts, p));
+  const auto& s = p.waits.at(0).sample;
+  EXPECT_EQ(s.ip, 0xa0U);  // the user ip, not the tracepoint's kernel ip
+  EXPECT_EQ(s.callchain, (std::vector<std::uint64_t>{0xa0, 0xa1, 0xa2}));
+  EXPECT_EQ(s.stack.size(), 32U);  // the walk read the whole copy; the sample keeps its head
+}
+
+TEST(RecordParser, FramePointerChainStopsAtTheCopysEndAZeroReturnOr127Entries) {
+  std::vector<std::uint64_t> words{0x1010, 0xb1, 0x1020, 0xb2, 0, 0};  // at 0x1000: records at 0x1000, 0x1010
+  const auto bytes = std::span(reinterpret_cast<const std::uint8_t*>(words.data()), words.size() * 8);
+  // The record at 0x1020 returns to 0: the outermost frame.
+  EXPECT_EQ(frame_pointer_chain(0xa0, 0x1000, 0x1000, bytes), (std::vector<std::uint64_t>{0xa0, 0xb1, 0xb2}));
+  EXPECT_EQ(frame_pointer_chain(0xa0, 0x1000, 0x1000, bytes.first(24)), (std::vector<std::uint64_t>{0xa0, 0xb1}));
+  EXPECT_EQ(frame_pointer_chain(0xa0, 0x1000, 0x0ff8, bytes), (std::vector<std::uint64_t>{0xa0}));  // below sp
+  std::vector<std::uint64_t> loop{0x1000, 0xb1};  // a record that points at itself
+  const auto looped = std::span(reinterpret_cast<const std::uint8_t*>(loop.data()), loop.size() * 8);
+  EXPECT_EQ(frame_pointer_chain(0xa0, 0x1000, 0x1000, looped).size(), 127U);
+}
+
 TEST(RecordParser, PrevStateBitsAsWaitStates) {
   EXPECT_EQ(wait_state(0), WaitState::runnable);      // R: yielded
   EXPECT_EQ(wait_state(0x100), WaitState::runnable);  // R+: preempted
