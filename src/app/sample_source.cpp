@@ -11,6 +11,7 @@
 #include "perfprobe/sampling/stack_policy.hpp"
 #include "perfprobe/symbols/frame_pointers.hpp"
 #include "perfprobe/sys/clock.hpp"
+#include "perfprobe/sys/perf.hpp"
 #include "perfprobe/sys/process.hpp"
 
 namespace perfprobe::app {
@@ -49,6 +50,14 @@ class SampleSource final : public RunSource {
   void start(sys::EventLoop& loop, Timeline& timeline) override {
     t0_ = timeline.t0_mono_ns();
     loop.add_timer(kDrainPeriod, [this] { drain(); });
+    // Wait rings also wake the loop when a quarter full; one that hangs up (its tasks are gone)
+    // would stay readable for good: it leaves the loop, the timer drains what is left.
+    for (const int fd : sampler_->wakeup_fds()) {
+      loop.add_fd(fd, [this, fd, &loop] {
+        drain();
+        if (sys::perf_hung_up(fd)) loop.remove_fd(fd);
+      });
+    }
   }
 
   void finish(Timeline& timeline, RunResult& result) override {

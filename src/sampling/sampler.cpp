@@ -5,7 +5,9 @@
 #include "perfprobe/sampling/sampler.hpp"
 
 #include <linux/perf_event.h>
+#include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -82,8 +84,12 @@ perf_event_attr sampling_attr(const SamplerOptions& o, bool cycles, std::uint32_
 // events of one ring apart. No kernel call chain: the kernel's frame-pointer walk of the user stack
 // costs microseconds per sample here, a copy of the stack next to nothing, and the drain walks the
 // same frame records in the copy (docs/kernel-facts.md §12).
-perf_event_attr wait_attr(bool enable_on_exec) {
+perf_event_attr wait_attr(std::uint32_t wakeup_bytes, bool enable_on_exec) {
   perf_event_attr a = recording_attr(enable_on_exec);
+  // A burst of waits can fill a ring between two timer drains: the ring's fd wakes the drain when a
+  // quarter of it is written (Sampler::wakeup_fds).
+  a.watermark = 1;
+  a.wakeup_watermark = wakeup_bytes;
   a.sample_period = 1;
   a.sample_type = PERF_SAMPLE_IDENTIFIER | PERF_SAMPLE_IP | PERF_SAMPLE_TID | PERF_SAMPLE_TIME | PERF_SAMPLE_CPU |
                   PERF_SAMPLE_REGS_USER | PERF_SAMPLE_STACK_USER;
@@ -100,10 +106,10 @@ struct WaitEvent {
 
 // sched:sched_switch fires as a thread leaves the CPU and says in what state (root: tracefs
 // and kernel-side events, docs/kernel-facts.md §12).
-std::optional<WaitEvent> sched_switch_event(bool enable_on_exec) {
+std::optional<WaitEvent> sched_switch_event(std::uint32_t wakeup_bytes, bool enable_on_exec) {
   const auto format = sys::read_tracepoint_format("sched", "sched_switch");
   if (!format) return std::nullopt;
-  WaitEvent e{wait_attr(enable_on_exec), {}};
+  WaitEvent e{wait_attr(wakeup_bytes, enable_on_exec), {}};
   e.attr.type = PERF_TYPE_TRACEPOINT;
   e.attr.config = format->id;
   e.attr.sample_type |= PERF_SAMPLE_RAW;
@@ -114,16 +120,16 @@ std::optional<WaitEvent> sched_switch_event(bool enable_on_exec) {
 
 // The context-switches software event also samples at switch-out, but it fires in the kernel:
 // it needs kernel-side events (root or CAP_PERFMON), and gives no state.
-WaitEvent context_switch_event(bool enable_on_exec) {
-  WaitEvent e{wait_attr(enable_on_exec), {}};
+WaitEvent context_switch_event(std::uint32_t wakeup_bytes, bool enable_on_exec) {
+  WaitEvent e{wait_attr(wakeup_bytes, enable_on_exec), {}};
   e.attr.type = PERF_TYPE_SOFTWARE;
   e.attr.config = PERF_COUNT_SW_CONTEXT_SWITCHES;
   return e;
 }
 
 // Major faults are counted with the faulting user registers, so they sample unprivileged.
-WaitEvent major_fault_event(bool enable_on_exec) {
-  WaitEvent e{wait_attr(enable_on_exec), {}};
+WaitEvent major_fault_event(std::uint32_t wakeup_bytes, bool enable_on_exec) {
+  WaitEvent e{wait_attr(wakeup_bytes, enable_on_exec), {}};
   e.attr.type = PERF_TYPE_SOFTWARE;
   e.attr.config = PERF_COUNT_SW_PAGE_FAULTS_MAJ;
   e.attr.exclude_kernel = 1;
@@ -310,19 +316,23 @@ namespace {
 
 void open_wait_events(const SamplerOptions& o, const std::vector<pid_t>& tids, bool enable_on_exec, WaitEvents st) {
   const int cpus = sys::online_cpus();
-  if (auto tp = sched_switch_event(enable_on_exec); tp && open_wait_event(*tp, tids, cpus, st.fds, st.layouts) == 0) {
+  // A switch-out sample is written at every wait: its rings are twice the sampling rings, so that
+  // a program switching tens of thousands of times a second fits between two drains. Switch-outs
+  // need privilege (and with it the mlock budget); major faults alone do not: their rings stay.
+  const auto page = static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
+  const auto wakeup = static_cast<std::uint32_t>(std::min<std::uint64_t>(2ULL * o.ring_pages * page / 4, 1U << 30));
+  if (auto tp = sched_switch_event(wakeup, enable_on_exec);
+      tp && open_wait_event(*tp, tids, cpus, st.fds, st.layouts) == 0) {
     st.config.mechanism = "sched_switch";
     st.config.states = tp->layout.state_offset >= 0;
-  } else if (open_wait_event(context_switch_event(enable_on_exec), tids, cpus, st.fds, st.layouts) == 0) {
+  } else if (open_wait_event(context_switch_event(wakeup, enable_on_exec), tids, cpus, st.fds, st.layouts) == 0) {
     st.config.mechanism = "context-switches";
   }
-  st.config.major_faults = open_wait_event(major_fault_event(enable_on_exec), tids, cpus, st.fds, st.layouts) == 0;
+  st.config.major_faults =
+      open_wait_event(major_fault_event(wakeup, enable_on_exec), tids, cpus, st.fds, st.layouts) == 0;
   if (st.fds.empty()) return;
   std::vector<int> first_of_cpu(static_cast<std::size_t>(cpus));
   for (int cpu = 0; cpu < cpus; ++cpu) first_of_cpu[static_cast<std::size_t>(cpu)] = cpu;
-  // A switch-out sample is written at every wait: as many rings' worth as the sampling events get,
-  // twice over, so that a program switching tens of thousands of times a second fits between two
-  // drains. Switch-outs need privilege (and with it the mlock budget); major faults alone do not.
   const std::uint32_t pages = st.config.mechanism.empty() ? o.ring_pages : 2 * o.ring_pages;
   try {
     map_rings(st.fds, first_of_cpu, pages, st.rings, st.notes);
@@ -363,6 +373,15 @@ void Sampler::drain(Profile& out) {
 void Sampler::disable() noexcept {
   for (const auto& fd : state_->fds) sys::perf_disable(fd.get());
   for (const auto& fd : state_->wait_fds) sys::perf_disable(fd.get());
+}
+
+std::vector<int> Sampler::wakeup_fds() const {
+  std::vector<int> fds;
+  if (state_->wait_rings.empty()) return fds;
+  // The ring of CPU n belongs to the wait event opened first on it: index n (open_wait_events).
+  fds.reserve(state_->wait_rings.size());
+  for (std::size_t cpu = 0; cpu < state_->wait_rings.size(); ++cpu) fds.push_back(state_->wait_fds[cpu].get());
+  return fds;
 }
 
 const SamplingConfig& Sampler::config() const noexcept { return state_->config; }

@@ -1,6 +1,7 @@
 // perf_event_open(2) and the privilege facts that decide what it will allow.
 #include "perfprobe/sys/perf.hpp"
 
+#include <poll.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -22,6 +23,11 @@ void enable_own_perf_events() noexcept { (void)::prctl(PR_TASK_PERF_EVENTS_ENABL
 void disable_own_perf_events() noexcept { (void)::prctl(PR_TASK_PERF_EVENTS_DISABLE, 0, 0, 0, 0); }
 
 void perf_disable(int fd) noexcept { (void)::ioctl(fd, PERF_EVENT_IOC_DISABLE, 0); }
+
+bool perf_hung_up(int fd) noexcept {
+  pollfd p{fd, POLLIN, 0};
+  return ::poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR)) != 0;
+}
 
 int perf_event_paranoid() noexcept {
   std::ifstream in("/proc/sys/kernel/perf_event_paranoid");

@@ -60,6 +60,10 @@ class Sampler {
   void drain(Profile& out);
   // Stops sampling (before the last drain of an attach, so the target is left alone).
   void disable() noexcept;
+  // The fds of the wait rings (none without wait events): readable when a ring is a quarter full,
+  // so a burst of waits is drained before the next timer tick; each hangs up for good once its
+  // task and the tasks that inherited its event have exited (sys::perf_hung_up).
+  [[nodiscard]] std::vector<int> wakeup_fds() const;
   [[nodiscard]] const SamplingConfig& config() const noexcept;
   // What off-CPU recording got (end_ns is the caller's to set).
   [[nodiscard]] const OffCpuConfig& off_cpu() const noexcept;

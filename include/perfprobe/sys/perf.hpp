@@ -22,6 +22,10 @@ void disable_own_perf_events() noexcept;
 // PERF_EVENT_IOC_DISABLE on one event; errors are ignored (a closing event needs no answer).
 void perf_disable(int fd) noexcept;
 
+// True when a perf event's fd reports POLLHUP: its task (and every task that inherited the event)
+// has exited, so the fd stays readable for good and must leave a level-triggered loop.
+[[nodiscard]] bool perf_hung_up(int fd) noexcept;
+
 // kernel.perf_event_paranoid, or 2 (the kernel default) when it cannot be read.
 [[nodiscard]] int perf_event_paranoid() noexcept;
 
