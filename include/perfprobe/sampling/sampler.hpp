@@ -27,11 +27,12 @@ inline constexpr std::uint32_t kMaxStackBytes = 65528;  // 65536 is EINVAL (docs
 enum class OffCpuMode { none, switches, automatic };
 
 // Stack bytes the kernel copies with a wait's sample: the drain walks the frame-pointer chain in
-// them (records up to 1 KiB above the stack pointer: a dozen frames of C), small enough that a
-// thread pool switching tens of thousands of times a second does not overrun its ring.
-inline constexpr std::uint32_t kWaitCopyBytes = 1024;
-// Of that copy, the bytes a wait sample keeps for report's unwinder: enough for the frameless leaf
-// (a C library wrapper) and a few DWARF frames.
+// them (frame records up to 512 bytes above the stack pointer: the waits of every fixture but
+// three, docs/kernel-facts.md §12), and report's unwinder finds the frameless leaf's caller (a C
+// library wrapper's) in them; small enough that a program switching 100,000 times a second does
+// not overrun its ring (a 1 KiB copy lost several times more waits on bench/switchy.c).
+inline constexpr std::uint32_t kWaitCopyBytes = 512;
+// Of that copy, the bytes a wait sample keeps in the data file (before the call-graph mode's trim).
 inline constexpr std::uint32_t kWaitStackBytes = 512;
 
 struct SamplerOptions {
