@@ -4,8 +4,9 @@
 # reading its own recording; medians of interleaved runs (ratios to perf report), and each report's
 # peak RSS. perfprobe twice: a first report (--no-cache: every module symbolized through libdw) and a
 # second one (the symbol cache filled by the first, docs/symbol-cache.md). Run it once with libc6-dbg
-# installed and once without: the header says which.
-# usage: bench/report_speed.sh [PERFPROBE] [RUNS] [SECONDS...]
+# installed and once without: the header says which. With BASE=OTHER_PERFPROBE in the environment, a
+# first report by that binary (an earlier build) of the same recording runs interleaved with the others.
+# usage: [BASE=PERFPROBE] bench/report_speed.sh [PERFPROBE] [RUNS] [SECONDS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pp=${1:-build/release/perfprobe}
@@ -26,12 +27,15 @@ for s in "${secs[@]}"; do
   "$perf" record -q -g -F 999 -o "$tmp/perf$s.data" -- "$tmp/busy" $((s * 1000)) >/dev/null 2>&1
   echo "## $s s: perfprobe $(stat -c %s "$tmp/pp$s.data") bytes, perf $(stat -c %s "$tmp/perf$s.data") bytes"
   # The warm-up run of each command fills the cache for the second-report line.
+  base=()
+  [[ -z "${BASE:-}" ]] || base=("BASE first=$BASE report --no-cache $tmp/pp$s.data")
   python3 bench/interleave.py "$runs" \
     "perf report --stdio=$perf report --stdio -i $tmp/perf$s.data" \
     "perfprobe report, first=$pp report --no-cache $tmp/pp$s.data" \
-    "perfprobe report, second=$cache $pp report $tmp/pp$s.data" | tail -4
-  for cmd in "$perf report --stdio -i $tmp/perf$s.data" "$pp report --no-cache $tmp/pp$s.data" \
-    "env $cache $pp report $tmp/pp$s.data"; do
+    "perfprobe report, second=$cache $pp report $tmp/pp$s.data" "${base[@]}" | tail -$((4 + ${#base[@]}))
+  rss=("$perf report --stdio -i $tmp/perf$s.data" "$pp report --no-cache $tmp/pp$s.data" "env $cache $pp report $tmp/pp$s.data")
+  [[ -z "${BASE:-}" ]] || rss+=("$BASE report --no-cache $tmp/pp$s.data")
+  for cmd in "${rss[@]}"; do
     # shellcheck disable=SC2086
     /usr/bin/time -f "peak RSS %M KiB: $cmd" $cmd >/dev/null 2>"$tmp/rss" || true
     tail -1 "$tmp/rss" | sed "s|$tmp/||g"

@@ -145,12 +145,14 @@ report::HtmlMeta html_meta(const std::string& kind, const std::vector<std::strin
 
 bool write_profile_html(const std::string& path, const sampling::RecordData& data, const char* kind, const Diag& diag,
                         bool quiet) {
-  symbols::Symbolizer symbolizer;
+  // The symbol cache as `report` uses it (docs/symbol-cache.md; PERFPROBE_CACHE=0 turns it off).
+  symbols::Symbolizer symbolizer(symbols::default_symbol_cache_dir());
   CountProgress progress("symbolizing", "samples", quiet);
   // Inlined code in its caller, as `report` shows it by default.
   const ResolvedProfile profile = report::fold_inlined(symbols::resolve(
       data.profile, symbolizer, [&](std::size_t done, std::size_t total) { progress.update(done, total); }));
   progress.clear();
+  symbolizer.save_cache();
   report::ProfileReport rep = report::analyse_profile(profile, data.run.phases, report::ProfileOptions{});
   rep.command = data.command;
   for (const auto& n : data.notes) rep.warnings.push_back(n);

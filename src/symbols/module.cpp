@@ -200,6 +200,20 @@ int find_debuginfo_for_cfi(Dwfl_Module* mod, void** userdata, const char* modnam
   return find_debuginfo(mod, userdata, modname, base, file_name, debuglink_file, debuglink_crc, debuginfo_file_name);
 }
 
+// libdw opens a file's DWARF when it has any of these (its valid_p).
+bool has_dwarf(Elf* elf) {
+  for (const char* name :
+       {".debug_info", ".debug_line", ".debug_frame", ".zdebug_info", ".zdebug_line", ".zdebug_frame"}) {
+    if (has_section(elf, name)) return true;
+  }
+  return false;
+}
+
+bool debuginfod_enabled() {
+  const char* urls = std::getenv("DEBUGINFOD_URLS");
+  return urls != nullptr && *urls != '\0';
+}
+
 }  // namespace
 
 const Dwfl_Callbacks* unwind_callbacks() {
@@ -292,8 +306,10 @@ std::vector<FrameInfo> Module::frames(std::uint64_t a) const {
   leaf.address = a;
   Dwarf_Die cudie;
   Dwarf_Addr bias = 0;
-  const bool have_cu = cu_at(a, cudie, bias);
-  if (Dwfl_Line* line = dwfl_module_getsrc(mod_, a)) {
+  LazyDwarf* lazy = lazy_dwarf();
+  const bool have_cu = lazy != nullptr ? lazy->cu_at(a, cudie) : cu_at(a, cudie, bias);
+  Dwfl_Line* line = lazy != nullptr ? nullptr : dwfl_module_getsrc(mod_, a);
+  if (line != nullptr) {
     int lineno = 0;
     if (const char* file = dwfl_lineinfo(line, nullptr, &lineno, nullptr, nullptr, nullptr)) leaf.file = file;
     leaf.line = lineno;
@@ -350,18 +366,69 @@ std::string Module::cache_fingerprint() const {
   return out + "|perfprobe " PERFPROBE_VERSION;
 }
 
+Module::DwarfFile Module::dwarf_file() const {
+  DwarfFile out;
+  GElf_Addr bias = 0;
+  Elf* elf = ok() ? dwfl_module_getelf(mod_, &bias) : nullptr;
+  if (elf == nullptr) return out;
+  if (has_dwarf(elf)) return {path_, false, true};
+  // The search of find_debuginfo: by build-id, then the debuglink candidates; each must carry the
+  // module's build-id.
+  std::vector<std::string> candidates{build_id_debug_path(build_id())};
+  GElf_Word crc = 0;
+  for (auto& c : debuglink_candidates(path_, dwelf_elf_gnu_debuglink(elf, &crc))) candidates.push_back(std::move(c));
+  for (const auto& c : candidates) {
+    if (c.empty()) continue;
+    sys::Fd fd;
+    try {
+      fd = sys::open_input(c, "debug file");
+    } catch (const Error&) {
+      continue;
+    }
+    Elf* debug_elf = elf_begin(fd.get(), ELF_C_READ_MMAP, nullptr);
+    const bool same = debug_elf != nullptr && elf_kind(debug_elf) == ELF_K_ELF && same_build_id(elf, debug_elf);
+    if (same) out = {c, true, has_dwarf(debug_elf)};
+    elf_end(debug_elf);
+    if (same) return out;
+  }
+  return out;
+}
+
+LazyDwarf* Module::lazy_dwarf() const {
+  if (!lazy_tried_) {
+    lazy_tried_ = true;
+    if (!debuginfod_enabled()) {
+      const DwarfFile found = dwarf_file();
+      if (found.has_dwarf) lazy_ = LazyDwarf::open(found.path);
+    }
+  }
+  return lazy_.get();
+}
+
 ModuleSummary Module::describe() const {
   ModuleSummary m;
   m.path = path_;
   if (!ok()) return m;
   m.build_id = build_id();
   m.has_symbols = dwfl_module_getsymtab(mod_) > 0;
-  Dwarf_Addr bias = 0;
-  m.has_debuginfo = dwfl_module_getdwarf(mod_, &bias) != nullptr;
+  // From the files' section headers: opening the DWARF would inflate all of it when compressed,
+  // for a module list that may name modules with no sample at all.
+  DwarfFile found;
+  if (debuginfod_enabled()) {
+    Dwarf_Addr bias = 0;
+    m.has_debuginfo = dwfl_module_getdwarf(mod_, &bias) != nullptr;
+  } else {
+    found = dwarf_file();
+    m.has_debuginfo = found.has_dwarf;
+  }
   const char* mainfile = nullptr;
   const char* debugfile = nullptr;
   dwfl_module_info(mod_, nullptr, nullptr, nullptr, nullptr, nullptr, &mainfile, &debugfile);
-  if (debugfile != nullptr && (mainfile == nullptr || std::string(debugfile) != mainfile)) m.debug_file = debugfile;
+  if (debugfile != nullptr && (mainfile == nullptr || std::string(debugfile) != mainfile)) {
+    m.debug_file = debugfile;
+  } else if (found.separate) {
+    m.debug_file = found.path;
+  }
   return m;
 }
 

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "lazy_dwarf.hpp"
 #include "perfprobe/profile.hpp"
 
 namespace perfprobe::symbols {
@@ -41,8 +42,20 @@ class Module {
   // What the answers of frames() and describe() depend on besides the build-id: this path, the file
   // and every debug file the search would find, each as it is on disk now (symbol_cache.hpp).
   [[nodiscard]] std::string cache_fingerprint() const;
+  // Bytes of compressed DWARF inflated so far by frames() (describe() inflates none): 0 when the
+  // DWARF is not compressed or not read in parts (lazy_dwarf.hpp).
+  [[nodiscard]] std::size_t dwarf_inflated() const noexcept { return lazy_ ? lazy_->inflated() : 0; }
 
  private:
+  // The file with this module's DWARF as libdwfl's search finds it, found without opening the DWARF:
+  // the module itself when it has DWARF sections, else a separate debug file with its build-id.
+  struct DwarfFile {
+    std::string path;  // empty: none found
+    bool separate = false;
+    bool has_dwarf = false;
+  };
+  [[nodiscard]] DwarfFile dwarf_file() const;
+  LazyDwarf* lazy_dwarf() const;  // null: libdwfl reads the DWARF whole
   struct Load {
     std::uint64_t vaddr, offset, filesz;
   };
@@ -59,6 +72,8 @@ class Module {
   Dwfl_Module* mod_ = nullptr;
   std::vector<Load> loads_;
   mutable std::optional<std::vector<CuRange>> cu_ranges_;  // built on the first fallback lookup
+  mutable bool lazy_tried_ = false;
+  mutable std::unique_ptr<LazyDwarf> lazy_;
 };
 
 }  // namespace perfprobe::symbols

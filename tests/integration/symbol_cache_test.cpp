@@ -1,6 +1,6 @@
 // `report` with the symbol cache (docs/symbol-cache.md): a second report of the same recording, which
 // answers from the cache, prints exactly what the first printed, and --no-cache / PERFPROBE_CACHE=0
-// neither read nor write it.
+// neither read nor write it. `record --html` symbolizes through the same cache.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -55,5 +55,25 @@ TEST(SymbolCache, SecondReportPrintsTheSameFromTheCache) {
   harness::RunOptions flag;
   flag.env = {"XDG_CACHE_HOME=" + dir.file("off")};
   EXPECT_EQ(harness::run({perfprobe(), "report", "--no-cache", dir.file("p.data")}, flag).out, first.out);
+  EXPECT_FALSE(std::filesystem::exists(dir.file("off")));
+}
+
+TEST(SymbolCache, RecordHtmlFillsAndHonoursTheCache) {
+  harness::TempDir dir;
+  harness::RunOptions opt;
+  opt.env = {"XDG_CACHE_HOME=" + dir.file("cache"), "PERFPROBE_CACHE=1"};
+  const auto rec = harness::run({perfprobe(), "record", "-q", "-F", "999", "-o", dir.file("p.data"), "--html",
+                                 dir.file("p.html"), "--", fixture("hot_inline"), "200"},
+                                opt);
+  ASSERT_EQ(rec.exit_code, 0) << rec.err;
+  ASSERT_TRUE(std::filesystem::exists(dir.file("p.html")));
+  EXPECT_GE(files_in(dir.file("cache") + "/perfprobe/symbols"), 2U) << "the fixture and libc, at least";
+
+  harness::RunOptions off;
+  off.env = {"XDG_CACHE_HOME=" + dir.file("off"), "PERFPROBE_CACHE=0"};
+  const auto quiet = harness::run({perfprobe(), "record", "-q", "-F", "999", "-o", dir.file("q.data"), "--html",
+                                   dir.file("q.html"), "--", fixture("hot_inline"), "100"},
+                                  off);
+  ASSERT_EQ(quiet.exit_code, 0) << quiet.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("off")));
 }
