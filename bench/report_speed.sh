@@ -6,7 +6,10 @@
 # second one (the symbol cache filled by the first, docs/symbol-cache.md). Run it once with libc6-dbg
 # installed and once without: the header says which. With BASE=OTHER_PERFPROBE in the environment, a
 # first report by that binary (an earlier build) of the same recording runs interleaved with the others.
-# usage: [BASE=PERFPROBE] bench/report_speed.sh [PERFPROBE] [RUNS] [SECONDS...]
+# BEFORE=OLD_PERFPROBE adds an older build's second report of its own recording (before/after in one
+# interleaved run, also across data file versions). DATA=DIR keeps the recordings there and reuses those
+# it finds (recording is most of the script's time on a loaded machine); empty DIR after changing builds.
+# usage: [BASE=PERFPROBE] [BEFORE=OLD] [DATA=DIR] bench/report_speed.sh [PERFPROBE] [RUNS] [SECONDS...]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 pp=${1:-build/release/perfprobe}
@@ -17,27 +20,43 @@ secs=("$@")
 perf=$(command -v perf || ls /usr/bin/perf_* 2>/dev/null | head -1)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-cc -O2 -g -o "$tmp/busy" bench/busy.c
 echo "# machine: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(nproc) CPUs, kernel $(uname -r)"
 echo "# date: $(date -u '+%Y-%m-%d %H:%M UTC'); perfprobe: $("$pp" --version); perf: $($perf --version)"
 echo "# libc6-dbg: $(dpkg-query -W -f='${Status}' libc6-dbg 2>/dev/null || echo absent); load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+before=${BEFORE:-}
+data=${DATA:-$tmp}
+mkdir -p "$data"
+# In DATA too: the recordings name the binary, and a second run reuses them.
+[[ -x $data/busy ]] || cc -O2 -g -o "$data/busy" bench/busy.c
+[[ -z $before ]] || echo "# before: $before ($("$before" --version))"
 cache="XDG_CACHE_HOME=$tmp/cache PERFPROBE_CACHE=1"
+old_cache="XDG_CACHE_HOME=$tmp/cache-before PERFPROBE_CACHE=1"
+record() {  # OUT COMMAND...: records unless DATA already holds OUT
+  [[ -s $1 ]] || "${@:2}" >/dev/null 2>&1
+}
 for s in "${secs[@]}"; do
-  "$pp" record -q -o "$tmp/pp$s.data" -- "$tmp/busy" $((s * 1000)) >/dev/null 2>&1
-  "$perf" record -q -g -F 999 -o "$tmp/perf$s.data" -- "$tmp/busy" $((s * 1000)) >/dev/null 2>&1
-  echo "## $s s: perfprobe $(stat -c %s "$tmp/pp$s.data") bytes, perf $(stat -c %s "$tmp/perf$s.data") bytes"
-  # The warm-up run of each command fills the cache for the second-report line.
-  base=()
-  [[ -z "${BASE:-}" ]] || base=("BASE first=$BASE report --no-cache $tmp/pp$s.data")
-  python3 bench/interleave.py "$runs" \
-    "perf report --stdio=$perf report --stdio -i $tmp/perf$s.data" \
-    "perfprobe report, first=$pp report --no-cache $tmp/pp$s.data" \
-    "perfprobe report, second=$cache $pp report $tmp/pp$s.data" "${base[@]}" | tail -$((4 + ${#base[@]}))
-  rss=("$perf report --stdio -i $tmp/perf$s.data" "$pp report --no-cache $tmp/pp$s.data" "env $cache $pp report $tmp/pp$s.data")
-  [[ -z "${BASE:-}" ]] || rss+=("$BASE report --no-cache $tmp/pp$s.data")
+  record "$data/pp$s.data" "$pp" record -q -o "$data/pp$s.data" -- "$data/busy" $((s * 1000))
+  record "$data/perf$s.data" "$perf" record -q -g -F 999 -o "$data/perf$s.data" -- "$data/busy" $((s * 1000))
+  commands=("perf report --stdio=$perf report --stdio -i $data/perf$s.data"
+    "perfprobe report, first=$pp report --no-cache $data/pp$s.data"
+    "perfprobe report, second=$cache $pp report $data/pp$s.data")
+  rss=("$perf report --stdio -i $data/perf$s.data" "$pp report --no-cache $data/pp$s.data"
+    "env $cache $pp report $data/pp$s.data")
+  if [[ -n ${BASE:-} ]]; then
+    commands+=("BASE first=$BASE report --no-cache $data/pp$s.data")
+    rss+=("$BASE report --no-cache $data/pp$s.data")
+  fi
+  if [[ -n $before ]]; then
+    record "$data/before$s.data" "$before" record -q -o "$data/before$s.data" -- "$data/busy" $((s * 1000))
+    commands+=("before, second=$old_cache $before report $data/before$s.data")
+    rss+=("env $old_cache $before report $data/before$s.data")
+  fi
+  echo "## $s s: perfprobe $(stat -c %s "$data/pp$s.data") bytes, perf $(stat -c %s "$data/perf$s.data") bytes"
+  # The warm-up run of each command fills the cache for the second-report lines.
+  python3 bench/interleave.py "$runs" "${commands[@]}" | tail -$((${#commands[@]} + 1))
   for cmd in "${rss[@]}"; do
     # shellcheck disable=SC2086
     /usr/bin/time -f "peak RSS %M KiB: $cmd" $cmd >/dev/null 2>"$tmp/rss" || true
-    tail -1 "$tmp/rss" | sed "s|$tmp/||g"
+    tail -1 "$tmp/rss" | sed "s|$tmp/||g; s|$data/||g"
   done
 done

@@ -1,5 +1,6 @@
 // `perfprobe report FILE`: read the data file, unwind and symbolize, analyse, then the views
 // (text or --json on stdout, --folded FILE, --trace FILE, --pprof FILE), or --annotate FUNC.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -24,6 +25,17 @@ namespace perfprobe::app {
 
 namespace {
 
+// A report allocates and frees blocks of a few MB (decompressed chunks, the sample vectors as they
+// grow, sort buffers); glibc maps each one above 128 KiB afresh and unmaps it when freed, so each
+// costs its page faults again: a quarter of a 30 s recording's report. Freed memory stays in the
+// heap for the next one instead (same peak RSS, measured: docs/benchmarks.md).
+void reuse_freed_memory() {
+  constexpr int kMmapThreshold = 32 << 20;  // glibc's largest
+  constexpr int kTrimThreshold = 128 << 20;
+  (void)mallopt(M_MMAP_THRESHOLD, kMmapThreshold);
+  (void)mallopt(M_TRIM_THRESHOLD, kTrimThreshold);
+}
+
 // Where the symbol cache is, empty for none (docs/symbol-cache.md).
 std::string cache_dir(const cli::ReportOptions& o) {
   return o.no_cache ? std::string() : symbols::default_symbol_cache_dir();
@@ -34,8 +46,9 @@ struct Loaded {
   ResolvedProfile profile;
 };
 
-// Each sample goes from its chunk straight to the resolver and is gone before the next: a
-// recording's stack copies are never in memory together (sampling::DataFileReader).
+// Each sample (CPU sample, then wait sample) goes from its chunk straight to the resolver and is
+// gone before the next: a recording's stack copies are never in memory together
+// (sampling::DataFileReader).
 Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std::string& what, bool no_progress) {
   sampling::DataFileReader reader(sys::read_input(path, "data file"), path);
   CountProgress progress(what, "samples", no_progress);
@@ -47,6 +60,8 @@ Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std:
     resolver.add(s);
     if (++done % kProgressEvery == 0) progress.update(done, std::max(done, total));
   });
+  // Then the off-CPU waits, after the CPU samples as in resolve(): each unwound as it is read.
+  reader.for_each_wait([&resolver](std::size_t i, const sampling::Sample& s) { resolver.add_wait(i, s); });
   progress.clear();
   ResolvedProfile resolved = resolver.finish();
   symbolizer.save_cache();
@@ -136,6 +151,7 @@ int diff_command(const cli::ReportOptions& o, const Diag& diag) {
 }  // namespace
 
 int report_command(const cli::ReportOptions& o, const Diag& diag) {
+  reuse_freed_memory();
   if (!o.diff_path.empty()) return diff_command(o, diag);
   check_output_writable(o.folded_path, "--folded");
   check_output_writable(o.trace_path, "--trace");

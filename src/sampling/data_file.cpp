@@ -176,6 +176,8 @@ bool decode_chunk(std::string_view body, std::size_t min_bytes, Decode decode, s
   if (in.bad() || !decompress_chunk(body.substr(in.pos()), raw_size, raw)) return false;
   ByteReader chunk(raw);
   if (static_cast<std::uint64_t>(n) * min_bytes > raw.size()) return false;
+  // n is bounded by the bytes there are; growth stays geometric over many chunks.
+  if (out.capacity() < out.size() + n) out.reserve(std::max(out.size() + n, 2 * out.capacity()));
   for (std::uint32_t i = 0; i < n; ++i) {
     T v;
     if (!decode(chunk, v)) return false;
@@ -357,9 +359,8 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
   }
   bool ended = false;
   std::string raw;
-  SampleDecoder wait_samples;
-  const auto decode_wait_v2 = [](ByteReader& c, WaitSample& w) { return decode_wait(c, w); };
-  const auto decode_wait_v3 = [&wait_samples](ByteReader& c, WaitSample& w) { return decode_wait(c, w, wait_samples); };
+  const bool deltas = version >= kStackDeltaVersion;
+  const auto decode_times = [deltas](ByteReader& c, WaitSample& w) { return decode_wait_times(c, w, deltas); };
   while (!in.at_end() && !in.bad() && !ended) {
     const auto id = in.get<std::uint32_t>();
     const auto len = in.get<std::uint64_t>();
@@ -378,12 +379,12 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
     if (id == kSwitchChunk && !decode_chunk(bytes.substr(start, len), 17, decode_switch, data_.profile.switches, raw)) {
       corrupt(path_, "malformed switch chunk");
     }
+    // Waits without their chains and copies: for_each_wait hands those over (docs/record.md).
     if (id == kWaitChunk) {
-      wait_samples.clear();
-      const bool ok = version >= kStackDeltaVersion
-                          ? decode_chunk(bytes.substr(start, len), 58, decode_wait_v3, data_.profile.waits, raw)
-                          : decode_chunk(bytes.substr(start, len), 58, decode_wait_v2, data_.profile.waits, raw);
-      if (!ok) corrupt(path_, "malformed wait chunk");
+      if (!decode_chunk(bytes.substr(start, len), 58, decode_times, data_.profile.waits, raw)) {
+        corrupt(path_, "malformed wait chunk");
+      }
+      wait_sections_.push_back(bytes.substr(start, len));
     }
     if (id == kOffCpu) decode_off_cpu(body, data_.profile);
     ended = id == kEnd;
@@ -395,8 +396,29 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
   auto& p = data_.profile;
   std::stable_sort(p.switches.begin(), p.switches.end(),
                    [](const Switch& a, const Switch& b) { return a.t_ns < b.t_ns; });
-  std::stable_sort(p.waits.begin(), p.waits.end(),
-                   [](const WaitSample& a, const WaitSample& b) { return a.sample.t_ns < b.sample.t_ns; });
+  // Waits stay in file order: off-CPU intervals take each thread's waits by time themselves.
+}
+
+void DataFileReader::for_each_wait(const std::function<void(std::size_t, const Sample&)>& f) const {
+  Sample s;
+  std::string raw;
+  SampleDecoder deltas;
+  const bool v3 = version_ >= kStackDeltaVersion;
+  std::size_t next = 0;  // file order
+  for (const auto body : wait_sections_) {
+    ByteReader in(body);
+    const auto n = in.get<std::uint32_t>();
+    const auto raw_size = in.get<std::uint32_t>();
+    if (in.bad() || !decompress_chunk(body.substr(in.pos()), raw_size, raw)) corrupt(path_, "malformed wait chunk");
+    ByteReader chunk(raw);
+    deltas.clear();
+    for (std::uint32_t i = 0; i < n; ++i, ++next) {
+      chunk.skip(2);  // kind and state, read with the times
+      const bool ok = v3 ? deltas.decode(chunk) : decode_sample(chunk, s);
+      if (!ok || next >= data_.profile.waits.size()) corrupt(path_, "malformed wait chunk");
+      f(next, v3 ? deltas.sample() : s);
+    }
+  }
 }
 
 void DataFileReader::for_each_sample(const std::function<void(const Sample&)>& f) const {
@@ -419,6 +441,7 @@ RecordData decode_data(std::string_view bytes, const std::string& path) {
   const DataFileReader reader{std::string(bytes), path};
   RecordData d = reader.data();
   reader.for_each_sample([&d](const Sample& s) { d.profile.samples.push_back(s); });
+  reader.for_each_wait([&d](std::size_t i, const Sample& s) { d.profile.waits[i].sample = s; });
   // Chunks hold the rings' records in drain order: each CPU's in time order, not all together.
   std::stable_sort(d.profile.samples.begin(), d.profile.samples.end(),
                    [](const Sample& a, const Sample& b) { return a.t_ns < b.t_ns; });

@@ -56,11 +56,6 @@ std::size_t common_top(const std::vector<std::uint8_t>& a, const std::vector<std
 
 }  // namespace
 
-void encode_sample(ByteWriter& w, const Sample& s) {
-  encode_head(w, s);
-  w.put_bytes(s.stack);
-}
-
 bool decode_sample(ByteReader& in, Sample& s) {
   decode_head(in, s);
   in.get_bytes_into(s.stack);
@@ -145,30 +140,29 @@ bool decode_switch(ByteReader& in, Switch& s) {
   return !in.bad();
 }
 
-void encode_wait(ByteWriter& w, const WaitSample& s) {
-  w.put<std::uint8_t>(static_cast<std::uint8_t>(s.kind));
-  w.put<std::uint8_t>(static_cast<std::uint8_t>(s.state));
-  encode_sample(w, s.sample);
-}
-
-bool decode_wait(ByteReader& in, WaitSample& s) {
-  s.kind = static_cast<WaitSample::Kind>(std::min<std::uint8_t>(in.get<std::uint8_t>(), 1));
-  s.state = static_cast<WaitState>(std::min<std::uint8_t>(in.get<std::uint8_t>(), 4));
-  return decode_sample(in, s.sample);
-}
-
 void encode_wait(ByteWriter& w, const WaitSample& s, SampleEncoder& samples) {
   w.put<std::uint8_t>(static_cast<std::uint8_t>(s.kind));
   w.put<std::uint8_t>(static_cast<std::uint8_t>(s.state));
   samples.encode(w, s.sample);
 }
 
-bool decode_wait(ByteReader& in, WaitSample& s, SampleDecoder& samples) {
+bool decode_wait_times(ByteReader& in, WaitSample& s, bool deltas) {
   s.kind = static_cast<WaitSample::Kind>(std::min<std::uint8_t>(in.get<std::uint8_t>(), 1));
   s.state = static_cast<WaitState>(std::min<std::uint8_t>(in.get<std::uint8_t>(), 4));
-  if (!samples.decode(in)) return false;
-  s.sample = samples.sample();
-  return true;
+  Sample& m = s.sample;
+  m.t_ns = in.get<std::int64_t>();
+  m.pid = in.get<std::int32_t>();
+  m.tid = in.get<std::int32_t>();
+  m.cpu = in.get<std::uint32_t>();
+  m.period = in.get<std::uint64_t>();
+  in.skip(std::size_t{in.get<std::uint16_t>()} * 8);
+  for (auto* r : {&m.bp, &m.sp, &m.ip}) *r = in.get<std::uint64_t>();
+  const auto size = in.get<std::uint32_t>();
+  const auto shared = deltas ? in.get<std::uint32_t>() : 0;
+  in.skip(size >= shared ? size - shared : 0);
+  m.callchain.clear();
+  m.stack.clear();
+  return !in.bad() && shared <= size;
 }
 
 ChunkCompressor::ChunkCompressor() : ctx_(ZSTD_createCCtx()) {

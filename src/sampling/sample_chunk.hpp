@@ -21,9 +21,8 @@ namespace perfprobe::sampling {
 inline constexpr std::size_t kChunkBytes = 1 << 20;
 inline constexpr std::size_t kMaxChunkBytes = 16 << 20;
 
-// One sample as versions 1 and 2 wrote it (the whole stack copy). Reads one sample; false (and `in`
-// bad) when the bytes run out.
-void encode_sample(ByteWriter& w, const Sample& s);
+// One sample as versions 1 and 2 wrote it (the whole stack copy: u32 length + bytes; only read
+// now). False (and `in` bad) when the bytes run out.
 bool decode_sample(ByteReader& in, Sample& s);
 
 // Version 3 (docs/record.md): a thread's samples in one chunk mostly share the top of their stack
@@ -71,11 +70,12 @@ class SampleDecoder {
 // Off-CPU records (docs/record.md): a switch, and a wait sample (its kind and state, then a sample).
 void encode_switch(ByteWriter& w, const Switch& s);
 bool decode_switch(ByteReader& in, Switch& s);
-void encode_wait(ByteWriter& w, const WaitSample& s);
-bool decode_wait(ByteReader& in, WaitSample& s);
-// The same in version 3: the wait's sample through the chunk's encoder or decoder.
+// Kind and state, then the sample through the chunk's encoder.
 void encode_wait(ByteWriter& w, const WaitSample& s, SampleEncoder& samples);
-bool decode_wait(ByteReader& in, WaitSample& s, SampleDecoder& samples);
+// A wait without its call chain and stack copy, which are skipped unchecked: what off-CPU intervals
+// need before the waits are unwound. The reader decodes those bytes later, as a sample after the
+// kind and state (decode_sample, or the chunk's SampleDecoder in version 3 (`deltas`)).
+bool decode_wait_times(ByteReader& in, WaitSample& s, bool deltas);
 
 // One compression context reused for every chunk of a file.
 class ChunkCompressor {

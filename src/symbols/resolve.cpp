@@ -42,9 +42,21 @@ class Resolver {
   }
 
   // Frames of a sample's call chain (unwound where its stack was copied), leaf first.
-  std::vector<std::uint32_t> stack_of(const sampling::Sample& s) {
+  std::vector<std::uint32_t> stack_of(const sampling::Sample& s) { return frames_of(s, call_chain(s)); }
+
+  // A wait sample's call chain, unwound as it is read; its frames come later (frames_of).
+  std::vector<std::uint64_t> wait_chain(const sampling::Sample& s) {
+    const bool counting = counting_;
+    counting_ = false;
+    auto chain = call_chain(s);
+    counting_ = counting;
+    return chain;
+  }
+
+  // Frames of a chain unwound from `s` (its process and time say which mapping an address is in).
+  std::vector<std::uint32_t> frames_of(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
     std::vector<std::uint32_t> stack;
-    const auto chain = call_chain(s);
+    stack.reserve(chain.size());  // one frame an address, more where calls were inlined
     for (std::size_t i = 0; i < chain.size(); ++i) {
       for (const auto id : frames_at(s, chain[i], i > 0)) stack.push_back(id);
     }
@@ -156,7 +168,9 @@ class Resolver {
 };
 
 // Off-CPU intervals with the call chains of their wait samples (each sample resolved once).
-void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedProfile& out) {
+// `chains`: the waits' chains by index into p.waits when they were unwound as read, else empty.
+void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedProfile& out,
+                     const std::vector<std::vector<std::uint64_t>>& chains) {
   out.off_cpu_recorded = p.off_cpu.switches;
   out.off_cpu_mechanism = p.off_cpu.mechanism;
   out.off_cpu_states = p.off_cpu.states;
@@ -176,7 +190,10 @@ void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedPro
     if (w.wait >= 0) {
       auto it = stacks.find(w.wait);
       if (it == stacks.end()) {
-        it = stacks.emplace(w.wait, resolver.stack_of(p.waits[static_cast<std::size_t>(w.wait)].sample)).first;
+        const auto k = static_cast<std::size_t>(w.wait);
+        const auto& sample = p.waits[k].sample;
+        it = stacks.emplace(w.wait, chains.empty() ? resolver.stack_of(sample) : resolver.frames_of(sample, chains[k]))
+                 .first;
       }
       i.stack = it->second;
     }
@@ -216,6 +233,7 @@ struct ProfileResolver::State {
   const sampling::Profile& profile;
   ResolvedProfile out;
   Resolver resolver;
+  std::vector<std::vector<std::uint64_t>> wait_chains;  // by index into profile.waits (add_wait)
 };
 
 ProfileResolver::ProfileResolver(const sampling::Profile& profile, Symbolizer& symbolizer)
@@ -225,11 +243,19 @@ ProfileResolver::~ProfileResolver() = default;
 
 void ProfileResolver::add(const sampling::Sample& sample) { state_->resolver.sample(sample); }
 
+void ProfileResolver::add_wait(std::size_t index, const sampling::Sample& sample) {
+  auto& st = *state_;
+  if (index >= st.profile.waits.size()) return;
+  if (st.wait_chains.empty()) st.wait_chains.resize(st.profile.waits.size());
+  st.wait_chains[index] = st.resolver.wait_chain(sample);
+}
+
 ResolvedProfile ProfileResolver::finish() {
   auto& samples = state_->out.samples;
   std::stable_sort(samples.begin(), samples.end(),
                    [](const ResolvedSample& a, const ResolvedSample& b) { return a.t_ns < b.t_ns; });
-  resolve_off_cpu(state_->profile, state_->resolver, state_->out);
+  resolve_off_cpu(state_->profile, state_->resolver, state_->out, state_->wait_chains);
+  state_->wait_chains = {};
   state_->resolver.count_modules();
   return std::move(state_->out);
 }

@@ -94,8 +94,8 @@ void write_data_file(const std::string& path, const RecordData& data);
 // The samples come in file order: each CPU's in time order, not all together.
 class DataFileReader {
  public:
-  // Throws UsageError as decode_data does for everything but a malformed sample chunk, which
-  // for_each_sample reports when it reaches it.
+  // Throws UsageError as decode_data does for everything but a malformed sample chunk or wait
+  // sample, which for_each_sample and for_each_wait report when they reach it.
   DataFileReader(std::string bytes, std::string path_for_errors);
   [[nodiscard]] const RecordData& data() const noexcept { return data_; }              // profile.samples stays empty
   [[nodiscard]] std::uint64_t sample_count() const noexcept { return sample_count_; }  // as the chunks say
@@ -103,6 +103,11 @@ class DataFileReader {
   [[nodiscard]] RecordData take_data() noexcept { return std::move(data_); }
   // `f` gets each sample; the reference is valid only during the call.
   void for_each_sample(const std::function<void(const Sample&)>& f) const;
+  // data().profile.waits hold each wait's kind, state, time, thread and registers, in file order
+  // (each CPU's in time order, not all together), not its call chain and stack copy: `f` gets those,
+  // as the full sample of data().profile.waits[i], one wait at a time (a recording's waits with
+  // their copies are never in memory together). Throws UsageError on a malformed wait chunk.
+  void for_each_wait(const std::function<void(std::size_t i, const Sample&)>& f) const;
 
  private:
   std::string bytes_;
@@ -110,6 +115,8 @@ class DataFileReader {
   std::uint32_t version_ = 0;
   RecordData data_;
   std::vector<std::pair<std::uint32_t, std::string_view>> sample_sections_;  // (tag, body) in file order
+  std::vector<std::string_view> wait_sections_;                              // in file order
+  std::vector<std::uint32_t> wait_position_;  // a wait's index in data_.profile.waits, by file order
   std::uint64_t sample_count_ = 0;
 };
 

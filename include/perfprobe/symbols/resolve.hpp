@@ -29,6 +29,10 @@ class ProfileResolver {
   ProfileResolver& operator=(const ProfileResolver&) = delete;
 
   void add(const sampling::Sample& sample);
+  // The full sample (call chain, stack copy) of profile.waits[index], whose own copy the reader
+  // left out (sampling::DataFileReader::for_each_wait): unwound now, its frames looked up in
+  // finish(). Without any add_wait, finish() unwinds profile.waits as they are.
+  void add_wait(std::size_t index, const sampling::Sample& sample);
   // The resolved profile, its samples in time order whatever order they came in.
   [[nodiscard]] ResolvedProfile finish();
 

@@ -343,6 +343,27 @@ TEST(DataFile, WaitSamplesStackCopiesRoundTripAsDeltas) {
   }
 }
 
+// A sample as versions 1 and 2 wrote it (docs/record.md): the whole copy after the registers.
+void encode_v2_head(ByteWriter& w, const Sample& s) {
+  w.put<std::int64_t>(s.t_ns);
+  w.put<std::int32_t>(s.pid);
+  w.put<std::int32_t>(s.tid);
+  w.put<std::uint32_t>(s.cpu);
+  w.put<std::uint64_t>(s.period);
+  w.put<std::uint16_t>(static_cast<std::uint16_t>(s.callchain.size()));
+  for (const auto ip : s.callchain) w.put<std::uint64_t>(ip);
+  for (const auto r : {s.bp, s.sp, s.ip}) w.put<std::uint64_t>(r);
+}
+void encode_sample(ByteWriter& w, const Sample& s) {
+  encode_v2_head(w, s);
+  w.put_bytes(s.stack);
+}
+void encode_wait(ByteWriter& w, const WaitSample& s) {
+  w.put<std::uint8_t>(static_cast<std::uint8_t>(s.kind));
+  w.put<std::uint8_t>(static_cast<std::uint8_t>(s.state));
+  encode_sample(w, s.sample);
+}
+
 // Version 2 (before the deltas): every sample and wait with its whole copy. Still read.
 TEST(DataFile, Version2FilesStillRead) {
   const auto in = loop_samples(50);
@@ -394,11 +415,8 @@ TEST(DataFile, ASharedTopThatWasNotThereIsRefused) {
       Sample s = first;
       s.sp -= 16;  // another top than the previous sample's
       s.stack.resize(s.stack.size() + 8);
-      // The v3 layout by hand: head as encode_sample writes it, then size, shared, fresh bytes.
-      ByteWriter whole;
-      encode_sample(whole, s);
-      std::string rec = whole.bytes().substr(0, whole.bytes().size() - 4 - s.stack.size());
-      raw.bytes() += rec;
+      // The v3 layout by hand: the head, then size, shared, fresh bytes.
+      encode_v2_head(raw, s);
       raw.put<std::uint32_t>(static_cast<std::uint32_t>(s.stack.size()));
       raw.put<std::uint32_t>(shared);
       raw.bytes().append(s.stack.size() - std::min<std::size_t>(shared, s.stack.size()), '\0');
@@ -419,6 +437,54 @@ TEST(DataFile, ASharedTopThatWasNotThereIsRefused) {
       EXPECT_THROW(reader.for_each_sample([](const Sample&) {}), UsageError) << shared << " " << with_previous;
     }
   }
+}
+
+}  // namespace
+}  // namespace perfprobe::sampling
+
+namespace perfprobe::sampling {
+namespace {
+
+// The reader keeps the waits (in file order) without their call chains and copies, and hands each
+// one's full sample over once, with its index among them.
+TEST(DataFileReader, WaitsAreHeldWithoutTheirCopiesAndHandedOverOnce) {
+  RecordData d = sample_data();
+  d.profile.off_cpu.switches = true;
+  auto samples = loop_samples(400);
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    WaitSample w;
+    w.kind = i % 5 == 0 ? WaitSample::Kind::major_fault : WaitSample::Kind::switch_out;
+    w.sample = samples[i];
+    w.sample.t_ns = static_cast<std::int64_t>((i * 7919) % 400);  // out of time order in the file
+    w.sample.callchain = {0x1000 + i, 0x2000};
+    d.profile.waits.push_back(w);
+  }
+  const std::string bytes = encode_data(d);
+  const DataFileReader reader(bytes, "x");
+  const auto& waits = reader.data().profile.waits;
+  ASSERT_EQ(waits.size(), 400U);
+  bool light = true;
+  for (std::size_t i = 0; i < waits.size(); ++i) {
+    light = light && waits[i].sample.stack.empty() && waits[i].sample.callchain.empty();
+    EXPECT_EQ(waits[i].sample.t_ns, d.profile.waits[i].sample.t_ns);  // file order
+  }
+  EXPECT_TRUE(light) << "the waits' copies stayed in memory";
+  std::vector<int> seen(waits.size(), 0);
+  bool same = true;
+  reader.for_each_wait([&](std::size_t i, const Sample& s) {
+    ASSERT_LT(i, waits.size());
+    ++seen[i];
+    const auto k = static_cast<std::size_t>(std::find_if(d.profile.waits.begin(), d.profile.waits.end(),
+                                                         [&](const WaitSample& w) { return w.sample.t_ns == s.t_ns; }) -
+                                            d.profile.waits.begin());
+    same = same && s.t_ns == waits[i].sample.t_ns && s.stack == d.profile.waits[k].sample.stack &&
+           s.callchain == d.profile.waits[k].sample.callchain && waits[i].kind == d.profile.waits[k].kind;
+  });
+  EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), 400);
+  EXPECT_TRUE(same);
+  // decode_data gives the whole waits.
+  const RecordData back = decode_data(bytes, "x");
+  EXPECT_EQ(back.profile.waits[3].sample.callchain.size(), 2U);
 }
 
 }  // namespace

@@ -44,5 +44,45 @@ TEST(Resolve, SampleStacksBecomeFramesLeafFirst) {
   EXPECT_TRUE(self_module);
 }
 
+// A wait sample's chain unwound as the reader hands it over (add_wait, the profile holding the wait
+// without it) gives the off-CPU interval the frames resolve() gives it from the whole profile.
+TEST(Resolve, WaitsAddedOneByOneGiveTheSameOffCpuStacks) {
+  sampling::Profile p;
+  std::string text;
+  ASSERT_TRUE(sys::read_file("/proc/self/maps", text));
+  p.mappings = sampling::parse_proc_maps(text, ::getpid(), 0);
+  p.off_cpu.switches = true;
+  p.off_cpu.end_ns = 1000;
+  sampling::Sample s;
+  s.pid = ::getpid();
+  s.tid = ::getpid();
+  s.t_ns = 10;
+  s.callchain = {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf),
+                 reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_caller) + 8};
+  p.samples = {s};
+  p.switches = {{100, s.pid, s.tid, true, false}, {300, s.pid, s.tid, false, false}};
+  sampling::WaitSample w;
+  w.sample = s;
+  w.sample.t_ns = 100;
+  p.waits = {w};
+  Symbolizer sym;
+  const auto whole = resolve(p, sym);
+  ASSERT_EQ(whole.off_cpu.size(), 1U);
+  ASSERT_EQ(whole.off_cpu[0].stack.size(), 2U);
+
+  sampling::Profile light = p;
+  light.samples.clear();
+  light.waits[0].sample.callchain.clear();
+  ProfileResolver resolver(light, sym);
+  resolver.add(s);
+  resolver.add_wait(0, w.sample);
+  const auto streamed = resolver.finish();
+  ASSERT_EQ(streamed.off_cpu.size(), 1U);
+  ASSERT_EQ(streamed.off_cpu[0].stack.size(), 2U);
+  EXPECT_EQ(streamed.frames[streamed.off_cpu[0].stack[0]].function, "perfprobe_resolve_leaf");
+  EXPECT_EQ(streamed.frames[streamed.off_cpu[0].stack[1]].function, "perfprobe_resolve_caller");
+  EXPECT_EQ(streamed.off_cpu[0].start_ns, whole.off_cpu[0].start_ns);
+}
+
 }  // namespace
 }  // namespace perfprobe::symbols
