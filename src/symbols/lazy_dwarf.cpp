@@ -148,7 +148,10 @@ std::unique_ptr<LazyDwarf> LazyDwarf::open(const std::string& path) {
       s.src += sizeof(Elf64_Chdr);
       s.src_size -= sizeof(Elf64_Chdr);
       s.full = chdr.ch_size;
-      if (s.full > (std::size_t{1} << 32)) return nullptr;  // zlib's counters; no real section is near
+      // zlib cannot expand more than 1032:1, so a larger claim is a lie that would reserve gigabytes
+      // for a few kilobytes of file; and zlib's counters are 32-bit.
+      constexpr std::size_t kMaxRatio = 1032;
+      if (s.full > (std::size_t{1} << 32) || s.full / kMaxRatio > s.src_size) return nullptr;
     }
   }
   if (!any_compressed || !d->sections_[idx_info].present || !d->sections_[idx_abbrev].present ||
@@ -168,6 +171,8 @@ std::unique_ptr<LazyDwarf> LazyDwarf::open(const std::string& path) {
     s.index = ++count;
     at += s.full;
   }
+  constexpr std::size_t kMaxImage = std::size_t{1} << 30;  // ten times libc6-dbg's libc, uncompressed
+  if (at > kMaxImage) return nullptr;
   const std::size_t names_at = at;
   d->shdr_offset_ = align8(names_at + 256);  // the names of kKept and .shstrtab fit in 256 bytes
   d->image_size_ = d->shdr_offset_ + (count + 2) * sizeof(Elf64_Shdr);
