@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace perfprobe {
@@ -61,6 +62,10 @@ inline constexpr std::size_t kOffCpuReasons = 5;
   }
   return "unknown";
 }
+
+// The outermost frame of a wait's chain that stops short of a root (main, a thread's start): its
+// frame-pointer walk ran out of the wait sample's stack copy (docs/record.md, "Off-CPU time").
+inline constexpr std::string_view kTruncatedFrame = "[truncated]";
 
 // One stretch of a thread's time off CPU, from its switch-out to its next switch-in.
 struct OffCpuInterval {

@@ -251,6 +251,16 @@ void add_off_cpu(ProfileReport& r, const ResolvedProfile& p, std::size_t top) {
   }
   std::stable_sort(o.threads.begin(), o.threads.end(),
                    [](const ThreadWall& a, const ThreadWall& b) { return a.wall.wall_ms > b.wall.wall_ms; });
+  double all_ms = 0;
+  for (const auto& i : p.off_cpu) {
+    all_ms += ms(i.end_ns - i.start_ns);
+    if (i.stack.empty()) continue;
+    ++o.chained_waits;
+    if (p.frames[i.stack.back()].function != kTruncatedFrame) continue;
+    ++o.truncated_waits;
+    o.truncated_ms += ms(i.end_ns - i.start_ns);
+  }
+  if (all_ms > 0) o.truncated_pct = 100 * o.truncated_ms / all_ms;
   o.stacks = heaviest_waits(p, top);
   add_hint(r);
   if (o.lost_waits > 0) {

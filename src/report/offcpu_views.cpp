@@ -41,13 +41,23 @@ std::string mechanism_text(const OffCpuReport& o) {
          "wait)";
 }
 
+// "; 12 of 40 wait chains truncated (35.2% of off-CPU time)": chains cut at the stack copy's end.
+std::string truncated_text(const OffCpuReport& o) {
+  if (o.truncated_waits == 0) return "";
+  char buf[128];
+  std::snprintf(buf, sizeof buf, "; %llu of %llu wait chains truncated (%.1f%% of off-CPU time)",
+                static_cast<unsigned long long>(o.truncated_waits), static_cast<unsigned long long>(o.chained_waits),
+                o.truncated_pct);
+  return buf;
+}
+
 }  // namespace
 
 void write_off_cpu_text(std::ostream& out, const ProfileReport& r, bool color) {
   const auto& o = r.off_cpu;
   if (!o.recorded) return;
   const auto bold = [&](const std::string& s) { return color ? "\033[1m" + s + "\033[0m" : s; };
-  out << "\n" << bold("Wall clock") << " (thread time; " << mechanism_text(o) << ")\n";
+  out << "\n" << bold("Wall clock") << " (thread time; " << mechanism_text(o) << truncated_text(o) << ")\n";
   out << "  whole run    " << split_text(o.wall) << "\n";
   for (std::size_t i = 0; i < r.phases.size() && i < o.phases.size(); ++i) {
     char name[48];
@@ -69,7 +79,10 @@ void write_off_cpu_text(std::ostream& out, const ProfileReport& r, bool color) {
     std::snprintf(buf, sizeof buf, "  %8.1f  %6.1f%%  %-11s  ", s.ms, s.pct, off_cpu_reason_name(s.reason));
     std::string chain;
     for (std::size_t i = 0; i < s.frames.size() && i < 6; ++i) chain += (i == 0 ? "" : " <- ") + s.frames[i];
-    if (s.frames.size() > 6) chain += " <- ...";
+    // A cut chain keeps its "[truncated]" end in sight however long it is.
+    const bool cut = s.frames.size() > 6 && s.frames.back() == kTruncatedFrame;
+    if (s.frames.size() > (cut ? 7 : 6)) chain += " <- ...";
+    if (cut) chain += " <- " + s.frames.back();
     out << buf << (chain.empty() ? "[no chain recorded]" : chain) << "\n";
   }
 }
@@ -106,6 +119,9 @@ nlohmann::json off_cpu_json(const OffCpuReport& o) {
           {"reasons_known", o.states},
           {"chains", !o.mechanism.empty()},
           {"lost_waits", o.lost_waits},
+          {"truncated_waits", o.truncated_waits},
+          {"truncated_ms", o.truncated_ms},
+          {"truncated_pct", o.truncated_pct},
           {"wall", wall_json(o.wall)},
           {"threads", std::move(threads)},
           {"stacks", std::move(stacks)}};

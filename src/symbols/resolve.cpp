@@ -66,6 +66,15 @@ class Resolver {
   // Wait samples are not CPU samples: they leave the sample figures alone.
   void count_unwinds(bool on) { counting_ = on; }
 
+  // A wait's chain that stops short of a root (same test as the samples' truncated figure) ends
+  // with a "[truncated]" frame: its frame-pointer walk ran out of stack copy (docs/record.md).
+  void mark_truncated(std::vector<std::uint32_t>& stack) {
+    if (stack.empty() || root_[stack.back()] != 0) return;
+    FrameInfo f;
+    f.function = std::string(kTruncatedFrame);
+    stack.push_back(intern(std::move(f)));
+  }
+
   void count_modules() {
     std::map<std::string, std::uint64_t> leaf_count;
     for (const auto& s : out_.samples) {
@@ -192,8 +201,9 @@ void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedPro
       if (it == stacks.end()) {
         const auto k = static_cast<std::size_t>(w.wait);
         const auto& sample = p.waits[k].sample;
-        it = stacks.emplace(w.wait, chains.empty() ? resolver.stack_of(sample) : resolver.frames_of(sample, chains[k]))
-                 .first;
+        auto stack = chains.empty() ? resolver.stack_of(sample) : resolver.frames_of(sample, chains[k]);
+        resolver.mark_truncated(stack);
+        it = stacks.emplace(w.wait, std::move(stack)).first;
       }
       i.stack = it->second;
     }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <map>
 
 #include "integration/harness.hpp"
@@ -305,6 +306,46 @@ TEST(OffCpuAttach, AThreadBlockedThroughTheWindowIsOffCpuThroughout) {
   EXPECT_DOUBLE_EQ(w["off_cpu_ms"].get<double>(), w["wall_ms"].get<double>()) << w.dump(1);
   EXPECT_DOUBLE_EQ(reason_ms(w, "sleep"), w["wall_ms"].get<double>()) << w.dump(1);
   EXPECT_TRUE(target.alive());
+}
+
+// A wait sample copies 512 bytes of user stack and its chain is the frame-pointer walk in that copy:
+// under 40 frames of ~128 bytes the walk runs out of copy before main. Such chains are counted and
+// end with "[truncated]" in every view; a shallow wait's chain reaches main and is not counted.
+TEST(OffCpuChains, WaitChainsCutAtTheStackCopyAreCountedAndMarked) {
+  if (!harness::is_root()) GTEST_SKIP() << "needs root (sched_switch wait samples)";
+  harness::TempDir dir;
+  const auto rec = [&](const char* depth, const std::string& data) {
+    const auto r = harness::run({perfprobe(), "record", "-q", "-o", data, "--", fixture("deep_wait"), depth});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    const auto rep = harness::run({perfprobe(), "report", "--json", data});
+    EXPECT_EQ(rep.exit_code, 0) << rep.err;
+    return json::parse(rep.out);
+  };
+  const json deep = rec("40", dir.file("deep.data"));
+  const json& oc = deep["off_cpu"];
+  ASSERT_TRUE(oc.is_object()) << deep.dump(1);
+  EXPECT_GT(oc["truncated_waits"].get<std::uint64_t>(), 100U) << oc.dump(1);  // 200 naps
+  EXPECT_GT(oc["truncated_pct"].get<double>(), 50) << oc.dump(1);
+  const json s = wait_through(deep, "nap");
+  ASSERT_FALSE(s.is_null()) << oc["stacks"].dump(1);
+  EXPECT_EQ(s["frames"].back(), "[truncated]") << s.dump();
+  const auto text = harness::run({perfprobe(), "report", dir.file("deep.data")});
+  EXPECT_NE(text.out.find("wait chains truncated"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("<- [truncated]"), std::string::npos) << text.out;
+  const auto folded = harness::run({perfprobe(), "report", "--folded", dir.file("f.txt"), dir.file("deep.data")});
+  ASSERT_EQ(folded.exit_code, 0) << folded.err;
+  std::ifstream f(dir.file("f.txt"));
+  const std::string lines((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  EXPECT_NE(lines.find("[truncated];rec;"), std::string::npos) << lines;
+
+  const json shallow = rec("2", dir.file("shallow.data"));
+  // A preemption in the dynamic loader may be cut too; the naps, nearly all the time, are not.
+  EXPECT_LT(shallow["off_cpu"]["truncated_pct"].get<double>(), 5) << shallow["off_cpu"].dump(1);
+  const json w = wait_through(shallow, "nap");
+  ASSERT_FALSE(w.is_null()) << shallow["off_cpu"]["stacks"].dump(1);
+  const auto callers = frames_after(w, "nap");
+  EXPECT_NE(std::find(callers.begin(), callers.end(), "main"), callers.end()) << w.dump();
+  EXPECT_NE(callers.back(), "[truncated]") << w.dump();
 }
 
 INSTANTIATE_TEST_SUITE_P(Privilege, OffCpu, testing::Values(Who::root, Who::unprivileged), who_name);

@@ -71,10 +71,14 @@ struct OffCpuReport {
   std::string mechanism;  // what gave the chains: "sched_switch", "context-switches", "" (none)
   bool states = false;    // sleep and io told apart
   std::uint64_t lost_waits = 0;
-  WallSplit wall;                   // the whole recording
-  std::vector<WallSplit> phases;    // one per ProfileReport::phases, in its order
-  std::vector<OffCpuStack> stacks;  // heaviest first
-  std::vector<ThreadWall> threads;  // by wall time
+  std::uint64_t chained_waits = 0;    // waits with a call chain
+  std::uint64_t truncated_waits = 0;  // of those: chains that stop short of a root ("[truncated]")
+  double truncated_ms = 0;            // their off-CPU time
+  double truncated_pct = 0;           // of all off-CPU time
+  WallSplit wall;                     // the whole recording
+  std::vector<WallSplit> phases;      // one per ProfileReport::phases, in its order
+  std::vector<OffCpuStack> stacks;    // heaviest first
+  std::vector<ThreadWall> threads;    // by wall time
 };
 
 struct PhaseProfile {
