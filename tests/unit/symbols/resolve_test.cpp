@@ -68,7 +68,8 @@ TEST(Resolve, WaitsAddedOneByOneGiveTheSameOffCpuStacks) {
   Symbolizer sym;
   const auto whole = resolve(p, sym);
   ASSERT_EQ(whole.off_cpu.size(), 1U);
-  ASSERT_EQ(whole.off_cpu[0].stack.size(), 2U);
+  // Leaf, caller, and the mark of a chain that reaches no root (the caller is not main).
+  ASSERT_EQ(whole.off_cpu[0].stack.size(), 3U);
 
   sampling::Profile light = p;
   light.samples.clear();
@@ -78,9 +79,10 @@ TEST(Resolve, WaitsAddedOneByOneGiveTheSameOffCpuStacks) {
   resolver.add_wait(0, w.sample);
   const auto streamed = resolver.finish();
   ASSERT_EQ(streamed.off_cpu.size(), 1U);
-  ASSERT_EQ(streamed.off_cpu[0].stack.size(), 2U);
+  ASSERT_EQ(streamed.off_cpu[0].stack.size(), 3U);
   EXPECT_EQ(streamed.frames[streamed.off_cpu[0].stack[0]].function, "perfprobe_resolve_leaf");
   EXPECT_EQ(streamed.frames[streamed.off_cpu[0].stack[1]].function, "perfprobe_resolve_caller");
+  EXPECT_EQ(streamed.frames[streamed.off_cpu[0].stack[2]].function, kTruncatedFrame);
   EXPECT_EQ(streamed.off_cpu[0].start_ns, whole.off_cpu[0].start_ns);
 }
 
