@@ -2,23 +2,13 @@
 // test, so every input that ever found a bug stays fixed without a clang/libFuzzer build.
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
-#include <sstream>
-
 #include "fuzz/check_files_target.hpp"
+#include "fuzz/corpus_files.hpp"
 
 TEST(CheckFilesCorpus, EveryInputGivesAValueOrAUsageError) {
-  const std::filesystem::path dir = std::filesystem::path(PERFPROBE_SOURCE_DIR) / "tests/fuzz/corpus/check_files";
-  int n = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream text;
-    text << in.rdbuf();
-    EXPECT_NO_THROW(fuzz::check_files_one(text.str())) << entry.path();
-    ++n;
-  }
-  EXPECT_GE(n, 10);
+  const auto files = perfprobe::fuzz::corpus_files("check_files");
+  for (const auto& [path, text] : files) EXPECT_NO_THROW(fuzz::check_files_one(text)) << path;
+  EXPECT_GE(files.size(), 10U);
 }
 
 TEST(CheckFilesCorpus, BaselineMedianOfZeroOrNegativeIsRejected) {

@@ -4,24 +4,17 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
-#include <fstream>
-#include <sstream>
 
+#include "fuzz/corpus_files.hpp"
 #include "fuzz/debug_file_input.hpp"
 
 TEST(DebugFileCorpus, EveryFileOpensAndLooksUpWithoutHarm) {
-  const std::filesystem::path dir = std::filesystem::path(PERFPROBE_SOURCE_DIR) / "tests/fuzz/corpus/debug_file";
-  int n = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    std::ifstream in(entry.path(), std::ios::binary);
-    std::stringstream bytes;
-    bytes << in.rdbuf();
-    const std::string s = bytes.str();
+  const auto files = perfprobe::fuzz::corpus_files("debug_file");
+  for (const auto& [path, s] : files) {
     EXPECT_NO_THROW(perfprobe::fuzz::debug_file_one_input(reinterpret_cast<const std::uint8_t*>(s.data()), s.size()))
-        << entry.path();
-    ++n;
+        << path;
   }
-  EXPECT_GE(n, 3);
+  EXPECT_GE(files.size(), 3U);
 }
 
 TEST(DebugFileCorpus, TheSeedsAreCompressedDebugFilesTheLazyReaderTakes) {
