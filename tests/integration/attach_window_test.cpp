@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <thread>
 
@@ -25,19 +26,28 @@ double per_token_cpu_ms(const json& run) { return run["tokens"]["per_token"].val
 TEST(OneLoop, AttachAndRunGiveTheSamePerTokenCpu) {
   if (!harness::is_root()) GTEST_SKIP() << "USDT needs root";
   harness::TempDir dir;
-  const auto launched = harness::run({perfprobe(), "run", "-q", "--tokens", "usdt:burn:token", "--json",
-                                      dir.file("run.json"), "--", fixture("usdt_burn"), "300"});
-  ASSERT_EQ(launched.exit_code, 0) << launched.err;
-  const double run_cpu = per_token_cpu_ms(harness::read_json(dir.file("run.json"))["runs"][0]);
-
-  const Running target({fixture("usdt_burn"), "0"});
-  std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  const auto attached = harness::run({perfprobe(), "attach", "-p", target.pid(), "--duration", "500ms", "-q",
-                                      "--tokens", "usdt:burn:token", "--json", dir.file("attach.json")});
-  ASSERT_EQ(attached.exit_code, 0) << attached.err;
-  const json run = harness::read_json(dir.file("attach.json"))["runs"][0];
-  ASSERT_GT(run["tokens"]["count"].get<int>(), 50) << run.dump();
-  const double attach_cpu = per_token_cpu_ms(run);
+  const auto launch = [&] {
+    const auto launched = harness::run({perfprobe(), "run", "-q", "--tokens", "usdt:burn:token", "--json",
+                                        dir.file("run.json"), "--", fixture("usdt_burn"), "300"});
+    EXPECT_EQ(launched.exit_code, 0) << launched.err;
+    return per_token_cpu_ms(harness::read_json(dir.file("run.json"))["runs"][0]);
+  };
+  const auto attach = [&] {
+    const Running target({fixture("usdt_burn"), "0"});
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    const auto attached = harness::run({perfprobe(), "attach", "-p", target.pid(), "--duration", "500ms", "-q",
+                                        "--tokens", "usdt:burn:token", "--json", dir.file("attach.json")});
+    EXPECT_EQ(attached.exit_code, 0) << attached.err;
+    const json run = harness::read_json(dir.file("attach.json"))["runs"][0];
+    EXPECT_GT(run["tokens"]["count"].get<int>(), 50) << run.dump();
+    return per_token_cpu_ms(run);
+  };
+  // Two alternating rounds, the least of each way: a parallel test that slows one measurement (CPU
+  // time per token grows with contention on a VM) cannot make the two ways differ.
+  double run_cpu = launch();
+  double attach_cpu = attach();
+  run_cpu = std::min(run_cpu, launch());
+  attach_cpu = std::min(attach_cpu, attach());
   EXPECT_GT(run_cpu, 0.02);  // 0.1 to 1 ms of work per token, by machine
   EXPECT_NEAR(attach_cpu, run_cpu, run_cpu * 0.3) << "run " << run_cpu << " ms, attach " << attach_cpu << " ms";
 }
@@ -53,7 +63,7 @@ TEST(AttachWindow, CountersCoverExactlyTheWindow) {
   const double task_clock_ms = run["counters"]["task-clock"]["value"].get<double>() / 1e6;
   const double cpu_ms = run["user_ms"].get<double>() + run["sys_ms"].get<double>();  // from /proc, over the window
   const double wall_ms = run["wall_ms"].get<double>();
-  const double cpus = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
+  const auto cpus = static_cast<double>(sysconf(_SC_NPROCESSORS_ONLN));
   EXPECT_LE(task_clock_ms / wall_ms, cpus) << run["counters"].dump();
   EXPECT_LE(run["derived"]["cpus_utilized"].get<double>(), cpus);
   // Never more than the threads' own CPU time over the window (the counters lie inside it).
