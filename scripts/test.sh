@@ -69,5 +69,5 @@ build/fuzz/tests/fuzz/data_file_fuzz -max_total_time=20 -max_len=65536 -rss_limi
 cp -r tests/fuzz/corpus/debug_file "$corpus/debug"
 # Leak checks off: libdw 0.188 itself leaks 64-byte blocks on some malformed DWARF (LeakSanitizer's
 # stack holds libdw's frames only, docs/testing.md); reads out of bounds and crashes still stop it.
-build/fuzz/tests/fuzz/debug_file_fuzz -max_total_time=10 -max_len=65536 -rss_limit_mb=2048 -detect_leaks=0 \
-  "$corpus/debug" 2>&1 | tail -3
+ASAN_OPTIONS=detect_leaks=0 build/fuzz/tests/fuzz/debug_file_fuzz -max_total_time=10 -max_len=65536 -rss_limit_mb=2048 \
+  -detect_leaks=0 "$corpus/debug" 2>&1 | tail -3
