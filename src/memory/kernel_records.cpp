@@ -47,7 +47,10 @@ perf_event_attr sampled(std::uint64_t period) {
 
 KernelRecorder::KernelRecorder(pid_t pid, std::uint64_t period, bool faults) : period_(period) {
   const auto format = sys::read_tracepoint_format("kmem", "rss_stat");
-  if (!format) throw Error("kernel records: the kmem:rss_stat tracepoint cannot be read (tracefs needs root)");
+  if (!format)
+    throw Error(
+        "kernel records: the kmem:rss_stat tracepoint cannot be read (needs root, and tracefs mounted: mount -t "
+        "tracefs nodev /sys/kernel/tracing)");
   tracepoint_id_ = format->id;
   const auto field = [&](const char* name, int& offset) {
     if (const auto it = format->fields.find(name); it != format->fields.end()) offset = it->second.offset;
