@@ -46,13 +46,24 @@ struct Loaded {
   ResolvedProfile profile;
 };
 
+// How much of the waits' frames the outputs asked for show: the text, --json, --folded and --trace
+// views name the functions of a wait's chain (inlined code folded into its caller) and print no
+// file:line, so those need no DWARF (Symbolizer::Detail); --inline, --pprof, --html and --annotate
+// read whole frames.
+symbols::Symbolizer::Detail wait_detail(const cli::ReportOptions& o) {
+  const bool names = !o.inline_apart && o.pprof_path.empty() && o.html_path.empty() && o.annotate.empty();
+  return names ? symbols::Symbolizer::Detail::function : symbols::Symbolizer::Detail::full;
+}
+
 // Each sample (CPU sample, then wait sample) goes from its chunk straight to the resolver and is
 // gone before the next: a recording's stack copies are never in memory together
 // (sampling::DataFileReader).
-Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std::string& what, bool no_progress) {
+Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std::string& what,
+            const cli::ReportOptions& o) {
   sampling::DataFileReader reader(sys::read_input(path, "data file"), path);
-  CountProgress progress(what, "samples", no_progress);
+  CountProgress progress(what, "samples", o.no_progress);
   symbols::ProfileResolver resolver(reader.data().profile, symbolizer);
+  resolver.wait_detail(wait_detail(o));
   constexpr std::size_t kProgressEvery = 1024;
   std::size_t done = 0;
   const auto total = static_cast<std::size_t>(reader.sample_count());
@@ -82,7 +93,7 @@ ResolvedProfile shown_profile(ResolvedProfile resolved, const cli::ReportOptions
 
 Analysed analyse(const std::string& path, symbols::Symbolizer& symbolizer, const cli::ReportOptions& o,
                  std::size_t top) {
-  Loaded loaded = load(path, symbolizer, "symbolizing " + path, o.no_progress);
+  Loaded loaded = load(path, symbolizer, "symbolizing " + path, o);
   const sampling::RecordData& data = loaded.data;
   Analysed a{shown_profile(std::move(loaded.profile), o), {}, recording_meta(data, "report --diff")};
   a.report = report::analyse_profile(a.profile, data.run.phases, report::ProfileOptions{top, 20});
@@ -159,7 +170,7 @@ int report_command(const cli::ReportOptions& o, const Diag& diag) {
   check_output_writable(o.html_path, "--html");
   // Symbolize with the files on this machine (build-ids say when they changed since).
   symbols::Symbolizer symbolizer(cache_dir(o));
-  Loaded loaded = load(o.path, symbolizer, "symbolizing", o.no_progress);
+  Loaded loaded = load(o.path, symbolizer, "symbolizing", o);
   const sampling::RecordData& data = loaded.data;
   // pprof keeps inlined frames as the lines of one location, its own form of them (docs/pprof.md).
   std::optional<ResolvedProfile> physical;

@@ -323,15 +323,9 @@ std::vector<FrameInfo> Module::frames(std::uint64_t a) const {
   }
   if (have_cu) leaf.file = with_comp_dir(&cudie, leaf.file);
   if (have_cu) inline_chain(&cudie, a - bias, leaf, out);
-  // The symbol table names the outermost function best (C++ qualification, no DWARF at all).
-  GElf_Off offset = 0;
-  GElf_Sym sym;
-  const char* symname = dwfl_module_addrinfo(mod_, a, &offset, &sym, nullptr, nullptr, nullptr);
   if (out.empty() || out.back().inlined) out.push_back(leaf);
-  if (symname != nullptr) {
-    std::string name = demangle(symname);
-    name = name.substr(0, name.find('@'));  // versioned symbols: __libc_start_main@@GLIBC_2.34
-    if (!name.empty()) out.back().function = name;
+  if (auto name = symbol_name(a)) {
+    if (!name->empty()) out.back().function = std::move(*name);
   } else if (out.back().function.empty()) {
     // No symbol covers it (a stripped library's static functions, PLT stubs): one bucket per
     // module, like perf's "[unknown]", so such samples add up instead of scattering by address.
@@ -339,6 +333,28 @@ std::vector<FrameInfo> Module::frames(std::uint64_t a) const {
     out.back().function = "[" + (slash == std::string::npos ? path_ : path_.substr(slash + 1)) + "]";
   }
   return out;
+}
+
+// The symbol table names the outermost function best (C++ qualification, no DWARF at all).
+std::optional<std::string> Module::symbol_name(std::uint64_t a) const {
+  GElf_Off offset = 0;
+  GElf_Sym sym;
+  const char* symname = dwfl_module_addrinfo(mod_, a, &offset, &sym, nullptr, nullptr, nullptr);
+  if (symname == nullptr) return std::nullopt;
+  std::string name = demangle(symname);
+  return name.substr(0, name.find('@'));  // versioned symbols: __libc_start_main@@GLIBC_2.34
+}
+
+std::vector<FrameInfo> Module::function_at(std::uint64_t a) const {
+  if (!ok()) return {};
+  auto name = symbol_name(a);
+  // Without a usable symbol the name comes from the DWARF (or is the module's bucket): frames() decides.
+  if (!name || name->empty()) return frames(a);
+  FrameInfo f;
+  f.function = std::move(*name);
+  f.module = path_;
+  f.address = a;
+  return {std::move(f)};
 }
 
 std::string Module::build_id() const {

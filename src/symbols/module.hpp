@@ -36,6 +36,10 @@ class Module {
   [[nodiscard]] std::optional<std::uint64_t> file_address(std::uint64_t map_start, std::uint64_t pgoff,
                                                           std::uint64_t addr) const;
   [[nodiscard]] std::vector<FrameInfo> frames(std::uint64_t address) const;
+  // The frame frames() gives last (the function the compiler emitted) named from the symbol table,
+  // without file:line or the inlined frames, so no DWARF is read; frames() itself when no symbol
+  // covers the address, as the name then comes from the DWARF.
+  [[nodiscard]] std::vector<FrameInfo> function_at(std::uint64_t address) const;
   [[nodiscard]] ModuleSummary describe() const;
   // The build-id alone (hex, empty without one): read from the file's notes, no DWARF opened.
   [[nodiscard]] std::string build_id() const;
@@ -55,6 +59,8 @@ class Module {
     bool has_dwarf = false;
   };
   [[nodiscard]] DwarfFile dwarf_file() const;
+  // The demangled, unversioned name of the symbol covering `a`; none when no symbol covers it.
+  [[nodiscard]] std::optional<std::string> symbol_name(std::uint64_t a) const;
   LazyDwarf* lazy_dwarf() const;  // null: libdwfl reads the DWARF whole
   struct Load {
     std::uint64_t vaddr, offset, filesz;

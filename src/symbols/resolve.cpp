@@ -66,6 +66,9 @@ class Resolver {
   // Wait samples are not CPU samples: they leave the sample figures alone.
   void count_unwinds(bool on) { counting_ = on; }
 
+  // How much of each address the lookups from now on need (Symbolizer::Detail).
+  void detail(Symbolizer::Detail d) { detail_ = d; }
+
   // A wait's chain that stops short of a root (same test as the samples' truncated figure) ends
   // with a "[truncated]" frame: its frame-pointer walk ran out of stack copy (docs/record.md).
   void mark_truncated(std::vector<std::uint32_t>& stack) {
@@ -114,18 +117,23 @@ class Resolver {
     const sampling::Mapping* mapping;
     std::uint64_t addr;
     bool is_return;
+    Symbolizer::Detail detail;
     bool operator==(const AddressKey&) const = default;
   };
   struct AddressHash {
     std::size_t operator()(const AddressKey& k) const noexcept {
-      return std::hash<std::uint64_t>{}(k.addr * 31 + static_cast<std::uint64_t>(k.is_return)) ^
+      return std::hash<std::uint64_t>{}(k.addr * 31 + static_cast<std::uint64_t>(k.is_return) * 2 +
+                                        static_cast<std::uint64_t>(k.detail)) ^
              std::hash<const void*>{}(k.mapping);
     }
   };
 
   const std::vector<std::uint32_t>& frames_at(const sampling::Sample& s, std::uint64_t addr, bool is_return) {
     const sampling::Mapping* m = map_.find(s.pid, addr, s.t_ns);
-    const AddressKey address_key{m, addr, is_return};
+    // Whole frames already looked up serve a lookup that needs less as well.
+    const AddressKey full_key{m, addr, is_return, Symbolizer::Detail::full};
+    if (const auto it = by_address_.find(full_key); it != by_address_.end()) return it->second;
+    const AddressKey address_key{m, addr, is_return, detail_};
     if (const auto it = by_address_.find(address_key); it != by_address_.end()) return it->second;
     return by_address_.emplace(address_key, lookup(m, addr, is_return)).first->second;
   }
@@ -137,10 +145,14 @@ class Resolver {
       const auto fa = sym_.file_address(m->path, m->start, m->pgoff, addr);
       file_addr = fa.value_or(addr - m->start + m->pgoff);
     }
-    const auto key = std::make_tuple(path, file_addr, is_return);
+    if (detail_ != Symbolizer::Detail::full) {
+      const auto full = cache_.find(std::make_tuple(path, file_addr, is_return, Symbolizer::Detail::full));
+      if (full != cache_.end()) return full->second;
+    }
+    const auto key = std::make_tuple(path, file_addr, is_return, detail_);
     if (const auto it = cache_.find(key); it != cache_.end()) return it->second;
     std::vector<FrameInfo> frames;
-    if (m != nullptr) frames = sym_.frames(m->path, file_addr, is_return);
+    if (m != nullptr) frames = sym_.frames(m->path, file_addr, is_return, detail_);
     if (frames.empty()) {
       FrameInfo f;
       f.function = path.empty() ? "[unknown]" : path;
@@ -169,17 +181,18 @@ class Resolver {
   ResolvedProfile& out_;
   AddressMap map_;
   std::map<pid_t, std::unique_ptr<Unwinder>> unwinders_;
-  std::map<std::tuple<std::string, std::uint64_t, bool>, std::vector<std::uint32_t>> cache_;
+  std::map<std::tuple<std::string, std::uint64_t, bool, Symbolizer::Detail>, std::vector<std::uint32_t>> cache_;
   std::unordered_map<AddressKey, std::vector<std::uint32_t>, AddressHash> by_address_;
   std::vector<char> root_;  // per frame id: 1 when a whole chain ends there
   std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
   bool counting_ = true;
+  Symbolizer::Detail detail_ = Symbolizer::Detail::full;
 };
 
 // Off-CPU intervals with the call chains of their wait samples (each sample resolved once).
 // `chains`: the waits' chains by index into p.waits when they were unwound as read, else empty.
 void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedProfile& out,
-                     const std::vector<std::vector<std::uint64_t>>& chains) {
+                     const std::vector<std::vector<std::uint64_t>>& chains, Symbolizer::Detail detail) {
   out.off_cpu_recorded = p.off_cpu.switches;
   out.off_cpu_mechanism = p.off_cpu.mechanism;
   out.off_cpu_states = p.off_cpu.states;
@@ -193,6 +206,7 @@ void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedPro
   out.thread_spans = sampling::thread_spans(p);
   const auto intervals = sampling::wait_intervals(p, out.thread_spans);
   resolver.count_unwinds(false);
+  resolver.detail(detail);
   std::map<std::int64_t, std::vector<std::uint32_t>> stacks;  // by wait sample
   for (const auto& w : intervals) {
     OffCpuInterval i{w.start_ns, w.end_ns, w.pid, w.tid, w.reason, {}};
@@ -210,6 +224,7 @@ void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedPro
     out.off_cpu.push_back(std::move(i));
   }
   resolver.count_unwinds(true);
+  resolver.detail(Symbolizer::Detail::full);
 }
 
 }  // namespace
@@ -244,6 +259,7 @@ struct ProfileResolver::State {
   ResolvedProfile out;
   Resolver resolver;
   std::vector<std::vector<std::uint64_t>> wait_chains;  // by index into profile.waits (add_wait)
+  Symbolizer::Detail wait_detail = Symbolizer::Detail::full;
 };
 
 ProfileResolver::ProfileResolver(const sampling::Profile& profile, Symbolizer& symbolizer)
@@ -252,6 +268,8 @@ ProfileResolver::ProfileResolver(const sampling::Profile& profile, Symbolizer& s
 ProfileResolver::~ProfileResolver() = default;
 
 void ProfileResolver::add(const sampling::Sample& sample) { state_->resolver.sample(sample); }
+
+void ProfileResolver::wait_detail(Symbolizer::Detail detail) { state_->wait_detail = detail; }
 
 void ProfileResolver::add_wait(std::size_t index, const sampling::Sample& sample) {
   auto& st = *state_;
@@ -264,7 +282,7 @@ ResolvedProfile ProfileResolver::finish() {
   auto& samples = state_->out.samples;
   std::stable_sort(samples.begin(), samples.end(),
                    [](const ResolvedSample& a, const ResolvedSample& b) { return a.t_ns < b.t_ns; });
-  resolve_off_cpu(state_->profile, state_->resolver, state_->out, state_->wait_chains);
+  resolve_off_cpu(state_->profile, state_->resolver, state_->out, state_->wait_chains, state_->wait_detail);
   state_->wait_chains = {};
   state_->resolver.count_modules();
   return std::move(state_->out);

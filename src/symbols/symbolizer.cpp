@@ -73,7 +73,8 @@ std::optional<std::uint64_t> Symbolizer::file_address(const std::string& path, s
   return e == nullptr ? std::nullopt : e->module.file_address(map_start, pgoff, addr);
 }
 
-std::vector<FrameInfo> Symbolizer::frames(const std::string& path, std::uint64_t address, bool is_return_address) {
+std::vector<FrameInfo> Symbolizer::frames(const std::string& path, std::uint64_t address, bool is_return_address,
+                                          Detail detail) {
   Entry* e = load(path);
   if (e == nullptr) return {};
   const std::uint64_t lookup = is_return_address && address > 0 ? address - 1 : address;
@@ -88,6 +89,8 @@ std::vector<FrameInfo> Symbolizer::frames(const std::string& path, std::uint64_t
       return out;
     }
   }
+  // The cache holds whole answers only: a name alone is cheap to look up again.
+  if (detail == Detail::function) return e->module.function_at(lookup);
   auto out = e->module.frames(lookup);
   for (auto& f : out) f.address = lookup;
   if (c != nullptr && !out.empty()) {

@@ -29,6 +29,8 @@ class ProfileResolver {
   ProfileResolver& operator=(const ProfileResolver&) = delete;
 
   void add(const sampling::Sample& sample);
+  // How much of the waits' frames the views need (Symbolizer::Detail); whole frames by default.
+  void wait_detail(Symbolizer::Detail detail);
   // The full sample (call chain, stack copy) of profile.waits[index], whose own copy the reader
   // left out (sampling::DataFileReader::for_each_wait): unwound now, its frames looked up in
   // finish(). Without any add_wait, finish() unwinds profile.waits as they are.

@@ -36,9 +36,17 @@ class Symbolizer {
   [[nodiscard]] std::optional<std::uint64_t> file_address(const std::string& path, std::uint64_t map_start,
                                                           std::uint64_t pgoff, std::uint64_t addr);
 
+  // How much of an address a lookup needs. `function`: the name of the function the compiler emitted
+  // there (the frame that `full` gives last, from the symbol table), for views that show inlined
+  // code in its caller and print no file:line; it opens no DWARF where a symbol covers the address,
+  // which spares inflating a compressed debug file up to the address's compile unit. It may still
+  // answer with the whole frames (from the cache), which such a view folds to the same name.
+  enum class Detail { full, function };
+
   // The frames at a module-relative address, innermost (inlined) first, outermost function last.
   // `is_return_address`: the address follows a call, so look up the call instruction (addr - 1).
-  [[nodiscard]] std::vector<FrameInfo> frames(const std::string& path, std::uint64_t address, bool is_return_address);
+  [[nodiscard]] std::vector<FrameInfo> frames(const std::string& path, std::uint64_t address, bool is_return_address,
+                                              Detail detail = Detail::full);
 
   // Build-id (hex), symbol and debug info presence of a file; the summary's samples stay 0.
   [[nodiscard]] ModuleSummary describe(const std::string& path);

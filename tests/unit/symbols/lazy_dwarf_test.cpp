@@ -90,6 +90,32 @@ TEST(LazyDwarf, SameFramesAsUncompressedInflatingOnlyTheUnitsLookedUp) {
   EXPECT_GT(lazy.dwarf_inflated(), for_main);
 }
 
+// The name alone (Symbolizer::Detail::function) is the function frames() gives last, the one a view
+// that folds inlined code shows, and it costs no DWARF.
+TEST(LazyDwarf, FunctionNamesNeedNoDwarf) {
+  const Module lazy(kFixture);
+  const Module plain(std::string(kFixture) + ".full");
+  ASSERT_TRUE(lazy.ok());
+  ASSERT_TRUE(plain.ok());
+  for (const char* name : {"main", "bulk_fn_295"}) {
+    const Span span = symbol(std::string(kFixture) + ".full", name);
+    ASSERT_GT(span.size, 0U);
+    for (std::uint64_t a = span.start; a < span.start + span.size; ++a) {
+      const auto got = lazy.function_at(a);
+      const auto want = plain.frames(a);
+      ASSERT_EQ(got.size(), 1U) << "at 0x" << std::hex << a;
+      ASSERT_FALSE(want.empty());
+      EXPECT_EQ(got[0].function, want.back().function) << "at 0x" << std::hex << a;
+      EXPECT_EQ(got[0].function, name);
+      EXPECT_FALSE(got[0].inlined);
+      EXPECT_TRUE(got[0].file.empty());
+      EXPECT_EQ(got[0].module, kFixture);
+      EXPECT_EQ(got[0].address, a);
+    }
+  }
+  EXPECT_EQ(lazy.dwarf_inflated(), 0U);
+}
+
 TEST(LazyDwarf, LeavesUncompressedDwarfToLibdw) {
   EXPECT_EQ(LazyDwarf::open(std::string(kFixture) + ".full"), nullptr);
   EXPECT_EQ(LazyDwarf::open(kFixture), nullptr);  // no DWARF at all

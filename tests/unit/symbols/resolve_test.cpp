@@ -11,6 +11,7 @@
 
 extern "C" __attribute__((noinline)) int perfprobe_resolve_leaf(int x) { return x * 5; }
 extern "C" __attribute__((noinline)) int perfprobe_resolve_caller(int x) { return perfprobe_resolve_leaf(x) + 1; }
+extern "C" __attribute__((noinline)) int perfprobe_resolve_waiter(int x) { return perfprobe_resolve_caller(x) * 3; }
 
 namespace perfprobe::symbols {
 namespace {
@@ -84,6 +85,43 @@ TEST(Resolve, WaitsAddedOneByOneGiveTheSameOffCpuStacks) {
   EXPECT_EQ(streamed.frames[streamed.off_cpu[0].stack[1]].function, "perfprobe_resolve_caller");
   EXPECT_EQ(streamed.frames[streamed.off_cpu[0].stack[2]].function, kTruncatedFrame);
   EXPECT_EQ(streamed.off_cpu[0].start_ns, whole.off_cpu[0].start_ns);
+}
+
+// Waits resolved for views that print names only: an address the CPU samples looked up keeps its
+// whole frame, one only the waits reach gets its function's name from the symbol table alone.
+TEST(Resolve, WaitsForNamesOnlyShareTheSamplesFramesAndNameTheRest) {
+  sampling::Profile p;
+  std::string text;
+  ASSERT_TRUE(sys::read_file("/proc/self/maps", text));
+  p.mappings = sampling::parse_proc_maps(text, ::getpid(), 0);
+  p.off_cpu.switches = true;
+  p.off_cpu.end_ns = 1000;
+  sampling::Sample s;
+  s.pid = ::getpid();
+  s.tid = ::getpid();
+  s.t_ns = 10;
+  s.callchain = {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf)};
+  p.switches = {{100, s.pid, s.tid, true, false}, {300, s.pid, s.tid, false, false}};
+  sampling::WaitSample w;
+  w.sample = s;
+  w.sample.t_ns = 100;
+  w.sample.callchain = {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf),
+                        reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_waiter) + 8};
+  p.waits = {w};
+  Symbolizer sym;
+  ProfileResolver resolver(p, sym);
+  resolver.wait_detail(Symbolizer::Detail::function);
+  resolver.add(s);
+  const auto r = resolver.finish();
+  ASSERT_EQ(r.samples.size(), 1U);
+  ASSERT_EQ(r.off_cpu.size(), 1U);
+  const auto& stack = r.off_cpu[0].stack;
+  ASSERT_EQ(stack.size(), 3U);  // leaf, waiter, the mark of a chain that reaches no root
+  EXPECT_EQ(stack[0], r.samples[0].stack[0]) << "the sample's frame, not a second one for the same address";
+  EXPECT_EQ(r.frames[stack[1]].function, "perfprobe_resolve_waiter");
+  EXPECT_TRUE(r.frames[stack[1]].file.empty());
+  EXPECT_FALSE(r.frames[stack[1]].inlined);
+  EXPECT_EQ(r.frames[stack[2]].function, kTruncatedFrame);
 }
 
 }  // namespace
