@@ -5,6 +5,10 @@
 #include <unistd.h>
 
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
 #include <string>
 
 #include <gtest/gtest.h>
@@ -120,6 +124,59 @@ TEST(LazyDwarf, LeavesUncompressedDwarfToLibdw) {
   EXPECT_EQ(LazyDwarf::open(std::string(kFixture) + ".full"), nullptr);
   EXPECT_EQ(LazyDwarf::open(kFixture), nullptr);  // no DWARF at all
   EXPECT_EQ(LazyDwarf::open("/nonexistent/file.debug"), nullptr);
+}
+
+// The file offset of a section's bytes (after its compression header when compressed); 0 when absent.
+std::uint64_t section_data(const std::string& path, const char* name) {
+  std::uint64_t out = 0;
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return out;
+  elf_version(EV_CURRENT);
+  Elf* elf = elf_begin(fd, ELF_C_READ, nullptr);
+  std::size_t shstrndx = 0;
+  if (elf != nullptr && elf_getshdrstrndx(elf, &shstrndx) == 0) {
+    for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr; scn = elf_nextscn(elf, scn)) {
+      GElf_Shdr shdr;
+      if (gelf_getshdr(scn, &shdr) == nullptr) continue;
+      const char* n = elf_strptr(elf, shstrndx, shdr.sh_name);
+      if (n != nullptr && std::strcmp(n, name) == 0) {
+        out = shdr.sh_offset + ((shdr.sh_flags & SHF_COMPRESSED) != 0 ? sizeof(Elf64_Chdr) : 0);
+      }
+    }
+  }
+  elf_end(elf);
+  ::close(fd);
+  return out;
+}
+
+// The deflate data is inflated raw, its zlib header checked by hand: a section whose header is not
+// zlib's gives no unit, and no frames with lines, rather than garbage.
+TEST(LazyDwarf, ASectionWithoutAZlibHeaderGivesNoUnit) {
+  const std::string debug = std::string(kFixture) + ".debug";
+  const Span main_fn = symbol(std::string(kFixture) + ".full", "main");
+  ASSERT_GT(main_fn.size, 0U);
+  const std::uint64_t at = section_data(debug, ".debug_info");
+  ASSERT_GT(at, 0U);
+  std::ifstream in(debug, std::ios::binary);
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  ASSERT_LT(at + 2, bytes.size());
+  std::string path = ::testing::TempDir() + "/lazy_dwarf_bad_header_XXXXXX";
+  const int fd = ::mkstemp(path.data());
+  ASSERT_GE(fd, 0);
+  ::close(fd);
+  Dwarf_Die cu;
+  for (const char cmf : {'\x00', '\x88'}) {  // compression method 0; deflate with a 64 KiB window (zlib: 32)
+    bytes[at] = cmf;
+    std::ofstream(path, std::ios::binary | std::ios::trunc) << bytes;
+    const auto bad = LazyDwarf::open(path);
+    ASSERT_NE(bad, nullptr) << ".debug_info is inflated only when a unit is looked up";
+    EXPECT_FALSE(bad->cu_at(main_fn.start, cu));
+    EXPECT_FALSE(bad->cu_at(main_fn.start, cu)) << "and stays so";
+  }
+  ::unlink(path.c_str());
+  const auto good = LazyDwarf::open(debug);
+  ASSERT_NE(good, nullptr);
+  EXPECT_TRUE(good->cu_at(main_fn.start, cu));
 }
 
 TEST(LazyDwarf, AddressesNoUnitCoversHaveNoUnit) {
