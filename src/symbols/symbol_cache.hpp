@@ -47,7 +47,7 @@ class SymbolCache {
   // The entry of `build_id` when its file is ours, valid and made from the same files; else nothing.
   [[nodiscard]] std::optional<CachedModule> load(const std::string& build_id, const std::string& fingerprint) const;
   // Replaces the entry's file. False when it could not be written (the cache is best effort).
-  bool store(const std::string& build_id, const CachedModule& m) const;
+  [[nodiscard]] bool store(const std::string& build_id, const CachedModule& m) const;
 
  private:
   [[nodiscard]] std::string file_of(const std::string& build_id) const;
