@@ -10,10 +10,10 @@
 #include <algorithm>
 #include <array>
 #include <cstring>
-#include <new>
 
 #include "perfprobe/error.hpp"
 #include "perfprobe/sys/input_file.hpp"
+#include "perfprobe/sys/memory.hpp"
 
 namespace perfprobe::symbols {
 
@@ -57,10 +57,12 @@ struct LazyDwarf::Section {
     if (z) inflateEnd(z.get());
   }
 
-  // At least `n` bytes (or all of them) in the image at `image + slot`; false when they cannot be had.
-  bool ensure(unsigned char* image, std::size_t n) {
+  // At least `n` bytes (or all of them) in the image at its offset `slot`; false when they cannot be had.
+  bool ensure(const sys::Mapping& memory, std::size_t n) {
     n = std::min(n, full);
     if (have >= n) return true;
+    auto* image = static_cast<unsigned char*>(memory.get());
+    sys::prefault(memory, slot + have, n - have);
     if (!compressed) {
       std::memcpy(image + slot + have, src + have, n - have);
       have = n;
@@ -188,9 +190,11 @@ std::unique_ptr<LazyDwarf> LazyDwarf::open(const std::string& path) {
   const std::size_t names_at = at;
   d->shdr_offset_ = align8(names_at + 256);  // the names of kKept and .shstrtab fit in 256 bytes
   d->image_size_ = d->shdr_offset_ + (count + 2) * sizeof(Elf64_Shdr);
-  d->image_.reset(new (std::nothrow) unsigned char[d->image_size_]);  // a crafted file may claim gigabytes
-  if (!d->image_) return nullptr;
-  auto* sh = reinterpret_cast<Elf64_Shdr*>(d->image_.get() + d->shdr_offset_);
+  // Mapped, not allocated: only the pages written are ever allocated, each range prefaulted as it is
+  // inflated; and a crafted file that claims gigabytes gets no memory.
+  d->image_ = sys::anonymous_memory(d->image_size_);
+  if (d->image_.get() == nullptr) return nullptr;
+  auto* sh = reinterpret_cast<Elf64_Shdr*>(d->image() + d->shdr_offset_);
   std::memset(sh, 0, (count + 2) * sizeof(Elf64_Shdr));
   for (std::size_t k = 0; k < kKept.size(); ++k) {
     const Section& s = d->sections_[k];
@@ -210,7 +214,7 @@ std::unique_ptr<LazyDwarf> LazyDwarf::open(const std::string& path) {
   strtab.sh_offset = names_at;
   strtab.sh_size = names.size();
   strtab.sh_addralign = 1;
-  std::memcpy(d->image_.get() + names_at, names.data(), names.size());
+  std::memcpy(d->image() + names_at, names.data(), names.size());
   Elf64_Ehdr eh{};
   std::memcpy(eh.e_ident, ehdr.e_ident, EI_NIDENT);
   eh.e_type = static_cast<Elf64_Half>(ehdr.e_type);
@@ -221,17 +225,17 @@ std::unique_ptr<LazyDwarf> LazyDwarf::open(const std::string& path) {
   eh.e_shentsize = sizeof(Elf64_Shdr);
   eh.e_shnum = static_cast<Elf64_Half>(count + 2);
   eh.e_shstrndx = static_cast<Elf64_Half>(count + 1);
-  std::memcpy(d->image_.get(), &eh, sizeof eh);
+  std::memcpy(d->image(), &eh, sizeof eh);
   for (std::size_t k = idx_first_whole; k < kKept.size(); ++k) {
     Section& s = d->sections_[k];
-    if (s.present && !s.ensure(d->image_.get(), s.full)) return nullptr;
+    if (s.present && !s.ensure(d->image_, s.full)) return nullptr;
   }
   if (!d->parse_aranges()) return nullptr;
   return d;
 }
 
 bool LazyDwarf::parse_aranges() {
-  const unsigned char* p = image_.get() + sections_[idx_aranges].slot;
+  const unsigned char* p = image() + sections_[idx_aranges].slot;
   const std::size_t n = sections_[idx_aranges].have;
   std::size_t off = 0;
   while (off + 4 <= n) {
@@ -271,26 +275,26 @@ bool LazyDwarf::parse_aranges() {
 }
 
 bool LazyDwarf::rebuild() {
-  auto* sh = reinterpret_cast<Elf64_Shdr*>(image_.get() + shdr_offset_);
+  auto* sh = reinterpret_cast<Elf64_Shdr*>(image() + shdr_offset_);
   for (const auto& s : sections_) {
     if (s.present) sh[s.index].sh_size = s.have;
   }
   if (dwarf_ != nullptr) dwarf_end(dwarf_);
   if (image_elf_ != nullptr) elf_end(image_elf_);
   dwarf_ = nullptr;
-  image_elf_ = elf_memory(reinterpret_cast<char*>(image_.get()), image_size_);
+  image_elf_ = elf_memory(reinterpret_cast<char*>(image()), image_size_);
   if (image_elf_ != nullptr) dwarf_ = dwarf_begin_elf(image_elf_, DWARF_C_READ, nullptr);
   return dwarf_ != nullptr;
 }
 
 bool LazyDwarf::cover(std::uint64_t cu) {
   if (std::binary_search(covered_.begin(), covered_.end(), cu)) return dwarf_ != nullptr;
-  unsigned char* image = image_.get();
+  unsigned char* image = this->image();
   Section& info = sections_[idx_info];
   // The unit header: its length, version, and (DWARF 5: after unit type and address size) the
   // offset of its abbreviations.
   const auto header = [&](std::uint64_t at, std::uint64_t& end, std::uint64_t& abbrev) {
-    if (at > info.full || !info.ensure(image, static_cast<std::size_t>(at) + 24) || info.have < at + 24) return false;
+    if (at > info.full || !info.ensure(image_, static_cast<std::size_t>(at) + 24) || info.have < at + 24) return false;
     const unsigned char* p = image + info.slot + at;
     std::uint64_t length = read_le(p, 4);
     std::size_t size = 4;
@@ -305,11 +309,12 @@ bool LazyDwarf::cover(std::uint64_t cu) {
     return end > at && end <= info.full;
   };
   std::uint64_t end = 0, abbrev = 0;
-  if (!header(cu, end, abbrev) || !info.ensure(image, static_cast<std::size_t>(end))) return false;
+  if (!header(cu, end, abbrev) || !info.ensure(image_, static_cast<std::size_t>(end))) return false;
   // Abbreviation tables lie in the units' order: this unit's ends where the next unit's begins.
   std::uint64_t next_end = 0, next_abbrev = 0;
   const bool next = end < info.full && header(end, next_end, next_abbrev) && next_abbrev > abbrev;
-  if (!sections_[idx_abbrev].ensure(image, next ? static_cast<std::size_t>(next_abbrev) : sections_[idx_abbrev].full)) {
+  if (!sections_[idx_abbrev].ensure(image_,
+                                    next ? static_cast<std::size_t>(next_abbrev) : sections_[idx_abbrev].full)) {
     return false;
   }
   if (!rebuild()) return false;
@@ -331,7 +336,7 @@ bool LazyDwarf::cover(std::uint64_t cu) {
                                                            : 0;
     const std::uint64_t stmt = bytes == 0 || attr.valp == nullptr ? UINT64_MAX : read_le(attr.valp, bytes);
     Section& line = sections_[idx_line];
-    if (stmt < line.full && line.ensure(image, static_cast<std::size_t>(stmt) + 12) && line.have >= stmt + 12) {
+    if (stmt < line.full && line.ensure(image_, static_cast<std::size_t>(stmt) + 12) && line.have >= stmt + 12) {
       std::uint64_t length = read_le(image + line.slot + stmt, 4);
       std::uint64_t size = 4;
       if (length == 0xffffffff) {
@@ -339,7 +344,7 @@ bool LazyDwarf::cover(std::uint64_t cu) {
         size = 12;
       }
       const std::size_t before = line.have;
-      if (stmt + size + length <= line.full) (void)line.ensure(image, static_cast<std::size_t>(stmt + size + length));
+      if (stmt + size + length <= line.full) (void)line.ensure(image_, static_cast<std::size_t>(stmt + size + length));
       if (line.have != before && !rebuild()) return false;
     }
   }

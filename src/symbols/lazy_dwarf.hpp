@@ -13,7 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/fd.hpp"  // Fd, Mapping
 
 namespace perfprobe::symbols {
 
@@ -45,11 +45,12 @@ class LazyDwarf {
   bool parse_aranges();
   bool cover(std::uint64_t cu);  // inflate what the CU at this .debug_info offset needs
   bool rebuild();                // libdw handle over the image as inflated now
+  [[nodiscard]] unsigned char* image() const noexcept { return static_cast<unsigned char*>(image_.get()); }
 
   sys::Fd fd_;
   Elf* file_ = nullptr;
   std::vector<Section> sections_;
-  std::unique_ptr<unsigned char[]> image_;  // ELF header, section slots of full size, names, headers
+  sys::Mapping image_;  // ELF header, section slots of full size, names, headers
   std::size_t image_size_ = 0;
   std::size_t shdr_offset_ = 0;
   Elf* image_elf_ = nullptr;

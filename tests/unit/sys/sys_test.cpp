@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -7,11 +8,13 @@
 #include <algorithm>
 #include <fstream>
 #include <sstream>
+#include <vector>
 
 #include "perfprobe/error.hpp"
 #include "perfprobe/sys/event_loop.hpp"
 #include "perfprobe/sys/fd.hpp"
 #include "perfprobe/sys/input_file.hpp"
+#include "perfprobe/sys/memory.hpp"
 #include "perfprobe/sys/output_file.hpp"
 #include "perfprobe/sys/process.hpp"
 #include "perfprobe/sys/tracefs.hpp"
@@ -136,4 +139,34 @@ TEST(Tracefs, FormatGivesIdAndFieldOffsets) {
   EXPECT_EQ(f->fields.at("prev_comm").offset, 8);
   EXPECT_EQ(f->fields.at("common_type").size, 2);
   EXPECT_FALSE(parse_tracepoint_format("name: x\nformat:\n").has_value());
+}
+
+// A buffer filled in parts: untouched until prefaulted, then the pages of the part (and only those)
+// are there, zeroed and writable.
+TEST(AnonymousMemory, PrefaultAllocatesJustThePagesOfThePart) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const Mapping m = anonymous_memory(16 * page);
+  ASSERT_NE(m.get(), nullptr);
+  EXPECT_EQ(m.size(), 16 * page);
+  const auto resident = [&] {
+    std::vector<unsigned char> v(16);
+    EXPECT_EQ(::mincore(m.get(), m.size(), v.data()), 0);
+    std::vector<bool> out;
+    for (const auto b : v) out.push_back((b & 1U) != 0);
+    return out;
+  };
+  const auto before = resident();
+  EXPECT_EQ(std::count(before.begin(), before.end(), true), 0);
+  prefault(m, page + 1, 2 * page);  // inside pages 1, 2 and 3
+  const auto after = resident();
+  if (!after[1]) GTEST_SKIP() << "kernel without MADV_POPULATE_WRITE (Linux 5.14)";
+  for (std::size_t i = 0; i < 16; ++i) EXPECT_EQ(after[i], i >= 1 && i <= 3) << "page " << i;
+  auto* bytes = static_cast<unsigned char*>(m.get());
+  EXPECT_EQ(bytes[2 * page], 0);
+  bytes[2 * page] = 7;
+  EXPECT_EQ(bytes[2 * page], 7);
+  prefault(m, 15 * page, 100 * page);  // cut at the end
+  prefault(m, 16 * page, page);        // past it: nothing
+  EXPECT_TRUE(resident()[15]);
+  EXPECT_EQ(anonymous_memory(0).get(), nullptr);
 }

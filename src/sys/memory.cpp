@@ -1,0 +1,28 @@
+// mmap(2) of private anonymous memory and madvise(MADV_POPULATE_WRITE) of its parts.
+#include "perfprobe/sys/memory.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdint>
+
+namespace perfprobe::sys {
+
+Mapping anonymous_memory(std::size_t size) noexcept {
+  if (size == 0) return {};
+  void* addr = ::mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  return addr == MAP_FAILED ? Mapping() : Mapping(addr, size);
+}
+
+void prefault(const Mapping& m, std::size_t offset, std::size_t len) noexcept {
+  if (m.get() == nullptr || offset >= m.size() || len == 0) return;
+  len = std::min(len, m.size() - offset);
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto begin = reinterpret_cast<std::uintptr_t>(m.get()) + offset;
+  const std::uintptr_t first = begin & ~(page - 1);  // the mapping starts on a page: still inside it
+  const std::uintptr_t end = begin + len;
+  (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE);
+}
+
+}  // namespace perfprobe::sys
