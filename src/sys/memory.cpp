@@ -5,7 +5,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cstdint>
 
 namespace perfprobe::sys {
 
@@ -18,11 +17,9 @@ Mapping anonymous_memory(std::size_t size) noexcept {
 void prefault(const Mapping& m, std::size_t offset, std::size_t len) noexcept {
   if (m.get() == nullptr || offset >= m.size() || len == 0) return;
   len = std::min(len, m.size() - offset);
-  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
-  const auto begin = reinterpret_cast<std::uintptr_t>(m.get()) + offset;
-  const std::uintptr_t first = begin & ~(page - 1);  // the mapping starts on a page: still inside it
-  const std::uintptr_t end = begin + len;
-  (void)::madvise(reinterpret_cast<void*>(first), end - first, MADV_POPULATE_WRITE);
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  const std::size_t first = offset / page * page;  // the mapping starts on a page
+  (void)::madvise(static_cast<char*>(m.get()) + first, offset + len - first, MADV_POPULATE_WRITE);
 }
 
 }  // namespace perfprobe::sys
