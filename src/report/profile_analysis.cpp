@@ -6,6 +6,7 @@
 #include <map>
 
 #include "perfprobe/report/profile_report.hpp"
+#include "perfprobe/stats/share_interval.hpp"
 
 namespace perfprobe::report {
 
@@ -136,6 +137,9 @@ std::vector<FunctionStat> top_functions(const ResolvedProfile& p, const std::vec
 
 namespace {
 
+// Below this many samples a share's 95% interval is wider than +-10 points.
+constexpr std::uint64_t kFewSamples = 100;
+
 void add_hints(ProfileReport& r, const ProfileOptions& o) {
   if (r.spin_wait_pct > o.hint_pct / 4) {
     std::string names;
@@ -148,6 +152,9 @@ void add_hints(ProfileReport& r, const ProfileOptions& o) {
   }
   for (const auto& f : r.functions) {
     if (f.self_pct <= o.hint_pct || f.spin_wait) continue;
+    // A share of a few samples says little (1 of 2 is anywhere from 9% to 91%): the advice needs the
+    // share's 95% interval above the threshold, not only its middle.
+    if (stats::share_interval(f.self_samples, r.samples).low * 100 <= o.hint_pct) continue;
     // The hottest line with its share; the whole split is in the JSON (`lines`).
     const std::string where = f.lines.empty() ? "no line info for " + basename(f.module)
                                               : "hottest line " + basename(f.lines.front().file) + ":" +
@@ -184,6 +191,12 @@ void add_hints(ProfileReport& r, const ProfileOptions& o) {
                            " (no source lines): install its -dbgsym/-dbg package or build it with -g; debuginfod is "
                            "used when DEBUGINFOD_URLS is set");
     }
+  }
+  if (r.samples > 0 && r.samples < kFewSamples) {
+    const auto half = stats::share_interval(r.samples / 2, r.samples);
+    r.warnings.push_back("only " + std::to_string(r.samples) + " samples: a share of about 50% may be anywhere from " +
+                         fmt_pct(half.low * 100) + " to " + fmt_pct(half.high * 100) +
+                         " (95% interval): record longer or at a higher -F");
   }
 }
 

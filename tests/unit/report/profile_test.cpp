@@ -78,6 +78,30 @@ TEST(ProfileAnalysis, LostSamplesAreNeverSilent) {
   EXPECT_NE(text.str().find("7 lost"), std::string::npos);
 }
 
+TEST(ProfileAnalysis, AFewSamplesGiveNoAdviceAndSayHowLittleTheyTell) {
+  ResolvedProfile p;
+  p.event = "cpu-clock";
+  p.frames = {{"main", "m.c", 10, "/bin/m", 0x100, false}, {"__mmap", "", 0, "/lib/libc.so.6", 0x200, false}};
+  p.samples = {{0, 1, 1, {1, 0}}, {1'000'000, 1, 1, {0}}};  // __mmap 1 of 2: 9.5% .. 90.5%
+  const auto few = analyse_profile(p, {}, ProfileOptions{});
+  for (const auto& h : few.hints) EXPECT_EQ(h.find("optimise it first"), std::string::npos) << h;
+  ASSERT_FALSE(few.warnings.empty());
+  EXPECT_EQ(few.warnings.back(),
+            "only 2 samples: a share of about 50% may be anywhere from 9.5% to 90.5% (95% interval): record longer or "
+            "at a higher -F");
+  // The same 50% over 200 samples (43% .. 57%) is advice, and no longer a warning.
+  p.samples.clear();
+  for (int i = 0; i < 100; ++i) {
+    p.samples.push_back({2 * i * 1'000'000, 1, 1, {1, 0}});
+    p.samples.push_back({(2 * i + 1) * 1'000'000, 1, 1, {0}});
+  }
+  const auto many = analyse_profile(p, {}, ProfileOptions{});
+  bool advice = false;
+  for (const auto& h : many.hints) advice = advice || h.starts_with("__mmap takes 50.0%");
+  EXPECT_TRUE(advice);
+  for (const auto& w : many.warnings) EXPECT_EQ(w.find("samples: a share"), std::string::npos) << w;
+}
+
 TEST(ProfileAnalysis, HotLinesSplitPerFunction) {
   auto p = make_profile();
   p.frames.push_back({"hot", "m.c", 31, "/bin/m", 0x310, false});  // frame 4: another line of hot
