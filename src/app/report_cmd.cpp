@@ -67,6 +67,7 @@ Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std:
   constexpr std::size_t kProgressEvery = 1024;
   std::size_t done = 0;
   const auto total = static_cast<std::size_t>(reader.sample_count());
+  resolver.reserve(total);
   reader.for_each_sample([&](const sampling::Sample& s) {
     resolver.add(s);
     if (++done % kProgressEvery == 0) progress.update(done, std::max(done, total));

@@ -54,13 +54,15 @@ class Resolver {
   }
 
   // Frames of a chain unwound from `s` (its process and time say which mapping an address is in).
+  // Gathered in a buffer kept from sample to sample, then copied at their exact size: one
+  // allocation a sample, and none of the slack that growing would leave in every stack.
   std::vector<std::uint32_t> frames_of(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
-    std::vector<std::uint32_t> stack;
-    stack.reserve(chain.size());  // one frame an address, more where calls were inlined
+    frames_buf_.clear();
     for (std::size_t i = 0; i < chain.size(); ++i) {
-      for (const auto id : frames_at(s, chain[i], i > 0)) stack.push_back(id);
+      const auto& ids = frames_at(s, chain[i], i > 0);
+      frames_buf_.insert(frames_buf_.end(), ids.begin(), ids.end());
     }
-    return stack;
+    return frames_buf_;
   }
 
   // Wait samples are not CPU samples: they leave the sample figures alone.
@@ -97,7 +99,8 @@ class Resolver {
   }
 
  private:
-  std::vector<std::uint64_t> call_chain(const sampling::Sample& s) {
+  // The sample's own chain when it has no stack copy (most samples): referred to, not copied.
+  const std::vector<std::uint64_t>& call_chain(const sampling::Sample& s) {
     if (s.stack.empty()) return s.callchain;
     auto& unwinder = unwinders_[s.pid];
     if (!unwinder) unwinder = std::make_unique<Unwinder>(map_.visible(s.pid, s.t_ns), sym_);
@@ -107,9 +110,9 @@ class Resolver {
     const auto mode = p_.config.call_graph;
     const bool prefer_dwarf =
         mode == sampling::CallGraph::dwarf || (mode == sampling::CallGraph::automatic && sampling::stack_kept_whole(s));
-    auto chain = splice_chains(dwarf, s.callchain, prefer_dwarf);
-    if (chain != s.callchain && counting_) ++out_.dwarf_unwound;
-    return chain;
+    spliced_ = splice_chains(dwarf, s.callchain, prefer_dwarf);
+    if (spliced_ != s.callchain && counting_) ++out_.dwarf_unwound;
+    return spliced_;
   }
 
   // The same runtime address of the same mapping always gives the same frames: looked up once.
@@ -184,6 +187,8 @@ class Resolver {
   std::map<std::tuple<std::string, std::uint64_t, bool, Symbolizer::Detail>, std::vector<std::uint32_t>> cache_;
   std::unordered_map<AddressKey, std::vector<std::uint32_t>, AddressHash> by_address_;
   std::vector<char> root_;  // per frame id: 1 when a whole chain ends there
+  std::vector<std::uint64_t> spliced_;     // the last unwound chain (call_chain)
+  std::vector<std::uint32_t> frames_buf_;  // the frames of the chain at hand (frames_of)
   std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
   bool counting_ = true;
   Symbolizer::Detail detail_ = Symbolizer::Detail::full;
@@ -267,6 +272,13 @@ ProfileResolver::ProfileResolver(const sampling::Profile& profile, Symbolizer& s
 
 ProfileResolver::~ProfileResolver() = default;
 
+void ProfileResolver::reserve(std::size_t samples) {
+  // The count is what the file announces: a crafted one may claim far more samples than it holds.
+  // Reserving only takes address space (pages are touched as samples fill them), but not without end.
+  constexpr std::size_t kMostReserved = std::size_t{1} << 22;
+  state_->out.samples.reserve(std::min(samples, kMostReserved));
+}
+
 void ProfileResolver::add(const sampling::Sample& sample) { state_->resolver.sample(sample); }
 
 void ProfileResolver::wait_detail(Symbolizer::Detail detail) { state_->wait_detail = detail; }
@@ -280,8 +292,10 @@ void ProfileResolver::add_wait(std::size_t index, const sampling::Sample& sample
 
 ResolvedProfile ProfileResolver::finish() {
   auto& samples = state_->out.samples;
-  std::stable_sort(samples.begin(), samples.end(),
-                   [](const ResolvedSample& a, const ResolvedSample& b) { return a.t_ns < b.t_ns; });
+  const auto earlier = [](const ResolvedSample& a, const ResolvedSample& b) { return a.t_ns < b.t_ns; };
+  // Often in order already (one CPU's ring at a time, one thread): then the sort's buffer of half
+  // the samples is not worth its page faults.
+  if (!std::is_sorted(samples.begin(), samples.end(), earlier)) std::stable_sort(samples.begin(), samples.end(), earlier);
   resolve_off_cpu(state_->profile, state_->resolver, state_->out, state_->wait_chains, state_->wait_detail);
   state_->wait_chains = {};
   state_->resolver.count_modules();
@@ -290,6 +304,7 @@ ResolvedProfile ProfileResolver::finish() {
 
 ResolvedProfile resolve(const sampling::Profile& p, Symbolizer& sym, const ResolveProgress& progress) {
   ProfileResolver resolver(p, sym);
+  resolver.reserve(p.samples.size());
   constexpr std::size_t kProgressEvery = 1024;
   for (std::size_t i = 0; i < p.samples.size(); ++i) {
     resolver.add(p.samples[i]);

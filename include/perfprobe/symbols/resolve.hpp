@@ -28,6 +28,9 @@ class ProfileResolver {
   ProfileResolver(const ProfileResolver&) = delete;
   ProfileResolver& operator=(const ProfileResolver&) = delete;
 
+  // Room for `samples` samples (what the file announces), so that the resolved samples are not
+  // moved, and their pages touched again, each time their vector grows.
+  void reserve(std::size_t samples);
   void add(const sampling::Sample& sample);
   // How much of the waits' frames the views need (Symbolizer::Detail); whole frames by default.
   void wait_detail(Symbolizer::Detail detail);
