@@ -32,10 +32,20 @@ class WallIndex {
       std::stable_sort(list.begin(), list.end(),
                        [](const OffCpuInterval* a, const OffCpuInterval* b) { return a->start_ns < b->start_ns; });
     }
+    const auto spin_frames = spin_wait_frames(p);
+    {
+      std::map<pid_t, std::size_t> counts;  // each thread's lists made at their size
+      for (const auto& s : p.samples) ++counts[s.tid];
+      for (const auto& [tid, n] : counts) {
+        auto& t = samples_[tid];
+        t.times.reserve(n);
+        t.spins.reserve(n);
+      }
+    }
     for (const auto& s : p.samples) {
       auto& t = samples_[s.tid];
       t.times.push_back(s.t_ns);
-      const bool spin = !s.stack.empty() && is_spin_wait(p.frames[s.stack.front()].function);
+      const bool spin = !s.stack.empty() && spin_frames[s.stack.front()] != 0;
       t.spins.push_back((t.spins.empty() ? 0 : t.spins.back()) + (spin ? 1 : 0));
     }
     for (auto& [tid, t] : samples_) sort_by_time(t);

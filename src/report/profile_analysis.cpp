@@ -78,40 +78,71 @@ FunctionIndex index_functions(const ResolvedProfile& p) {
   return fx;
 }
 
+std::vector<char> spin_wait_frames(const ResolvedProfile& p) {
+  std::vector<char> out;
+  out.reserve(p.frames.size());
+  for (const auto& f : p.frames) out.push_back(is_spin_wait(f.function) ? 1 : 0);
+  return out;
+}
+
 std::vector<FunctionStat> top_functions(const ResolvedProfile& p, const std::vector<const ResolvedSample*>& samples,
                                         std::size_t top) {
-  struct Acc {
-    FunctionStat stat;
-    std::map<std::uint32_t, std::uint64_t> self_by_frame, total_by_frame;
-  };
   const FunctionIndex fx = index_functions(p);
-  std::vector<Acc> by_fn(fx.keys.size());
+  // Counted in arrays by function and by frame, not in maps: every frame of every sample passes here.
+  std::vector<std::uint64_t> self_of(fx.keys.size()), total_of(fx.keys.size());
+  std::vector<std::uint64_t> self_at(p.frames.size()), total_at(p.frames.size());
   // The sample a function was last counted in, so that recursion counts once in its total.
   std::vector<std::size_t> counted_in(fx.keys.size(), SIZE_MAX);
+  // A sample whose stack is the one before's counts what that one counted (a hot loop gives runs
+  // of them): the frames it added to totals, kept here.
+  std::vector<std::uint32_t> totalled;
+  const std::vector<std::uint32_t>* last = nullptr;
   for (std::size_t n = 0; n < samples.size(); ++n) {
     const auto& stack = samples[n]->stack;
+    if (last != nullptr && !stack.empty() && stack == *last) {
+      ++self_of[fx.of_frame[stack.front()]];
+      ++self_at[stack.front()];
+      for (const auto f : totalled) {
+        ++total_of[fx.of_frame[f]];
+        ++total_at[f];
+      }
+      continue;
+    }
+    totalled.clear();
     for (std::size_t i = 0; i < stack.size(); ++i) {
       const auto fn = fx.of_frame[stack[i]];
-      auto& acc = by_fn[fn];
       if (i == 0) {
-        ++acc.stat.self_samples;
-        ++acc.self_by_frame[stack[i]];
+        ++self_of[fn];
+        ++self_at[stack[i]];
       }
       if (counted_in[fn] != n) {
         counted_in[fn] = n;
-        ++acc.stat.total_samples;
-        ++acc.total_by_frame[stack[i]];
+        ++total_of[fn];
+        ++total_at[stack[i]];
+        totalled.push_back(stack[i]);
       }
     }
+    last = &stack;
+  }
+  // Each function's frames in frame order, for its split by line.
+  std::vector<std::vector<std::uint32_t>> frames_of(fx.keys.size());
+  for (std::uint32_t f = 0; f < p.frames.size(); ++f) {
+    if (total_at[f] != 0) frames_of[fx.of_frame[f]].push_back(f);
   }
   std::vector<FunctionStat> out;
-  for (std::size_t fn = 0; fn < by_fn.size(); ++fn) {
-    auto& acc = by_fn[fn];
-    if (acc.stat.total_samples == 0) continue;
-    auto& st = acc.stat;
+  for (std::size_t fn = 0; fn < fx.keys.size(); ++fn) {
+    if (total_of[fn] == 0) continue;
+    FunctionStat st;
+    st.self_samples = self_of[fn];
+    st.total_samples = total_of[fn];
     st.name = fx.keys[fn].first;
     st.module = fx.keys[fn].second;
-    const auto& by_frame = acc.self_by_frame.empty() ? acc.total_by_frame : acc.self_by_frame;
+    // Where it ran itself when it did, else where it called from.
+    const auto& at = st.self_samples != 0 ? self_at : total_at;
+    std::map<std::uint32_t, std::uint64_t> by_frame;
+    for (const auto f : frames_of[fn]) {
+      if (at[f] != 0) by_frame.emplace(f, at[f]);
+    }
     const auto hottest = std::max_element(by_frame.begin(), by_frame.end(),
                                           [](const auto& a, const auto& b) { return a.second < b.second; });
     if (hottest != by_frame.end()) {
@@ -217,6 +248,7 @@ ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseR
   r.truncated = p.truncated;
   r.modules = p.modules;
   std::vector<const ResolvedSample*> all;
+  all.reserve(p.samples.size());
   for (const auto& s : p.samples) all.push_back(&s);
   if (!p.samples.empty()) {
     const auto [lo, hi] = std::minmax_element(p.samples.begin(), p.samples.end(),
@@ -226,8 +258,9 @@ ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseR
   }
   r.functions = top_functions(p, all, o.top);
   std::uint64_t spinning = 0;
+  const auto spin = spin_wait_frames(p);
   for (const auto* s : all) {
-    if (!s->stack.empty() && is_spin_wait(p.frames[s->stack.front()].function)) ++spinning;
+    if (!s->stack.empty() && spin[s->stack.front()] != 0) ++spinning;
   }
   r.spin_wait_pct = pct(spinning, all.size());
   for (const auto& ph : phases) {
@@ -238,12 +271,21 @@ ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseR
     r.phases.push_back(
         {ph.name, ph.start_ns, ph.end_ns, in.size(), pct(in.size(), all.size()), top_functions(p, in, o.top)});
   }
+  // Each thread's samples, counted first so that each list is made at its size; one thread's are all.
+  std::map<pid_t, std::size_t> per_tid;
+  for (const auto* s : all) ++per_tid[s->tid];
   std::map<pid_t, std::vector<const ResolvedSample*>> by_tid;
-  for (const auto* s : all) by_tid[s->tid].push_back(s);
-  for (const auto& [tid, samples] : by_tid) {
+  if (per_tid.size() > 1) {
+    for (const auto& [tid, n] : per_tid) by_tid[tid].reserve(n);
+    for (const auto* s : all) by_tid[s->tid].push_back(s);
+  }
+  for (const auto& count : per_tid) {
+    const pid_t tid = count.first;
+    const auto& samples = per_tid.size() == 1 ? all : by_tid[tid];
     const auto name = p.thread_names.find(tid);
     r.threads.push_back({tid, samples.front()->pid, name == p.thread_names.end() ? std::string() : name->second,
-                         samples.size(), pct(samples.size(), all.size()), top_functions(p, samples, o.top)});
+                         samples.size(), pct(samples.size(), all.size()),
+                         per_tid.size() == 1 ? r.functions : top_functions(p, samples, o.top)});
   }
   std::sort(r.threads.begin(), r.threads.end(), [](const auto& a, const auto& b) { return a.samples > b.samples; });
   add_hints(r, o);

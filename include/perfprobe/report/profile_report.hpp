@@ -181,6 +181,8 @@ struct ScopeWaits {
 
 // Functions that spin while waiting (libgomp's barriers, ggml's barrier, spin locks, yield loops).
 [[nodiscard]] bool is_spin_wait(const std::string& function);
+// is_spin_wait of each frame's function, by frame id: asked once a frame rather than once a sample.
+[[nodiscard]] std::vector<char> spin_wait_frames(const ResolvedProfile& profile);
 
 // Functions of a subset of samples, by self samples then total (exposed for tests).
 [[nodiscard]] std::vector<FunctionStat> top_functions(const ResolvedProfile& profile,
