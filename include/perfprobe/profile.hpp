@@ -9,6 +9,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace perfprobe {
@@ -27,7 +28,7 @@ struct ResolvedSample {
   std::int64_t t_ns = 0;  // since the run's time zero
   pid_t pid = 0;
   pid_t tid = 0;
-  std::vector<std::uint32_t> stack;  // indices into ResolvedProfile::frames, leaf first
+  std::uint32_t stack = 0;  // index into ResolvedProfile::stacks
 };
 
 struct ModuleSummary {
@@ -99,6 +100,9 @@ struct ResolvedProfile {
   std::uint64_t dwarf_unwound = 0;  // samples whose stack was (partly) unwound with DWARF CFI
   std::uint64_t truncated = 0;      // samples whose chain stops before a thread's or process's root
   std::vector<FrameInfo> frames;
+  // Call stacks (indices into frames, leaf first), each kept once for all the samples that share
+  // it: a profile has few distinct stacks and many samples of each.
+  std::vector<std::vector<std::uint32_t>> stacks;
   std::vector<ResolvedSample> samples;
   std::map<pid_t, std::string> thread_names;  // tid -> comm
   std::vector<ModuleSummary> modules;
@@ -111,6 +115,13 @@ struct ResolvedProfile {
   std::vector<ThreadSpan> thread_spans;
   bool major_faults_recorded = false;           // every major fault was sampled (period 1)
   std::vector<std::int64_t> major_fault_times;  // ns since time zero, all threads, in time order
+
+  [[nodiscard]] const std::vector<std::uint32_t>& stack_of(const ResolvedSample& s) const { return stacks[s.stack]; }
+  // A stack added as it is, without looking for an equal one (symbols/ interns its own).
+  std::uint32_t add_stack(std::vector<std::uint32_t> stack) {
+    stacks.push_back(std::move(stack));
+    return static_cast<std::uint32_t>(stacks.size() - 1);
+  }
 };
 
 }  // namespace perfprobe

@@ -18,7 +18,7 @@ std::map<FunctionKey, std::uint64_t> totals(const ResolvedProfile& p) {
   std::map<FunctionKey, std::uint64_t> out;
   for (const auto& s : p.samples) {
     std::set<FunctionKey> seen;
-    for (const auto f : s.stack) {
+    for (const auto f : p.stack_of(s)) {
       const auto& frame = p.frames[f];
       if (seen.insert({frame.function, frame.module}).second) ++out[{frame.function, frame.module}];
     }
@@ -87,8 +87,9 @@ Annotation annotate(const ResolvedProfile& p, const std::string& name) {
   a.samples = p.samples.size();
   std::map<std::pair<std::string, int>, AnnotatedLine> lines;
   for (const auto& s : p.samples) {
-    for (std::size_t i = 0; i < s.stack.size(); ++i) {
-      const auto& f = p.frames[s.stack[i]];
+    const auto& stack = p.stack_of(s);
+    for (std::size_t i = 0; i < stack.size(); ++i) {
+      const auto& f = p.frames[stack[i]];
       if (f.function != function || f.module != module) continue;
       auto& l = lines[{f.file, f.line}];
       l.line = f.line;

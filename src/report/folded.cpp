@@ -29,7 +29,7 @@ std::string folded_line(const ResolvedProfile& p, const std::vector<std::uint32_
 std::string to_folded(const ResolvedProfile& p) {
   std::map<std::string, std::uint64_t> stacks;
   for (const auto& s : p.samples) {
-    const std::string line = folded_line(p, s.stack);
+    const std::string line = folded_line(p, p.stack_of(s));
     ++stacks[line.empty() ? "[unknown]" : line];
   }
   std::map<std::string, double> waits;  // ns, rounded once per line

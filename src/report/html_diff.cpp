@@ -25,7 +25,7 @@ constexpr double kMinScalePp = 1;  // changes below a point stay pale whatever t
 std::vector<const ResolvedSample*> samples_in(const ResolvedProfile& p, std::int64_t from, std::int64_t to) {
   std::vector<const ResolvedSample*> out;
   for (const auto& s : p.samples) {
-    if (!s.stack.empty() && s.t_ns >= from && s.t_ns < to) out.push_back(&s);
+    if (!p.stack_of(s).empty() && s.t_ns >= from && s.t_ns < to) out.push_back(&s);
   }
   return out;
 }

@@ -61,7 +61,8 @@ FlameTree flame_tree(const ResolvedProfile& p, const std::vector<const ResolvedS
     std::size_t at = 0;
     ++nodes[0].value;
     std::size_t depth = 0;
-    for (auto it = s->stack.rbegin(); it != s->stack.rend() && depth < kMaxDepth; ++it, ++depth) {
+    const auto& stack = p.stack_of(*s);
+    for (auto it = stack.rbegin(); it != stack.rend() && depth < kMaxDepth; ++it, ++depth) {
       const std::string& fn = p.frames[*it].function;
       const auto found = nodes[at].children.find(fn);
       std::size_t child = 0;

@@ -37,8 +37,9 @@ std::string hot_lines(const ProfileReport& report, const ResolvedProfile& p) {
     if (f.file.empty()) continue;  // no line information to show
     std::map<std::pair<std::string, int>, std::uint64_t> lines;
     for (const auto& s : p.samples) {
-      if (s.stack.empty()) continue;
-      const auto& leaf = p.frames[s.stack.front()];
+      const auto& stack = p.stack_of(s);
+      if (stack.empty()) continue;
+      const auto& leaf = p.frames[stack.front()];
       if (leaf.function == f.name && leaf.module == f.module) ++lines[{leaf.file, leaf.line}];
     }
     std::vector<std::pair<std::pair<std::string, int>, std::uint64_t>> sorted(lines.begin(), lines.end());
@@ -86,7 +87,7 @@ std::string scope_table(const char* what,
 std::string html_flame_graphs(const ResolvedProfile& profile, const ProfileReport& report) {
   std::vector<const ResolvedSample*> all;
   for (const auto& s : profile.samples) {
-    if (!s.stack.empty()) all.push_back(&s);
+    if (!profile.stack_of(s).empty()) all.push_back(&s);
   }
   if (all.empty())
     return "<section id=\"flame\"><h2>Flame graph</h2><p class=\"note\">No samples with a stack.</p></section>";

@@ -11,7 +11,7 @@ namespace perfprobe::report {
 
 namespace {
 
-// In place: a report folds every sample's stack, and a new vector for each would cost an allocation each.
+// In place: a new vector for each stack would cost an allocation each.
 void fold(const std::vector<char>& inlined, std::vector<std::uint32_t>& stack) {
   const bool all_inlined = std::all_of(stack.begin(), stack.end(), [&](std::uint32_t f) { return inlined[f] != 0; });
   if (all_inlined) return;  // never empty a stack of inlined frames only
@@ -24,7 +24,7 @@ ResolvedProfile fold_inlined(ResolvedProfile profile) {
   std::vector<char> inlined;  // per frame, read once for all the stacks
   inlined.reserve(profile.frames.size());
   for (const auto& f : profile.frames) inlined.push_back(f.inlined ? 1 : 0);
-  for (auto& s : profile.samples) fold(inlined, s.stack);
+  for (auto& s : profile.stacks) fold(inlined, s);  // each stack once for all its samples
   for (auto& w : profile.off_cpu) fold(inlined, w.stack);  // the chains of waits read the same way
   return profile;
 }

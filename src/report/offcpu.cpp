@@ -45,7 +45,8 @@ class WallIndex {
     for (const auto& s : p.samples) {
       auto& t = samples_[s.tid];
       t.times.push_back(s.t_ns);
-      const bool spin = !s.stack.empty() && spin_frames[s.stack.front()] != 0;
+      const auto& stack = p.stack_of(s);
+      const bool spin = !stack.empty() && spin_frames[stack.front()] != 0;
       t.spins.push_back((t.spins.empty() ? 0 : t.spins.back()) + (spin ? 1 : 0));
     }
     for (auto& [tid, t] : samples_) sort_by_time(t);

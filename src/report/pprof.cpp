@@ -146,7 +146,8 @@ class Builder {
   [[nodiscard]] std::string main_module() const {
     std::map<std::string, std::size_t> roots;
     for (const auto& s : p_.samples) {
-      if (!s.stack.empty()) ++roots[p_.frames[s.stack.back()].module];
+      const auto& stack = p_.stack_of(s);
+      if (!stack.empty()) ++roots[p_.frames[stack.back()].module];
     }
     roots.erase("");
     const auto it =
@@ -159,7 +160,7 @@ class Builder {
     k.pid = s.pid;
     k.tid = s.tid;
     k.phases = phases_at(s.t_ns);
-    add_locations(k, s.stack);
+    add_locations(k, p_.stack_of(s));
     return k;
   }
 

@@ -91,38 +91,27 @@ std::vector<FunctionStat> top_functions(const ResolvedProfile& p, const std::vec
   // Counted in arrays by function and by frame, not in maps: every frame of every sample passes here.
   std::vector<std::uint64_t> self_of(fx.keys.size()), total_of(fx.keys.size());
   std::vector<std::uint64_t> self_at(p.frames.size()), total_at(p.frames.size());
-  // The sample a function was last counted in, so that recursion counts once in its total.
+  // Each distinct stack counted once, with the number of samples that have it.
+  std::vector<std::uint64_t> weight(p.stacks.size());
+  for (const auto* s : samples) ++weight[s->stack];
+  // The stack a function was last counted in, so that recursion counts once in its total.
   std::vector<std::size_t> counted_in(fx.keys.size(), SIZE_MAX);
-  // A sample whose stack is the one before's counts what that one counted (a hot loop gives runs
-  // of them): the frames it added to totals, kept here.
-  std::vector<std::uint32_t> totalled;
-  const std::vector<std::uint32_t>* last = nullptr;
-  for (std::size_t n = 0; n < samples.size(); ++n) {
-    const auto& stack = samples[n]->stack;
-    if (last != nullptr && !stack.empty() && stack == *last) {
-      ++self_of[fx.of_frame[stack.front()]];
-      ++self_at[stack.front()];
-      for (const auto f : totalled) {
-        ++total_of[fx.of_frame[f]];
-        ++total_at[f];
-      }
-      continue;
-    }
-    totalled.clear();
+  for (std::size_t k = 0; k < weight.size(); ++k) {
+    const auto w = weight[k];
+    if (w == 0) continue;
+    const auto& stack = p.stacks[k];
     for (std::size_t i = 0; i < stack.size(); ++i) {
       const auto fn = fx.of_frame[stack[i]];
       if (i == 0) {
-        ++self_of[fn];
-        ++self_at[stack[i]];
+        self_of[fn] += w;
+        self_at[stack[i]] += w;
       }
-      if (counted_in[fn] != n) {
-        counted_in[fn] = n;
-        ++total_of[fn];
-        ++total_at[stack[i]];
-        totalled.push_back(stack[i]);
+      if (counted_in[fn] != k) {
+        counted_in[fn] = k;
+        total_of[fn] += w;
+        total_at[stack[i]] += w;
       }
     }
-    last = &stack;
   }
   // Each function's frames in frame order, for its split by line.
   std::vector<std::vector<std::uint32_t>> frames_of(fx.keys.size());
@@ -260,7 +249,8 @@ ProfileReport analyse_profile(const ResolvedProfile& p, const std::vector<PhaseR
   std::uint64_t spinning = 0;
   const auto spin = spin_wait_frames(p);
   for (const auto* s : all) {
-    if (!s->stack.empty() && spin[s->stack.front()] != 0) ++spinning;
+    const auto& stack = p.stack_of(*s);
+    if (!stack.empty() && spin[stack.front()] != 0) ++spinning;
   }
   r.spin_wait_pct = pct(spinning, all.size());
   for (const auto& ph : phases) {

@@ -56,11 +56,12 @@ std::vector<std::string> top_chain(const ResolvedProfile& p, const std::vector<c
                                    const std::string& leaf) {
   std::map<std::vector<std::string>, std::uint64_t> chains;
   for (const auto* s : samples) {
-    if (s->stack.empty() || p.frames[s->stack.front()].function != leaf) continue;
+    const auto& stack = p.stack_of(*s);
+    if (stack.empty() || p.frames[stack.front()].function != leaf) continue;
     std::vector<std::string> chain;
     std::string previous = leaf;
-    for (std::size_t i = 1; i < s->stack.size() && chain.size() < 3; ++i) {
-      const auto& name = p.frames[s->stack[i]].function;
+    for (std::size_t i = 1; i < stack.size() && chain.size() < 3; ++i) {
+      const auto& name = p.frames[stack[i]].function;
       if (name != previous) chain.push_back(name);
       if (name == "main") break;
       previous = name;

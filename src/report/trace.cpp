@@ -219,7 +219,7 @@ double add_wait(json& ev, ThreadSlices& slices, const ResolvedProfile& p, const 
 void add_samples(json& ev, json& doc, const ResolvedProfile& p, int pid) {
   std::map<pid_t, std::vector<const ResolvedSample*>> by_tid;
   for (const auto& s : p.samples) {
-    if (!s.stack.empty()) by_tid[s.tid].push_back(&s);
+    if (!p.stack_of(s).empty()) by_tid[s.tid].push_back(&s);
   }
   std::map<pid_t, std::vector<const OffCpuInterval*>> waits;
   for (const auto& i : p.off_cpu) {
@@ -244,8 +244,9 @@ void add_samples(json& ev, json& doc, const ResolvedProfile& p, int pid) {
       std::vector<const std::string*> path;
       // Root first; a range-for would need std::views::reverse, which clang 14 with libstdc++ 12
       // cannot compile.
+      const auto& stack = p.stack_of(*s);
       // NOLINTNEXTLINE(modernize-loop-convert)
-      for (auto it = s->stack.rbegin(); it != s->stack.rend(); ++it) {
+      for (auto it = stack.rbegin(); it != stack.rend(); ++it) {
         node = frames.node(node, p.frames[*it]);
         path.push_back(&p.frames[*it].function);
       }

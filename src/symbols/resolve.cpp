@@ -32,13 +32,9 @@ class Resolver {
   Resolver(const sampling::Profile& p, Symbolizer& sym, ResolvedProfile& out) : p_(p), sym_(sym), out_(out), map_(p) {}
 
   void sample(const sampling::Sample& s) {
-    ResolvedSample r;
-    r.t_ns = s.t_ns;
-    r.pid = s.pid;
-    r.tid = s.tid;
-    r.stack = stack_of(s);
-    if (r.stack.empty() || root_[r.stack.back()] == 0) ++out_.truncated;
-    out_.samples.push_back(std::move(r));
+    const auto id = intern_stack(gather(s, call_chain(s)));
+    if (stack_truncated_[id] != 0) ++out_.truncated;
+    out_.samples.push_back({s.t_ns, s.pid, s.tid, id});
   }
 
   // Frames of a sample's call chain (unwound where its stack was copied), leaf first.
@@ -54,15 +50,8 @@ class Resolver {
   }
 
   // Frames of a chain unwound from `s` (its process and time say which mapping an address is in).
-  // Gathered in a buffer kept from sample to sample, then copied at their exact size: one
-  // allocation a sample, and none of the slack that growing would leave in every stack.
   std::vector<std::uint32_t> frames_of(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
-    frames_buf_.clear();
-    for (std::size_t i = 0; i < chain.size(); ++i) {
-      const auto& ids = frames_at(s, chain[i], i > 0);
-      frames_buf_.insert(frames_buf_.end(), ids.begin(), ids.end());
-    }
-    return frames_buf_;
+    return gather(s, chain);
   }
 
   // Wait samples are not CPU samples: they leave the sample figures alone.
@@ -81,9 +70,12 @@ class Resolver {
   }
 
   void count_modules() {
+    std::vector<std::uint64_t> per_stack(out_.stacks.size());
+    for (const auto& s : out_.samples) ++per_stack[s.stack];
     std::map<std::string, std::uint64_t> leaf_count;
-    for (const auto& s : out_.samples) {
-      if (!s.stack.empty()) ++leaf_count[out_.frames[s.stack.front()].module];
+    for (std::size_t i = 0; i < per_stack.size(); ++i) {
+      const auto& stack = out_.stacks[i];
+      if (per_stack[i] != 0 && !stack.empty()) leaf_count[out_.frames[stack.front()].module] += per_stack[i];
     }
     std::map<std::string, std::string> recorded;  // path -> build-id seen at record time
     for (const auto& m : p_.mappings) recorded.emplace(m.path, m.build_id);
@@ -114,6 +106,34 @@ class Resolver {
     if (spliced_ != s.callchain && counting_) ++out_.dwarf_unwound;
     return spliced_;
   }
+
+  // The frames of a chain, in a buffer kept from sample to sample: most samples' stacks are
+  // already interned, and then nothing is allocated for them.
+  const std::vector<std::uint32_t>& gather(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
+    frames_buf_.clear();
+    for (std::size_t i = 0; i < chain.size(); ++i) {
+      const auto& ids = frames_at(s, chain[i], i > 0);
+      frames_buf_.insert(frames_buf_.end(), ids.begin(), ids.end());
+    }
+    return frames_buf_;
+  }
+
+  // The id of an equal stack seen before, else of this one added to the profile.
+  std::uint32_t intern_stack(const std::vector<std::uint32_t>& stack) {
+    if (const auto it = stack_ids_.find(stack); it != stack_ids_.end()) return it->second;
+    const auto id = out_.add_stack(stack);
+    stack_truncated_.push_back(stack.empty() || root_[stack.back()] == 0 ? 1 : 0);
+    stack_ids_.emplace(stack, id);
+    return id;
+  }
+
+  struct StackHash {
+    std::size_t operator()(const std::vector<std::uint32_t>& v) const noexcept {
+      std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the frame ids
+      for (const auto f : v) h = (h ^ f) * 0x100000001b3ULL;
+      return static_cast<std::size_t>(h);
+    }
+  };
 
   // The same runtime address of the same mapping always gives the same frames: looked up once.
   struct AddressKey {
@@ -188,7 +208,9 @@ class Resolver {
   std::unordered_map<AddressKey, std::vector<std::uint32_t>, AddressHash> by_address_;
   std::vector<char> root_;  // per frame id: 1 when a whole chain ends there
   std::vector<std::uint64_t> spliced_;     // the last unwound chain (call_chain)
-  std::vector<std::uint32_t> frames_buf_;  // the frames of the chain at hand (frames_of)
+  std::vector<std::uint32_t> frames_buf_;  // the frames of the chain at hand (gather)
+  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, StackHash> stack_ids_;  // id by stack
+  std::vector<char> stack_truncated_;  // per stack id: 1 when it stops short of a root
   std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
   bool counting_ = true;
   Symbolizer::Detail detail_ = Symbolizer::Detail::full;

@@ -19,9 +19,9 @@ ResolvedProfile make_profile() {
               {"work", "m.c", 20, "/bin/m", 0x200, false},
               {"hot", "m.c", 30, "/bin/m", 0x300, false},
               {"hot", "m.c", 31, "/bin/m", 0x310, false}};
-  for (int i = 0; i < 6; ++i) p.samples.push_back({i, 1, 1, {2, 1, 0}});
-  for (int i = 0; i < 2; ++i) p.samples.push_back({10 + i, 1, 1, {3, 1, 0}});
-  p.samples.push_back({20, 1, 1, {1, 0}});
+  for (int i = 0; i < 6; ++i) p.samples.push_back({i, 1, 1, p.add_stack({2, 1, 0})});
+  for (int i = 0; i < 2; ++i) p.samples.push_back({10 + i, 1, 1, p.add_stack({3, 1, 0})});
+  p.samples.push_back({20, 1, 1, p.add_stack({1, 0})});
   return p;
 }
 

@@ -128,8 +128,8 @@ TEST(Html, FlameGraphPerPhaseAndThreadAndTopFunction) {
               {"work<int>", "m.c", 20, "/bin/m", 0x200, false},
               {"hot", "m.c", 30, "/bin/m", 0x300, false},
               {"hot", "m.c", 31, "/bin/m", 0x308, false}};
-  for (int i = 0; i < 6; ++i) p.samples.push_back({i * 1'000'000, 1, 1, {2, 1, 0}});
-  for (int i = 0; i < 2; ++i) p.samples.push_back({(10 + i) * 1'000'000, 1, 2, {3, 1, 0}});
+  for (int i = 0; i < 6; ++i) p.samples.push_back({i * 1'000'000, 1, 1, p.add_stack({2, 1, 0})});
+  for (int i = 0; i < 2; ++i) p.samples.push_back({(10 + i) * 1'000'000, 1, 2, p.add_stack({3, 1, 0})});
   p.thread_names = {{1, "main"}, {2, "worker"}};
   const std::vector<PhaseResult> phases{{"decode", 0, 8'000'000, 0, 0, 0, {}}};
   const auto rep = analyse_profile(p, phases, ProfileOptions{});
@@ -172,9 +172,9 @@ TEST(Html, DifferentialFlameGraphColoursEachCallPathByItsChangeOfShare) {
   // Old: hot 60%, cold 40%. New: hot 80%, a new function 20%, cold gone.
   for (int i = 0; i < 10; ++i) {
     old_p.samples.push_back(
-        {i * 1'000'000, 1, 1, i < 6 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{3, 0}});
+        {i * 1'000'000, 1, 1, old_p.add_stack(i < 6 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{3, 0})});
     new_p.samples.push_back(
-        {i * 1'000'000, 1, 1, i < 8 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{4, 0}});
+        {i * 1'000'000, 1, 1, new_p.add_stack(i < 8 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{4, 0})});
   }
   const auto old_r = analyse_profile(old_p, {}, ProfileOptions{SIZE_MAX, 20});
   const auto new_r = analyse_profile(new_p, {}, ProfileOptions{SIZE_MAX, 20});

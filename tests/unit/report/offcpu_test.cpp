@@ -27,7 +27,7 @@ ResolvedProfile make_profile() {
   p.off_cpu = {{20 * kMs, 60 * kMs, 1, 1, OffCpuReason::sleep, {1, 0}},
                {70 * kMs, 80 * kMs, 1, 1, OffCpuReason::runnable, {0}},
                {50 * kMs, 60 * kMs, 1, 2, OffCpuReason::unknown, {}}};
-  for (int i = 0; i < 4; ++i) p.samples.push_back({(61 + i) * kMs, 1, 2, {i < 2 ? 2U : 0U}});
+  for (int i = 0; i < 4; ++i) p.samples.push_back({(61 + i) * kMs, 1, 2, p.add_stack({i < 2 ? 2U : 0U})});
   p.thread_names = {{1, "m"}, {2, "pool"}};
   return p;
 }

@@ -21,9 +21,9 @@ ResolvedProfile make_profile() {
               {"hot", "m.c", 30, "/bin/m", 0x300, false},
               {"cold", "m.c", 40, "/bin/m", 0x400, false}};
   // 6 samples in hot (t 0..5 ms), 2 in cold (t 10, 11 ms), 2 in main itself on another thread.
-  for (int i = 0; i < 6; ++i) p.samples.push_back({i * 1'000'000, 1, 1, {2, 1, 0}});
-  for (int i = 0; i < 2; ++i) p.samples.push_back({(10 + i) * 1'000'000, 1, 1, {3, 1, 0}});
-  for (int i = 0; i < 2; ++i) p.samples.push_back({(20 + i) * 1'000'000, 1, 2, {0}});
+  for (int i = 0; i < 6; ++i) p.samples.push_back({i * 1'000'000, 1, 1, p.add_stack({2, 1, 0})});
+  for (int i = 0; i < 2; ++i) p.samples.push_back({(10 + i) * 1'000'000, 1, 1, p.add_stack({3, 1, 0})});
+  for (int i = 0; i < 2; ++i) p.samples.push_back({(20 + i) * 1'000'000, 1, 2, p.add_stack({0})});
   p.thread_names = {{1, "main-thread"}, {2, "worker"}};
   return p;
 }
@@ -105,8 +105,8 @@ TEST(ProfileAnalysis, AFewSamplesGiveNoAdviceAndSayHowLittleTheyTell) {
 TEST(ProfileAnalysis, HotLinesSplitPerFunction) {
   auto p = make_profile();
   p.frames.push_back({"hot", "m.c", 31, "/bin/m", 0x310, false});  // frame 4: another line of hot
-  p.samples.push_back({30'000'000, 1, 1, {4, 1, 0}});
-  p.samples.push_back({31'000'000, 1, 1, {4, 1, 0}});
+  p.samples.push_back({30'000'000, 1, 1, p.add_stack({4, 1, 0})});
+  p.samples.push_back({31'000'000, 1, 1, p.add_stack({4, 1, 0})});
   const auto r = analyse_profile(p, {}, ProfileOptions{});
   const auto& hot = find(r.functions, "hot");
   ASSERT_EQ(hot.lines.size(), 2U);
@@ -175,8 +175,8 @@ ResolvedProfile make_inlined_profile() {
   p.frames = {{"main", "m.c", 10, "/bin/m", 0x100, false},
               {"vec_dot", "h.h", 5, "/bin/m", 0x100, true},
               {"main", "m.c", 12, "/bin/m", 0x120, false}};
-  for (int i = 0; i < 3; ++i) p.samples.push_back({i, 1, 1, {1, 0}});
-  p.samples.push_back({3, 1, 1, {2}});
+  for (int i = 0; i < 3; ++i) p.samples.push_back({i, 1, 1, p.add_stack({1, 0})});
+  p.samples.push_back({3, 1, 1, p.add_stack({2})});
   return p;
 }
 

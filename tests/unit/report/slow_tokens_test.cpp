@@ -21,9 +21,9 @@ ResolvedProfile make_profile() {
               {"step", "m.c", 20, "/bin/m", 0x200, false},
               {"slow", "m.c", 30, "/bin/m", 0x300, false},
               {"fast", "m.c", 40, "/bin/m", 0x400, false}};
-  for (int i = 0; i < 40; ++i) p.samples.push_back({20 * kMs + i * kMs, 1, 1, {2, 1, 0}});
+  for (int i = 0; i < 40; ++i) p.samples.push_back({20 * kMs + i * kMs, 1, 1, p.add_stack({2, 1, 0})});
   for (const std::int64_t start : {10, 15, 70, 75}) {
-    for (int i = 0; i < 4; ++i) p.samples.push_back({start * kMs + i * kMs, 1, 1, {3, 1, 0}});
+    for (int i = 0; i < 4; ++i) p.samples.push_back({start * kMs + i * kMs, 1, 1, p.add_stack({3, 1, 0})});
   }
   return p;
 }

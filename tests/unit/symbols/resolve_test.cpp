@@ -33,16 +33,55 @@ TEST(Resolve, SampleStacksBecomeFramesLeafFirst) {
   Symbolizer sym;
   const auto r = resolve(p, sym);
   ASSERT_EQ(r.samples.size(), 2U);
-  const auto& stack = r.samples[0].stack;
+  const auto& stack = r.stack_of(r.samples[0]);
   ASSERT_EQ(stack.size(), 3U);
   EXPECT_EQ(r.frames[stack[0]].function, "perfprobe_resolve_leaf");
   EXPECT_EQ(r.frames[stack[1]].function, "perfprobe_resolve_caller");
   EXPECT_EQ(r.frames[stack[2]].function, "[unknown]");
-  EXPECT_EQ(r.samples[1].stack, stack) << "frames are interned";
+  EXPECT_EQ(r.samples[1].stack, r.samples[0].stack) << "stacks are interned";
+  EXPECT_EQ(r.stacks.size(), 1U);
   EXPECT_EQ(r.thread_names.at(s.tid), "tester");
   bool self_module = false;
   for (const auto& m : r.modules) self_module = self_module || (m.samples == 2 && m.has_symbols);
   EXPECT_TRUE(self_module);
+}
+
+// Samples of two threads with two stacks, handed over out of time order: each distinct stack is
+// kept once, every sample keeps its own, and the samples come out in time order.
+TEST(Resolve, DistinctStacksAreKeptOnceAndSamplesSortedByTime) {
+  sampling::Profile p;
+  std::string text;
+  ASSERT_TRUE(sys::read_file("/proc/self/maps", text));
+  p.mappings = sampling::parse_proc_maps(text, ::getpid(), 0);
+  sampling::Sample leaf;
+  leaf.pid = ::getpid();
+  leaf.tid = ::getpid();
+  leaf.callchain = {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf),
+                    reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_caller) + 8};
+  sampling::Sample caller = leaf;
+  caller.tid = leaf.tid + 1;
+  caller.callchain = {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_caller) + 4};
+  const std::int64_t times[] = {50, 10, 40, 20, 30, 60};
+  for (std::size_t i = 0; i < 6; ++i) {
+    sampling::Sample s = i % 2 == 0 ? leaf : caller;
+    s.t_ns = times[i];
+    p.samples.push_back(s);
+  }
+  Symbolizer sym;
+  const auto r = resolve(p, sym);
+  ASSERT_EQ(r.samples.size(), 6U);
+  EXPECT_EQ(r.stacks.size(), 2U);
+  for (std::size_t i = 0; i < r.samples.size(); ++i) {
+    const auto& s = r.samples[i];
+    if (i > 0) EXPECT_LT(r.samples[i - 1].t_ns, s.t_ns);
+    const auto& stack = r.stack_of(s);
+    // Leaf first: the caller's own frame is the leaf of the second thread's samples only.
+    ASSERT_FALSE(stack.empty());
+    const bool on_leaf = s.tid == leaf.tid;
+    EXPECT_EQ(r.frames[stack[0]].function, on_leaf ? "perfprobe_resolve_leaf" : "perfprobe_resolve_caller");
+    EXPECT_EQ(stack.size(), on_leaf ? 2U : 1U);
+  }
+  EXPECT_EQ(r.truncated, 6U) << "no chain here reaches main";
 }
 
 // A wait sample's chain unwound as the reader hands it over (add_wait, the profile holding the wait
