@@ -213,6 +213,13 @@ bool decode_sample_chunk(std::string_view body, std::string& raw, Sample& s, Sam
   return chunk.at_end();
 }
 
+// The decompressed size a sample chunk announces (its second u32).
+std::uint32_t raw_size_of(std::string_view body) {
+  ByteReader in(body);
+  (void)in.get<std::uint32_t>();
+  return in.get<std::uint32_t>();
+}
+
 // The sample count a sample section announces (its first u32), for progress.
 std::uint64_t announced_samples(std::string_view body) {
   ByteReader in(body);
@@ -424,6 +431,13 @@ void DataFileReader::for_each_wait(const std::function<void(std::size_t, const S
 void DataFileReader::for_each_sample(const std::function<void(const Sample&)>& f) const {
   Sample s;
   std::string raw;
+  // Made once at the largest chunk's size: growing it chunk by chunk moved it to fresh pages and
+  // faulted them in again each time (the size is only a claim here, checked when decompressing).
+  std::size_t largest = 0;
+  for (const auto& [id, body] : sample_sections_) {
+    if (id != kSamples) largest = std::max<std::size_t>(largest, raw_size_of(body));
+  }
+  raw.reserve(std::min(largest, kMaxChunkBytes));
   SampleDecoder deltas;
   SampleDecoder* const samples = version_ >= kStackDeltaVersion ? &deltas : nullptr;
   for (const auto& [id, body] : sample_sections_) {
