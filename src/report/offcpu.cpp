@@ -33,6 +33,8 @@ class WallIndex {
                        [](const OffCpuInterval* a, const OffCpuInterval* b) { return a->start_ns < b->start_ns; });
     }
     const auto spin_frames = spin_wait_frames(p);
+    // Without a spinning frame every share is 0: no need for the samples' times.
+    if (std::find(spin_frames.begin(), spin_frames.end(), 1) == spin_frames.end()) return;
     {
       std::map<pid_t, std::size_t> counts;  // each thread's lists made at their size
       for (const auto& s : p.samples) ++counts[s.tid];
@@ -129,7 +131,7 @@ class WallIndex {
     t = std::move(sorted);
   }
 
-  // The share of the thread's samples in [from, to) whose leaf spins.
+  // The share of the thread's samples in [from, to) whose leaf spins (0 when none can).
   [[nodiscard]] double spin_share(pid_t tid, std::int64_t from, std::int64_t to) const {
     const auto it = samples_.find(tid);
     if (it == samples_.end()) return 0;
