@@ -50,6 +50,18 @@ const sampling::Mapping* AddressMap::find(pid_t pid, std::uint64_t addr, std::in
   return nullptr;
 }
 
+std::vector<std::int64_t> AddressMap::change_times(pid_t pid) const {
+  std::vector<std::int64_t> out;
+  for (int depth = 0; pid != 0 && depth < 64; ++depth, pid = parent_of(pid)) {
+    if (const auto it = by_pid_.find(pid); it != by_pid_.end()) {
+      for (const auto* m : it->second) out.push_back(m->t_ns);
+    }
+    if (const auto it = execs_.find(pid); it != execs_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<const sampling::Mapping*> AddressMap::visible(pid_t pid, std::int64_t t_ns) const {
   std::vector<const sampling::Mapping*> out;
   for (int depth = 0; pid != 0 && depth < 64; ++depth, pid = parent_of(pid)) {

@@ -18,6 +18,9 @@ class AddressMap {
   [[nodiscard]] const sampling::Mapping* find(pid_t pid, std::uint64_t addr, std::int64_t t_ns) const;
   // Every mapping visible to `pid` at `t_ns`, its own first (for building an unwinder).
   [[nodiscard]] std::vector<const sampling::Mapping*> visible(pid_t pid, std::int64_t t_ns) const;
+  // The times, in order, at which what find() answers for `pid` can change (its own and its
+  // ancestors' mmaps and execs): between two of them every address maps as it did.
+  [[nodiscard]] std::vector<std::int64_t> change_times(pid_t pid) const;
 
  private:
   [[nodiscard]] pid_t parent_of(pid_t pid) const;

@@ -3,8 +3,11 @@
 #include "perfprobe/symbols/resolve.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <map>
 #include <memory>
+#include <optional>
+#include <string>
 #include <set>
 #include <tuple>
 #include <unordered_map>
@@ -32,7 +35,7 @@ class Resolver {
   Resolver(const sampling::Profile& p, Symbolizer& sym, ResolvedProfile& out) : p_(p), sym_(sym), out_(out), map_(p) {}
 
   void sample(const sampling::Sample& s) {
-    const auto id = intern_stack(gather(s, call_chain(s)));
+    const auto id = stack_id(s, call_chain(s));
     if (stack_truncated_[id] != 0) ++out_.truncated;
     out_.samples.push_back({s.t_ns, s.pid, s.tid, id});
   }
@@ -118,22 +121,64 @@ class Resolver {
     return frames_buf_;
   }
 
-  // The id of an equal stack seen before, else of this one added to the profile.
-  std::uint32_t intern_stack(const std::vector<std::uint32_t>& stack) {
-    if (const auto it = stack_ids_.find(stack); it != stack_ids_.end()) return it->second;
-    const auto id = out_.add_stack(stack);
-    stack_truncated_.push_back(stack.empty() || root_[stack.back()] == 0 ? 1 : 0);
-    stack_ids_.emplace(stack, id);
+  // The stack of a chain, remembered by the chain, its process and which of the process's address
+  // map's periods (AddressMap::change_times) the sample falls in: within one, the same addresses
+  // give the same frames, and a hot loop's samples repeat a few chains.
+  std::uint32_t stack_id(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
+    auto& times = change_times_[s.pid];
+    if (!times) times = map_.change_times(s.pid);
+    const auto period = std::upper_bound(times->begin(), times->end(), s.t_ns) - times->begin();
+    chain_key_.clear();
+    const auto put = [this](std::uint64_t v) {
+      char bytes[sizeof v];
+      std::memcpy(bytes, &v, sizeof v);
+      chain_key_.append(bytes, sizeof v);
+    };
+    put(static_cast<std::uint64_t>(s.pid));
+    put(static_cast<std::uint64_t>(period));
+    for (const auto a : chain) put(a);
+    if (const auto it = by_chain_.find(chain_key_); it != by_chain_.end()) return it->second;
+    const auto id = intern_stack(gather(s, chain));
+    // Bounded like the unwinder's memory: a long, varied recording starts afresh now and then.
+    constexpr std::size_t kMostChains = std::size_t{1} << 16;
+    if (by_chain_.size() >= kMostChains) by_chain_.clear();
+    by_chain_.emplace(chain_key_, id);
     return id;
   }
 
-  struct StackHash {
-    std::size_t operator()(const std::vector<std::uint32_t>& v) const noexcept {
-      std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the frame ids
-      for (const auto f : v) h = (h ^ f) * 0x100000001b3ULL;
-      return static_cast<std::size_t>(h);
+  // The id of an equal stack seen before, else of this one added to the profile. The ids sit in
+  // an open-addressed table (id + 1, 0 for a free slot) of a power-of-two size kept at most half full.
+  std::uint32_t intern_stack(const std::vector<std::uint32_t>& stack) {
+    if (stack_slots_.size() < 2 * (out_.stacks.size() + 1)) rehash_stacks();
+    const std::size_t mask = stack_slots_.size() - 1;
+    std::size_t i = hash_of(stack) & mask;
+    for (; stack_slots_[i] != 0; i = (i + 1) & mask) {
+      if (out_.stacks[stack_slots_[i] - 1] == stack) return stack_slots_[i] - 1;
     }
-  };
+    const auto id = out_.add_stack(stack);
+    stack_slots_[i] = id + 1;
+    stack_truncated_.push_back(stack.empty() || root_[stack.back()] == 0 ? 1 : 0);
+    return id;
+  }
+
+  static std::size_t hash_of(const std::vector<std::uint32_t>& stack) {
+    std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the frame ids
+    for (const auto f : stack) h = (h ^ f) * 0x100000001b3ULL;
+    return static_cast<std::size_t>(h ^ (h >> 29));
+  }
+
+  void rehash_stacks() {
+    std::size_t size = 64;
+    while (size < 4 * (out_.stacks.size() + 1)) size *= 2;
+    std::vector<std::uint32_t> slots(size, 0);
+    const std::size_t mask = slots.size() - 1;
+    for (std::uint32_t id = 0; id < out_.stacks.size(); ++id) {
+      std::size_t i = hash_of(out_.stacks[id]) & mask;
+      while (slots[i] != 0) i = (i + 1) & mask;
+      slots[i] = id + 1;
+    }
+    stack_slots_ = std::move(slots);
+  }
 
   // The same runtime address of the same mapping always gives the same frames: looked up once.
   struct AddressKey {
@@ -209,7 +254,10 @@ class Resolver {
   std::vector<char> root_;  // per frame id: 1 when a whole chain ends there
   std::vector<std::uint64_t> spliced_;     // the last unwound chain (call_chain)
   std::vector<std::uint32_t> frames_buf_;  // the frames of the chain at hand (gather)
-  std::unordered_map<std::vector<std::uint32_t>, std::uint32_t, StackHash> stack_ids_;  // id by stack
+  std::vector<std::uint32_t> stack_slots_;  // intern_stack's table
+  std::map<pid_t, std::optional<std::vector<std::int64_t>>> change_times_;  // by process, made when first asked
+  std::string chain_key_;                                     // stack_id's key, reused
+  std::unordered_map<std::string, std::uint32_t> by_chain_;  // stack id by process, period and chain
   std::vector<char> stack_truncated_;  // per stack id: 1 when it stops short of a root
   std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
   bool counting_ = true;

@@ -39,6 +39,25 @@ TEST(AddressMap, ForkedChildSeesParentUntilItExecs) {
   EXPECT_EQ(map.visible(20, 250).size(), 1U);
 }
 
+// Between two change times every address of a process maps as it did: checked at each time, just
+// before it and in between, for the parent and for the child that forked from it and then exec'd.
+TEST(AddressMap, FindAnswersTheSameBetweenChangeTimes) {
+  const auto p = profile();
+  const AddressMap map(p);
+  EXPECT_EQ(map.change_times(10), (std::vector<std::int64_t>{0, 50}));
+  const auto times = map.change_times(20);
+  EXPECT_EQ(times, (std::vector<std::int64_t>{0, 50, 190, 200}));
+  for (const pid_t pid : {10, 20}) {
+    for (std::size_t i = 0; i + 1 < times.size(); ++i) {
+      for (const std::uint64_t addr : {0x1800ULL, 0x8010ULL}) {
+        const auto* at_start = map.find(pid, addr, times[i]);
+        EXPECT_EQ(map.find(pid, addr, (times[i] + times[i + 1]) / 2), at_start);
+        EXPECT_EQ(map.find(pid, addr, times[i + 1] - 1), at_start);
+      }
+    }
+  }
+}
+
 TEST(SpliceChains, DwarfFramesUpToTheFirstSharedReturnAddress) {
   // The frame-pointer chain missed the caller (0x20) of a frameless leaf.
   EXPECT_EQ(splice_chains({0x10, 0x20, 0x30}, {0x10, 0x30, 0x40, 0x50}, false),

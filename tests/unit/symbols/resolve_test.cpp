@@ -73,7 +73,9 @@ TEST(Resolve, DistinctStacksAreKeptOnceAndSamplesSortedByTime) {
   EXPECT_EQ(r.stacks.size(), 2U);
   for (std::size_t i = 0; i < r.samples.size(); ++i) {
     const auto& s = r.samples[i];
-    if (i > 0) EXPECT_LT(r.samples[i - 1].t_ns, s.t_ns);
+    if (i > 0) {
+      EXPECT_LT(r.samples[i - 1].t_ns, s.t_ns);
+    }
     const auto& stack = r.stack_of(s);
     // Leaf first: the caller's own frame is the leaf of the second thread's samples only.
     ASSERT_FALSE(stack.empty());
