@@ -6,13 +6,16 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <vector>
 
 #include "perfprobe/error.hpp"
 #include "perfprobe/sys/event_loop.hpp"
 #include "perfprobe/sys/fd.hpp"
+#include "perfprobe/sys/heap.hpp"
 #include "perfprobe/sys/input_file.hpp"
 #include "perfprobe/sys/memory.hpp"
 #include "perfprobe/sys/output_file.hpp"
@@ -169,4 +172,22 @@ TEST(AnonymousMemory, PrefaultAllocatesJustThePagesOfThePart) {
   prefault(m, 16 * page, page);        // past it: nothing
   EXPECT_TRUE(resident()[15]);
   EXPECT_EQ(anonymous_memory(0).get(), nullptr);
+}
+
+// The heap stays malloc's own: blocks made while a HugePageHeap lives, large and small, hold what is
+// written to them and are freed, before and after it ends.
+TEST(HugePageHeap, AllocationsWorkThroughoutAndAfter) {
+  std::vector<std::unique_ptr<char[]>> blocks;
+  {
+    const HugePageHeap heap(std::size_t{8} << 20);
+    for (std::size_t n : {std::size_t{24}, std::size_t{4096}, std::size_t{3} << 20, std::size_t{100}}) {
+      blocks.push_back(std::make_unique<char[]>(n));
+      std::memset(blocks.back().get(), 0x5a, n);
+      EXPECT_EQ(blocks.back()[n - 1], 0x5a);
+    }
+    blocks.erase(blocks.begin() + 2);
+  }
+  blocks.push_back(std::make_unique<char[]>(std::size_t{1} << 20));
+  blocks.back()[0] = 1;
+  EXPECT_EQ(blocks.front()[23], 0x5a);
 }
