@@ -24,7 +24,7 @@ ResolvedProfile fold_inlined(ResolvedProfile profile) {
   std::vector<char> inlined;  // per frame, read once for all the stacks
   inlined.reserve(profile.frames.size());
   for (const auto& f : profile.frames) inlined.push_back(f.inlined ? 1 : 0);
-  for (auto& s : profile.stacks) fold(inlined, s);  // each stack once for all its samples
+  for (auto& s : profile.stacks) fold(inlined, s);         // each stack once for all its samples
   for (auto& w : profile.off_cpu) fold(inlined, w.stack);  // the chains of waits read the same way
   return profile;
 }

@@ -56,7 +56,8 @@ std::vector<std::int64_t> AddressMap::change_times(pid_t pid) const {
     if (const auto it = by_pid_.find(pid); it != by_pid_.end()) {
       for (const auto* m : it->second) out.push_back(m->t_ns);
     }
-    if (const auto it = execs_.find(pid); it != execs_.end()) out.insert(out.end(), it->second.begin(), it->second.end());
+    if (const auto it = execs_.find(pid); it != execs_.end())
+      out.insert(out.end(), it->second.begin(), it->second.end());
   }
   std::sort(out.begin(), out.end());
   return out;

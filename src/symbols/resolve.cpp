@@ -7,8 +7,8 @@
 #include <map>
 #include <memory>
 #include <optional>
-#include <string>
 #include <set>
+#include <string>
 #include <tuple>
 #include <unordered_map>
 
@@ -251,13 +251,13 @@ class Resolver {
   std::map<pid_t, std::unique_ptr<Unwinder>> unwinders_;
   std::map<std::tuple<std::string, std::uint64_t, bool, Symbolizer::Detail>, std::vector<std::uint32_t>> cache_;
   std::unordered_map<AddressKey, std::vector<std::uint32_t>, AddressHash> by_address_;
-  std::vector<char> root_;  // per frame id: 1 when a whole chain ends there
-  std::vector<std::uint64_t> spliced_;     // the last unwound chain (call_chain)
-  std::vector<std::uint32_t> frames_buf_;  // the frames of the chain at hand (gather)
+  std::vector<char> root_;                  // per frame id: 1 when a whole chain ends there
+  std::vector<std::uint64_t> spliced_;      // the last unwound chain (call_chain)
+  std::vector<std::uint32_t> frames_buf_;   // the frames of the chain at hand (gather)
   std::vector<std::uint32_t> stack_slots_;  // intern_stack's table
   std::map<pid_t, std::optional<std::vector<std::int64_t>>> change_times_;  // by process, made when first asked
-  std::string chain_key_;                                     // stack_id's key, reused
-  std::unordered_map<std::string, std::uint32_t> by_chain_;  // stack id by process, period and chain
+  std::string chain_key_;                                                   // stack_id's key, reused
+  std::unordered_map<std::string, std::uint32_t> by_chain_;                 // stack id by process, period and chain
   std::vector<char> stack_truncated_;  // per stack id: 1 when it stops short of a root
   std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
   bool counting_ = true;
@@ -365,7 +365,8 @@ ResolvedProfile ProfileResolver::finish() {
   const auto earlier = [](const ResolvedSample& a, const ResolvedSample& b) { return a.t_ns < b.t_ns; };
   // Often in order already (one CPU's ring at a time, one thread): then the sort's buffer of half
   // the samples is not worth its page faults.
-  if (!std::is_sorted(samples.begin(), samples.end(), earlier)) std::stable_sort(samples.begin(), samples.end(), earlier);
+  if (!std::is_sorted(samples.begin(), samples.end(), earlier))
+    std::stable_sort(samples.begin(), samples.end(), earlier);
   resolve_off_cpu(state_->profile, state_->resolver, state_->out, state_->wait_chains, state_->wait_detail);
   state_->wait_chains = {};
   state_->resolver.count_modules();

@@ -172,9 +172,11 @@ TEST(Html, DifferentialFlameGraphColoursEachCallPathByItsChangeOfShare) {
   // Old: hot 60%, cold 40%. New: hot 80%, a new function 20%, cold gone.
   for (int i = 0; i < 10; ++i) {
     old_p.samples.push_back(
-        {i * 1'000'000, 1, 1, old_p.add_stack(i < 6 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{3, 0})});
+        {i * 1'000'000, 1, 1,
+         old_p.add_stack(i < 6 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{3, 0})});
     new_p.samples.push_back(
-        {i * 1'000'000, 1, 1, new_p.add_stack(i < 8 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{4, 0})});
+        {i * 1'000'000, 1, 1,
+         new_p.add_stack(i < 8 ? std::vector<std::uint32_t>{2, 1, 0} : std::vector<std::uint32_t>{4, 0})});
   }
   const auto old_r = analyse_profile(old_p, {}, ProfileOptions{SIZE_MAX, 20});
   const auto new_r = analyse_profile(new_p, {}, ProfileOptions{SIZE_MAX, 20});

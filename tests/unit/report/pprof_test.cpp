@@ -22,8 +22,9 @@ ResolvedProfile make_profile() {
               {"work", "m.c", 20, "/bin/m", 0x200, false},
               {"step", "m.h", 5, "/bin/m", 0x200, true},
               {"memcpy", "", 0, "/a/libc.so.6", 0x9000, false}};
-  for (int i = 0; i < 3; ++i) p.samples.push_back({i * 1'000'000, 7, 7, p.add_stack({2, 1, 0})});  // decode, main thread
-  p.samples.push_back({50'000'000, 7, 8, p.add_stack({3, 1, 0})});                                 // no phase, worker
+  for (int i = 0; i < 3; ++i)
+    p.samples.push_back({i * 1'000'000, 7, 7, p.add_stack({2, 1, 0})});  // decode, main thread
+  p.samples.push_back({50'000'000, 7, 8, p.add_stack({3, 1, 0})});       // no phase, worker
   p.thread_names = {{7, "m"}, {8, "worker"}};
   p.modules = {{"/bin/m", "abcdef01", true, true, "", false, 4}, {"/a/libc.so.6", "1234", true, false, "", false, 1}};
   return p;
