@@ -37,6 +37,9 @@ const sampling::Mapping* AddressMap::find(pid_t pid, std::uint64_t addr, std::in
     const std::int64_t exec = exec_before(pid, t_ns);
     if (const auto it = by_pid_.find(pid); it != by_pid_.end()) {
       const sampling::Mapping* fallback = nullptr;
+      // Newest first; a range-for would need std::views::reverse, which clang 14 with libstdc++ 12
+      // cannot compile.
+      // NOLINTNEXTLINE(modernize-loop-convert)
       for (auto m = it->second.rbegin(); m != it->second.rend(); ++m) {
         if (addr < (*m)->start || addr - (*m)->start >= (*m)->length) continue;
         if ((*m)->t_ns <= t_ns && (*m)->t_ns >= exec) return *m;
@@ -68,6 +71,9 @@ std::vector<const sampling::Mapping*> AddressMap::visible(pid_t pid, std::int64_
   for (int depth = 0; pid != 0 && depth < 64; ++depth, pid = parent_of(pid)) {
     const std::int64_t exec = exec_before(pid, t_ns);
     if (const auto it = by_pid_.find(pid); it != by_pid_.end()) {
+      // Newest first; a range-for would need std::views::reverse, which clang 14 with libstdc++ 12
+      // cannot compile.
+      // NOLINTNEXTLINE(modernize-loop-convert)
       for (auto m = it->second.rbegin(); m != it->second.rend(); ++m) {
         if ((*m)->t_ns >= exec) out.push_back(*m);
       }

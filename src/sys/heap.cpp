@@ -35,7 +35,9 @@ HugePageHeap::HugePageHeap(std::size_t bytes) noexcept {
   }
   spacer_ = spacer;
   const auto to = reinterpret_cast<std::uintptr_t>(::sbrk(0)) & ~(kHugePage - 1);
-  // Advice only: without transparent huge pages the heap faults page by page as before.
+  // Advice only: without transparent huge pages the heap faults page by page as before. The
+  // boundary is reckoned as a number; madvise wants it back as an address.
+  // NOLINTNEXTLINE(performance-no-int-to-ptr)
   if (to > from) (void)::madvise(reinterpret_cast<void*>(from), to - from, MADV_HUGEPAGE);
 }
 
