@@ -82,7 +82,9 @@ TEST(ProfileAnalysis, AFewSamplesGiveNoAdviceAndSayHowLittleTheyTell) {
   ResolvedProfile p;
   p.event = "cpu-clock";
   p.frames = {{"main", "m.c", 10, "/bin/m", 0x100, false}, {"__mmap", "", 0, "/lib/libc.so.6", 0x200, false}};
-  p.samples = {{0, 1, 1, {1, 0}}, {1'000'000, 1, 1, {0}}};  // __mmap 1 of 2: 9.5% .. 90.5%
+  const auto in_mmap = p.add_stack({1, 0});
+  const auto in_main = p.add_stack({0});
+  p.samples = {{0, 1, 1, in_mmap}, {1'000'000, 1, 1, in_main}};  // __mmap 1 of 2: 9.5% .. 90.5%
   const auto few = analyse_profile(p, {}, ProfileOptions{});
   for (const auto& h : few.hints) EXPECT_EQ(h.find("optimise it first"), std::string::npos) << h;
   ASSERT_FALSE(few.warnings.empty());
@@ -92,8 +94,8 @@ TEST(ProfileAnalysis, AFewSamplesGiveNoAdviceAndSayHowLittleTheyTell) {
   // The same 50% over 200 samples (43% .. 57%) is advice, and no longer a warning.
   p.samples.clear();
   for (int i = 0; i < 100; ++i) {
-    p.samples.push_back({2 * i * 1'000'000, 1, 1, {1, 0}});
-    p.samples.push_back({(2 * i + 1) * 1'000'000, 1, 1, {0}});
+    p.samples.push_back({2 * i * 1'000'000, 1, 1, in_mmap});
+    p.samples.push_back({(2 * i + 1) * 1'000'000, 1, 1, in_main});
   }
   const auto many = analyse_profile(p, {}, ProfileOptions{});
   bool advice = false;

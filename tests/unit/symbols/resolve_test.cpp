@@ -158,7 +158,7 @@ TEST(Resolve, WaitsForNamesOnlyShareTheSamplesFramesAndNameTheRest) {
   ASSERT_EQ(r.off_cpu.size(), 1U);
   const auto& stack = r.off_cpu[0].stack;
   ASSERT_EQ(stack.size(), 3U);  // leaf, waiter, the mark of a chain that reaches no root
-  EXPECT_EQ(stack[0], r.samples[0].stack[0]) << "the sample's frame, not a second one for the same address";
+  EXPECT_EQ(stack[0], r.stack_of(r.samples[0])[0]) << "the sample's frame, not a second one for the same address";
   EXPECT_EQ(r.frames[stack[1]].function, "perfprobe_resolve_waiter");
   EXPECT_TRUE(r.frames[stack[1]].file.empty());
   EXPECT_FALSE(r.frames[stack[1]].inlined);
