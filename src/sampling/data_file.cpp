@@ -226,6 +226,24 @@ std::uint64_t announced_samples(std::string_view body) {
   return in.get<std::uint32_t>();
 }
 
+// The records that the chunks of section `wanted` announce (each chunk's first u32), to reserve
+// their vector once: growing it chunk by chunk left up to twice the memory the records take. A
+// hint only: each count is checked as its chunk is decoded, and a crafted file reserves at most
+// one record per byte of the file.
+std::size_t announced_records(std::string_view file, std::uint32_t wanted) {
+  ByteReader in(file.substr(sizeof kDataMagic + 4));
+  std::uint64_t total = 0;
+  while (!in.at_end() && !in.bad() && total < file.size()) {
+    const auto id = in.get<std::uint32_t>();
+    const auto len = in.get<std::uint64_t>();
+    const std::size_t start = sizeof kDataMagic + 4 + in.pos();
+    if (in.bad() || len > file.size() - start) break;
+    if (id == wanted) total += announced_samples(file.substr(start, len));
+    in.skip(len);
+  }
+  return static_cast<std::size_t>(std::min<std::uint64_t>(total, file.size()));
+}
+
 [[noreturn]] void corrupt(const std::string& path, const std::string& why) {
   throw UsageError("'" + path + "' is not a readable perfprobe data file: " + why,
                    "record it again with `perfprobe record -o FILE -- CMD`");
@@ -366,6 +384,8 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
   }
   bool ended = false;
   std::string raw;
+  data_.profile.switches.reserve(announced_records(bytes, kSwitchChunk));
+  data_.profile.waits.reserve(announced_records(bytes, kWaitChunk));
   const bool deltas = version >= kStackDeltaVersion;
   const auto decode_times = [deltas](ByteReader& c, WaitSample& w) { return decode_wait_times(c, w, deltas); };
   while (!in.at_end() && !in.bad() && !ended) {
