@@ -282,19 +282,26 @@ void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedPro
   const auto intervals = sampling::wait_intervals(p, out.thread_spans);
   resolver.count_unwinds(false);
   resolver.detail(detail);
-  std::map<std::int64_t, std::vector<std::uint32_t>> stacks;  // by wait sample
+  // Each wait's stack is resolved once, where an interval first names it, and moved into the last
+  // interval that names it (most name it once): a preempted program has tens of thousands.
+  std::vector<std::uint32_t> uses(p.waits.size(), 0);
+  for (const auto& w : intervals) {
+    if (w.wait >= 0 && static_cast<std::size_t>(w.wait) < uses.size()) ++uses[static_cast<std::size_t>(w.wait)];
+  }
+  std::vector<std::vector<std::uint32_t>> stacks(p.waits.size());  // by wait sample, while still named
+  std::vector<bool> resolved(p.waits.size(), false);
+  out.off_cpu.reserve(out.off_cpu.size() + intervals.size());
   for (const auto& w : intervals) {
     OffCpuInterval i{w.start_ns, w.end_ns, w.pid, w.tid, w.reason, {}};
-    if (w.wait >= 0) {
-      auto it = stacks.find(w.wait);
-      if (it == stacks.end()) {
-        const auto k = static_cast<std::size_t>(w.wait);
+    if (w.wait >= 0 && static_cast<std::size_t>(w.wait) < uses.size()) {
+      const auto k = static_cast<std::size_t>(w.wait);
+      if (!resolved[k]) {
         const auto& sample = p.waits[k].sample;
-        auto stack = chains.empty() ? resolver.stack_of(sample) : resolver.frames_of(sample, chains[k]);
-        resolver.mark_truncated(stack);
-        it = stacks.emplace(w.wait, std::move(stack)).first;
+        stacks[k] = chains.empty() ? resolver.stack_of(sample) : resolver.frames_of(sample, chains[k]);
+        resolver.mark_truncated(stacks[k]);
+        resolved[k] = true;
       }
-      i.stack = it->second;
+      i.stack = --uses[k] == 0 ? std::move(stacks[k]) : stacks[k];
     }
     out.off_cpu.push_back(std::move(i));
   }
