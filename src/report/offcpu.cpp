@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstdio>
 #include <map>
+#include <optional>
+#include <unordered_map>
 
 #include "perfprobe/report/profile_report.hpp"
 
@@ -22,6 +24,42 @@ std::string fmt_pct(double v) {
 
 // Time off CPU by reason and call chain (function names, leaf first): ms and how many waits.
 using WaitTimes = std::map<std::pair<OffCpuReason, std::vector<std::string>>, std::pair<double, std::uint64_t>>;
+
+// The entry of `times` for each interval's reason and frame names, the names made once per distinct
+// stack of frame ids: made per interval they were a string per frame of tens of thousands of waits.
+// Each entry still sums its intervals in the order they come.
+class WaitSlots {
+ public:
+  WaitSlots(const ResolvedProfile& p, WaitTimes& times) : p_(p), times_(times) {}
+
+  WaitTimes::mapped_type& operator()(const OffCpuInterval& i) {
+    auto [it, added] = slots_.try_emplace(Key{i.reason, &i.stack}, nullptr);
+    if (added) {
+      std::vector<std::string> names;
+      names.reserve(i.stack.size());
+      for (const auto f : i.stack) names.push_back(p_.frames[f].function);
+      it->second = &times_[{i.reason, std::move(names)}];
+    }
+    return *it->second;
+  }
+
+ private:
+  struct Key {
+    OffCpuReason reason;
+    const std::vector<std::uint32_t>* stack;  // an interval's, alive as long as the profile
+    bool operator==(const Key& o) const { return reason == o.reason && *stack == *o.stack; }
+  };
+  struct KeyHash {
+    std::size_t operator()(const Key& k) const noexcept {
+      auto h = static_cast<std::size_t>(k.reason);
+      for (const auto f : *k.stack) h = h * 0x9e3779b97f4a7c15ULL + f;
+      return h;
+    }
+  };
+  const ResolvedProfile& p_;
+  WaitTimes& times_;
+  std::unordered_map<Key, WaitTimes::mapped_type*, KeyHash> slots_;
+};
 
 // Each thread's intervals and sample times, grouped once for all the scopes of a report.
 class WallIndex {
@@ -62,6 +100,8 @@ class WallIndex {
   // within them by reason and chain.
   WallSplit split(const std::vector<TimeRange>& ranges, pid_t tid, WaitTimes* waits) const {
     WallSplit w;
+    std::optional<WaitSlots> slots;
+    if (waits != nullptr) slots.emplace(p_, *waits);
     for (const auto& span : p_.thread_spans) {
       if (tid != 0 && span.tid != tid) continue;
       const auto it = intervals_.find(span.tid);
@@ -70,7 +110,7 @@ class WallIndex {
         const auto hi = std::min(r.end_ns, span.end_ns);
         if (hi <= lo) continue;
         double off_ms = 0;  // the intervals of one thread never overlap; summed as doubles all the same
-        if (it != intervals_.end()) off_ms = off_within(it->second, lo, hi, w, waits);
+        if (it != intervals_.end()) off_ms = off_within(it->second, lo, hi, w, slots ? &*slots : nullptr);
         const double alive_ms = ms(hi - lo);
         const double on_ms = std::max(alive_ms - off_ms, 0.0);
         w.wall_ms += alive_ms;
@@ -85,7 +125,7 @@ class WallIndex {
  private:
   // Off-CPU time of one thread's `intervals` (in time order) within [lo, hi), added to `w`'s reasons.
   double off_within(const std::vector<const OffCpuInterval*>& intervals, std::int64_t lo, std::int64_t hi, WallSplit& w,
-                    WaitTimes* waits) const {
+                    WaitSlots* waits) const {
     auto i = std::partition_point(intervals.begin(), intervals.end(),
                                   [&](const OffCpuInterval* x) { return x->end_ns <= lo; });
     double off_ms = 0;
@@ -94,19 +134,12 @@ class WallIndex {
       off_ms += n;
       w.reason_ms[static_cast<std::size_t>((*i)->reason)] += n;
       if (waits != nullptr && n > 0) {
-        auto& acc = (*waits)[{(*i)->reason, names(**i)}];
+        auto& acc = (*waits)(**i);
         acc.first += n;
         ++acc.second;
       }
     }
     return off_ms;
-  }
-
-  [[nodiscard]] std::vector<std::string> names(const OffCpuInterval& i) const {
-    std::vector<std::string> out;
-    out.reserve(i.stack.size());
-    for (const auto f : i.stack) out.push_back(p_.frames[f].function);
-    return out;
   }
 
   struct Samples {
@@ -171,11 +204,9 @@ std::vector<OffCpuStack> by_weight(const WaitTimes& by_stack, std::size_t top) {
 std::vector<OffCpuStack> heaviest_waits(const ResolvedProfile& p, std::size_t top) {
   // By function names: frames that differ only in address or line are one wait to a reader.
   WaitTimes by_stack;
+  WaitSlots slot(p, by_stack);
   for (const auto& i : p.off_cpu) {
-    std::vector<std::string> names;
-    names.reserve(i.stack.size());
-    for (const auto f : i.stack) names.push_back(p.frames[f].function);
-    auto& acc = by_stack[{i.reason, std::move(names)}];
+    auto& acc = slot(i);
     acc.first += ms(i.end_ns - i.start_ns);
     ++acc.second;
   }
