@@ -215,9 +215,13 @@ void decode_run(ByteReader& in, RunResult& r) {
     *v = in.get<std::uint64_t>();
   }
   r.counters = get_counters(in);
+  // Reserved at their counts (bounded by the bytes left): a long run's RSS timeline grown by
+  // doubling held up to twice its memory for the whole report.
   const auto nrss = in.count(44);
+  r.rss.reserve(r.rss.size() + nrss);
   for (std::uint32_t i = 0; i < nrss; ++i) r.rss.push_back(get_rss(in));
   const auto nev = in.count(8);
+  r.events.reserve(r.events.size() + nev);
   for (std::uint32_t i = 0; i < nev && !in.bad(); ++i) r.events.push_back(get_event(in));
   r.rss_sample_cost_us = in.get<double>();
   const bool has_startup = in.get<std::uint8_t>() != 0;
