@@ -102,6 +102,9 @@ struct LazyDwarf::Section {
         break;
       }
     }
+    // The stream never reads its input again behind next_in: those pages of the mapped file need not
+    // stay resident (libc's debug file: megabytes read once).
+    sys::page_out(src, z->next_in);
     return have >= n;
   }
 };

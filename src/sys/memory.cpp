@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cstdint>
 
 namespace perfprobe::sys {
 
@@ -20,6 +21,15 @@ void prefault(const Mapping& m, std::size_t offset, std::size_t len) noexcept {
   const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
   const std::size_t first = offset / page * page;  // the mapping starts on a page
   (void)::madvise(static_cast<char*>(m.get()) + first, offset + len - first, MADV_POPULATE_WRITE);
+}
+
+void page_out(const void* begin, const void* end) noexcept {
+  const auto page = static_cast<std::uintptr_t>(::sysconf(_SC_PAGESIZE));
+  const auto from = (reinterpret_cast<std::uintptr_t>(begin) + page - 1) / page * page;
+  const auto to = reinterpret_cast<std::uintptr_t>(end) / page * page;
+  if (to <= from) return;
+  // NOLINTNEXTLINE(performance-no-int-to-ptr): page-aligned addresses inside the caller's mapping
+  (void)::madvise(reinterpret_cast<void*>(from), to - from, MADV_PAGEOUT);
 }
 
 }  // namespace perfprobe::sys

@@ -17,4 +17,10 @@ namespace perfprobe::sys {
 // an older kernel the pages fault in as before.
 void prefault(const Mapping& m, std::size_t offset, std::size_t len) noexcept;
 
+// Asks the kernel to reclaim the whole pages of [begin, end) that this process alone maps
+// (MADV_PAGEOUT, Linux 5.4): read-only file pages already consumed leave the resident set and are
+// read again from the file if ever touched; memory that cannot be reclaimed (anonymous without
+// swap) stays as it is. Never changes what the memory holds. Best effort.
+void page_out(const void* begin, const void* end) noexcept;
+
 }  // namespace perfprobe::sys

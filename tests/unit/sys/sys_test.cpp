@@ -174,6 +174,53 @@ TEST(AnonymousMemory, PrefaultAllocatesJustThePagesOfThePart) {
   EXPECT_EQ(anonymous_memory(0).get(), nullptr);
 }
 
+// page_out drops a read file's pages from the resident set, which the file gives back when read
+// again, and leaves anonymous memory's bytes as they were (no swap: nothing to reclaim them to).
+TEST(PageOut, FilePagesLeaveTheResidentSetAndReadTheSameAgain) {
+  const auto page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
+  char path[] = "/tmp/perfprobe-page-out-XXXXXX";
+  const int fd = ::mkstemp(path);
+  ASSERT_GE(fd, 0);
+  std::vector<unsigned char> data(8 * page);
+  for (std::size_t i = 0; i < data.size(); ++i) data[i] = static_cast<unsigned char>(i * 7 + i / page);
+  ASSERT_EQ(::write(fd, data.data(), data.size()), static_cast<ssize_t>(data.size()));
+  ASSERT_EQ(::fsync(fd), 0);  // clean pages: a dirty one is written back before it can go
+  void* at = ::mmap(nullptr, data.size(), PROT_READ, MAP_PRIVATE, fd, 0);
+  ::close(fd);
+  ::unlink(path);
+  ASSERT_NE(at, MAP_FAILED);
+  const auto* bytes = static_cast<const unsigned char*>(at);
+  // The mapping's resident kilobytes, from its entry in /proc/self/smaps.
+  const auto resident_kb = [&] {
+    std::ifstream smaps("/proc/self/smaps");
+    std::ostringstream start;
+    start << std::hex << reinterpret_cast<std::uintptr_t>(at) << '-';
+    std::string line;
+    bool in = false;
+    while (std::getline(smaps, line)) {
+      if (line.rfind(start.str(), 0) == 0) in = true;
+      if (in && line.rfind("Rss:", 0) == 0) return std::stol(line.substr(4));
+    }
+    return -1L;
+  };
+  EXPECT_EQ(std::memcmp(bytes, data.data(), data.size()), 0);  // every page read, so mapped
+  const long before = resident_kb();
+  EXPECT_EQ(before, static_cast<long>(8 * page / 1024));
+  page_out(bytes + page / 2, bytes + 5 * page + 1);  // whole pages 1 to 4 (and, where the page
+                                                     // cache holds the file in one large folio,
+                                                     // the folio's other pages with them)
+  EXPECT_LE(resident_kb(), before - static_cast<long>(4 * page / 1024));
+  EXPECT_EQ(std::memcmp(bytes, data.data(), data.size()), 0);
+  ::munmap(at, data.size());
+
+  const Mapping m = anonymous_memory(4 * page);
+  ASSERT_NE(m.get(), nullptr);
+  auto* anon = static_cast<unsigned char*>(m.get());
+  std::memset(anon, 0x5a, 4 * page);
+  page_out(anon, anon + 4 * page);
+  for (std::size_t i = 0; i < 4 * page; i += page / 2) EXPECT_EQ(anon[i], 0x5a) << i;
+}
+
 // The heap stays malloc's own: blocks made while a HugePageHeap lives, large and small, hold what is
 // written to them and are freed, before and after it ends.
 TEST(HugePageHeap, AllocationsWorkThroughoutAndAfter) {
