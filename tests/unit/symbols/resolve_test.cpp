@@ -86,27 +86,42 @@ TEST(Resolve, DistinctStacksAreKeptOnceAndSamplesSortedByTime) {
   EXPECT_EQ(r.truncated, 6U) << "no chain here reaches main";
 }
 
-// A wait sample's chain unwound as the reader hands it over (add_wait, the profile holding the wait
-// without it) gives the off-CPU interval the frames resolve() gives it from the whole profile.
-TEST(Resolve, WaitsAddedOneByOneGiveTheSameOffCpuStacks) {
-  sampling::Profile p;
-  std::string text;
-  ASSERT_TRUE(sys::read_file("/proc/self/maps", text));
-  p.mappings = sampling::parse_proc_maps(text, ::getpid(), 0);
-  p.off_cpu.switches = true;
-  p.off_cpu.end_ns = 1000;
+// A sample of this process at 10 ns with `chain`, as the tests of waits below take it.
+sampling::Sample own_sample(std::vector<std::uint64_t> chain) {
   sampling::Sample s;
   s.pid = ::getpid();
   s.tid = ::getpid();
   s.t_ns = 10;
-  s.callchain = {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf),
-                 reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_caller) + 8};
-  p.samples = {s};
+  s.callchain = std::move(chain);
+  return s;
+}
+
+// This process's mappings, and one wait of `s`'s thread from 100 to 300 ns whose sample (at 100 ns)
+// holds `wait_chain`.
+sampling::Profile one_wait(const sampling::Sample& s, std::vector<std::uint64_t> wait_chain) {
+  sampling::Profile p;
+  std::string text;
+  EXPECT_TRUE(sys::read_file("/proc/self/maps", text));
+  p.mappings = sampling::parse_proc_maps(text, ::getpid(), 0);
+  p.off_cpu.switches = true;
+  p.off_cpu.end_ns = 1000;
   p.switches = {{100, s.pid, s.tid, true, false}, {300, s.pid, s.tid, false, false}};
   sampling::WaitSample w;
   w.sample = s;
   w.sample.t_ns = 100;
+  w.sample.callchain = std::move(wait_chain);
   p.waits = {w};
+  return p;
+}
+
+// A wait sample's chain unwound as the reader hands it over (add_wait, the profile holding the wait
+// without it) gives the off-CPU interval the frames resolve() gives it from the whole profile.
+TEST(Resolve, WaitsAddedOneByOneGiveTheSameOffCpuStacks) {
+  const auto s = own_sample({reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf),
+                             reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_caller) + 8});
+  auto p = one_wait(s, s.callchain);
+  p.samples = {s};
+  const auto& w = p.waits[0];
   Symbolizer sym;
   const auto whole = resolve(p, sym);
   ASSERT_EQ(whole.off_cpu.size(), 1U);
@@ -131,24 +146,9 @@ TEST(Resolve, WaitsAddedOneByOneGiveTheSameOffCpuStacks) {
 // Waits resolved for views that print names only: an address the CPU samples looked up keeps its
 // whole frame, one only the waits reach gets its function's name from the symbol table alone.
 TEST(Resolve, WaitsForNamesOnlyShareTheSamplesFramesAndNameTheRest) {
-  sampling::Profile p;
-  std::string text;
-  ASSERT_TRUE(sys::read_file("/proc/self/maps", text));
-  p.mappings = sampling::parse_proc_maps(text, ::getpid(), 0);
-  p.off_cpu.switches = true;
-  p.off_cpu.end_ns = 1000;
-  sampling::Sample s;
-  s.pid = ::getpid();
-  s.tid = ::getpid();
-  s.t_ns = 10;
-  s.callchain = {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf)};
-  p.switches = {{100, s.pid, s.tid, true, false}, {300, s.pid, s.tid, false, false}};
-  sampling::WaitSample w;
-  w.sample = s;
-  w.sample.t_ns = 100;
-  w.sample.callchain = {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf),
-                        reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_waiter) + 8};
-  p.waits = {w};
+  const auto s = own_sample({reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf)});
+  const auto p = one_wait(s, {reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_leaf),
+                              reinterpret_cast<std::uintptr_t>(&perfprobe_resolve_waiter) + 8});
   Symbolizer sym;
   ProfileResolver resolver(p, sym);
   resolver.wait_detail(Symbolizer::Detail::function);
