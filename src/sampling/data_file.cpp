@@ -228,12 +228,13 @@ std::uint64_t announced_samples(std::string_view body) {
 
 // The records that the chunks of section `wanted` announce (each chunk's first u32), to reserve
 // their vector once: growing it chunk by chunk left up to twice the memory the records take. A
-// hint only: each count is checked as its chunk is decoded, and a crafted file reserves at most
-// one record per byte of the file.
-std::size_t announced_records(std::string_view file, std::uint32_t wanted) {
+// hint only: each count is checked as its chunk is decoded, and the reservation stays within four
+// times the file's size in memory (a real recording needs a tenth of that: its records compress
+// to 4-6 bytes), so a crafted count costs no more than the file itself already does.
+std::size_t announced_records(std::string_view file, std::uint32_t wanted, std::size_t record_bytes) {
   ByteReader in(file.substr(sizeof kDataMagic + 4));
   std::uint64_t total = 0;
-  while (!in.at_end() && !in.bad() && total < file.size()) {
+  while (!in.at_end() && !in.bad() && total < file.size()) {  // past that the cap below holds anyway
     const auto id = in.get<std::uint32_t>();
     const auto len = in.get<std::uint64_t>();
     const std::size_t start = sizeof kDataMagic + 4 + in.pos();
@@ -241,7 +242,7 @@ std::size_t announced_records(std::string_view file, std::uint32_t wanted) {
     if (id == wanted) total += announced_samples(file.substr(start, len));
     in.skip(len);
   }
-  return static_cast<std::size_t>(std::min<std::uint64_t>(total, file.size()));
+  return static_cast<std::size_t>(std::min<std::uint64_t>(total, 4 * file.size() / record_bytes));
 }
 
 [[noreturn]] void corrupt(const std::string& path, const std::string& why) {
@@ -384,8 +385,8 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
   }
   bool ended = false;
   std::string raw;
-  data_.profile.switches.reserve(announced_records(bytes, kSwitchChunk));
-  data_.profile.waits.reserve(announced_records(bytes, kWaitChunk));
+  data_.profile.switches.reserve(announced_records(bytes, kSwitchChunk, sizeof(Switch)));
+  data_.profile.waits.reserve(announced_records(bytes, kWaitChunk, sizeof(WaitSample)));
   const bool deltas = version >= kStackDeltaVersion;
   const auto decode_times = [deltas](ByteReader& c, WaitSample& w) { return decode_wait_times(c, w, deltas); };
   while (!in.at_end() && !in.bad() && !ended) {

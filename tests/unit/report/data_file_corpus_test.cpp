@@ -8,6 +8,8 @@
 
 #include "fuzz/corpus_files.hpp"
 #include "fuzz/data_file_input.hpp"
+#include "perfprobe/error.hpp"
+#include "perfprobe/sampling/data_file.hpp"
 
 TEST(DataFileCorpus, EveryFileGivesAReportOrAUsageError) {
   const auto files = perfprobe::fuzz::corpus_files("data_file");
@@ -26,4 +28,21 @@ TEST(DataFileCorpus, RecordingStartOfACraftedFileDoesNotOverflow) {
   EXPECT_EQ(recording_start_unix_ns(5, kMax), 0);
   EXPECT_EQ(recording_start_unix_ns(-1, 0), 0);
   EXPECT_EQ(recording_start_unix_ns(1, -kMax), 0);
+}
+
+// A recording whose switch and wait chunks claim 4 billion records each is refused as malformed, not
+// by a failed allocation: the reader reserves at the announced counts only up to four times the
+// file's size.
+TEST(DataFileCorpus, ChunksClaimingBillionsOfRecordsAreRefused) {
+  for (const auto& [path, s] : perfprobe::fuzz::corpus_files("data_file")) {
+    if (path.filename() != "v3-chunk-counts-claim-4g") continue;
+    try {
+      const perfprobe::sampling::DataFileReader reader(s, path.string());
+      ADD_FAILURE() << "read";
+    } catch (const perfprobe::UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("malformed"), std::string::npos) << e.what();
+    }
+    return;
+  }
+  FAIL() << "v3-chunk-counts-claim-4g is not in the corpus";
 }
