@@ -11,6 +11,7 @@
 #include <string>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "address_map.hpp"
 #include "perfprobe/sampling/off_cpu.hpp"
@@ -146,39 +147,35 @@ class Resolver {
     return id;
   }
 
-  // The id of an equal stack seen before, else of this one added to the profile. The ids sit in
-  // an open-addressed table (id + 1, 0 for a free slot) of a power-of-two size kept at most half full.
+  // The id of an equal stack seen before, else of this one added to the profile.
   std::uint32_t intern_stack(const std::vector<std::uint32_t>& stack) {
-    if (stack_slots_.size() < 2 * (out_.stacks.size() + 1)) rehash_stacks();
-    const std::size_t mask = stack_slots_.size() - 1;
-    std::size_t i = hash_of(stack) & mask;
-    for (; stack_slots_[i] != 0; i = (i + 1) & mask) {
-      if (out_.stacks[stack_slots_[i] - 1] == stack) return stack_slots_[i] - 1;
-    }
+    if (const auto it = stack_ids_.find(stack); it != stack_ids_.end()) return *it;
     const auto id = out_.add_stack(stack);
-    stack_slots_[i] = id + 1;
+    stack_ids_.insert(id);
     stack_truncated_.push_back(stack.empty() || root_[stack.back()] == 0 ? 1 : 0);
     return id;
   }
 
+  // The interned stacks' ids, hashed and compared by the stacks they name, so that a stack is looked
+  // up without a copy of it (C++20 transparent lookup).
   static std::size_t hash_of(const std::vector<std::uint32_t>& stack) {
     std::uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a over the frame ids
     for (const auto f : stack) h = (h ^ f) * 0x100000001b3ULL;
     return static_cast<std::size_t>(h ^ (h >> 29));
   }
-
-  void rehash_stacks() {
-    std::size_t size = 64;
-    while (size < 4 * (out_.stacks.size() + 1)) size *= 2;
-    std::vector<std::uint32_t> slots(size, 0);
-    const std::size_t mask = slots.size() - 1;
-    for (std::uint32_t id = 0; id < out_.stacks.size(); ++id) {
-      std::size_t i = hash_of(out_.stacks[id]) & mask;
-      while (slots[i] != 0) i = (i + 1) & mask;
-      slots[i] = id + 1;
-    }
-    stack_slots_ = std::move(slots);
-  }
+  struct StackHash {
+    using is_transparent = void;
+    const std::vector<std::vector<std::uint32_t>>* stacks;
+    std::size_t operator()(std::uint32_t id) const { return hash_of((*stacks)[id]); }
+    std::size_t operator()(const std::vector<std::uint32_t>& s) const { return hash_of(s); }
+  };
+  struct StackEqual {
+    using is_transparent = void;
+    const std::vector<std::vector<std::uint32_t>>* stacks;
+    bool operator()(std::uint32_t a, std::uint32_t b) const { return a == b; }
+    bool operator()(std::uint32_t a, const std::vector<std::uint32_t>& b) const { return (*stacks)[a] == b; }
+    bool operator()(const std::vector<std::uint32_t>& a, std::uint32_t b) const { return a == (*stacks)[b]; }
+  };
 
   // The same runtime address of the same mapping always gives the same frames: looked up once.
   struct AddressKey {
@@ -251,10 +248,11 @@ class Resolver {
   std::map<pid_t, std::unique_ptr<Unwinder>> unwinders_;
   std::map<std::tuple<std::string, std::uint64_t, bool, Symbolizer::Detail>, std::vector<std::uint32_t>> cache_;
   std::unordered_map<AddressKey, std::vector<std::uint32_t>, AddressHash> by_address_;
-  std::vector<char> root_;                  // per frame id: 1 when a whole chain ends there
-  std::vector<std::uint64_t> spliced_;      // the last unwound chain (call_chain)
-  std::vector<std::uint32_t> frames_buf_;   // the frames of the chain at hand (gather)
-  std::vector<std::uint32_t> stack_slots_;  // intern_stack's table
+  std::vector<char> root_;                 // per frame id: 1 when a whole chain ends there
+  std::vector<std::uint64_t> spliced_;     // the last unwound chain (call_chain)
+  std::vector<std::uint32_t> frames_buf_;  // the frames of the chain at hand (gather)
+  std::unordered_set<std::uint32_t, StackHash, StackEqual> stack_ids_{64, StackHash{&out_.stacks},
+                                                                      StackEqual{&out_.stacks}};
   std::map<pid_t, std::optional<std::vector<std::int64_t>>> change_times_;  // by process, made when first asked
   std::string chain_key_;                                                   // stack_id's key, reused
   std::unordered_map<std::string, std::uint32_t> by_chain_;                 // stack id by process, period and chain
