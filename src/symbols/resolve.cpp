@@ -100,13 +100,13 @@ class Resolver {
     if (s.stack.empty()) return s.callchain;
     auto& unwinder = unwinders_[s.pid];
     if (!unwinder) unwinder = std::make_unique<Unwinder>(map_.visible(s.pid, s.t_ns), sym_);
-    const auto dwarf = unwinder->unwind(s);
+    const auto& dwarf = unwinder->unwind(s);
     // Automatic mode kept the whole copy exactly when the chain crosses code without frame
     // pointers: its frame-pointer chain is not to be trusted there.
     const auto mode = p_.config.call_graph;
     const bool prefer_dwarf =
         mode == sampling::CallGraph::dwarf || (mode == sampling::CallGraph::automatic && sampling::stack_kept_whole(s));
-    spliced_ = splice_chains(dwarf, s.callchain, prefer_dwarf);
+    splice_chains(dwarf, s.callchain, prefer_dwarf, spliced_);
     if (spliced_ != s.callchain && counting_) ++out_.dwarf_unwound;
     return spliced_;
   }

@@ -110,6 +110,7 @@ struct Unwinder::State {
   bool attached = false;
   std::unordered_map<Registers, std::vector<Remembered>, RegistersHash> remembered;
   std::size_t remembered_count = 0;
+  const std::vector<std::uint64_t> none{};  // what a sample that cannot be unwound gives
 };
 
 Unwinder::Unwinder(const std::vector<const sampling::Mapping*>& maps, Symbolizer& symbolizer)
@@ -132,14 +133,14 @@ Unwinder::Unwinder(const std::vector<const sampling::Mapping*>& maps, Symbolizer
 
 Unwinder::~Unwinder() = default;
 
-std::vector<std::uint64_t> Unwinder::unwind(const sampling::Sample& sample) {
-  std::vector<std::uint64_t> pcs;
-  if (!state_->attached || sample.stack.empty() || sample.sp == 0) return pcs;
+const std::vector<std::uint64_t>& Unwinder::unwind(const sampling::Sample& sample) {
+  if (!state_->attached || sample.stack.empty() || sample.sp == 0) return state_->none;
   const Registers regs{sample.ip, sample.sp, sample.bp, sample.stack.size()};
-  auto& candidates = state_->remembered[regs];
-  for (const auto& c : candidates) {
+  auto* slot = &state_->remembered[regs];
+  for (const auto& c : *slot) {
     if (same_reads(sample, c.reads)) return c.pcs;
   }
+  std::vector<std::uint64_t> pcs;
   std::vector<Read> reads;
   state_->current.sample = &sample;
   state_->current.reads = &reads;
@@ -148,25 +149,29 @@ std::vector<std::uint64_t> Unwinder::unwind(const sampling::Sample& sample) {
   if (state_->remembered_count >= kMaxRemembered) {
     state_->remembered.clear();
     state_->remembered_count = 0;
+    slot = &state_->remembered[regs];
   }
-  auto& slot = state_->remembered[regs];
-  if (slot.size() >= kMaxPerRegisters) slot.erase(slot.begin());
-  slot.push_back(Remembered{std::move(reads), pcs});
+  if (slot->size() >= kMaxPerRegisters) slot->erase(slot->begin());
+  slot->push_back(Remembered{std::move(reads), std::move(pcs)});
   ++state_->remembered_count;
-  return pcs;
+  return slot->back().pcs;
 }
 
-std::vector<std::uint64_t> splice_chains(const std::vector<std::uint64_t>& dwarf, const std::vector<std::uint64_t>& fp,
-                                         bool prefer_dwarf) {
-  if (dwarf.size() < 2) return fp;
+void splice_chains(const std::vector<std::uint64_t>& dwarf, const std::vector<std::uint64_t>& fp, bool prefer_dwarf,
+                   std::vector<std::uint64_t>& out) {
+  if (dwarf.size() < 2) {
+    out.assign(fp.begin(), fp.end());
+    return;
+  }
   for (std::size_t j = 1; j < fp.size(); ++j) {
     const auto it = std::find(dwarf.begin() + 1, dwarf.end(), fp[j]);
     if (it == dwarf.end()) continue;
-    std::vector<std::uint64_t> out(dwarf.begin(), it);
+    out.assign(dwarf.begin(), it);
     out.insert(out.end(), fp.begin() + static_cast<std::ptrdiff_t>(j), fp.end());
-    return out;
+    return;
   }
-  return prefer_dwarf || dwarf.size() >= fp.size() ? dwarf : fp;
+  const auto& whole = prefer_dwarf || dwarf.size() >= fp.size() ? dwarf : fp;
+  out.assign(whole.begin(), whole.end());
 }
 
 }  // namespace perfprobe::symbols

@@ -24,8 +24,9 @@ class Unwinder {
   Unwinder& operator=(const Unwinder&) = delete;
 
   // Runtime pcs, leaf first (entries after the first are return addresses). Empty when the
-  // sample has no stack copy or nothing could be unwound.
-  [[nodiscard]] std::vector<std::uint64_t> unwind(const sampling::Sample& sample);
+  // sample has no stack copy or nothing could be unwound. Valid until the next call: most samples
+  // repeat a remembered unwind, and a copy of it for each would be an allocation each.
+  [[nodiscard]] const std::vector<std::uint64_t>& unwind(const sampling::Sample& sample);
 
  private:
   struct State;
@@ -37,7 +38,8 @@ class Unwinder {
 // return address both chains share, then the frame-pointer chain from there. Without a common
 // address: the DWARF chain when `prefer_dwarf` (code without frame pointers gives a garbage frame-
 // pointer chain), else the longer one.
-[[nodiscard]] std::vector<std::uint64_t> splice_chains(const std::vector<std::uint64_t>& dwarf,
-                                                       const std::vector<std::uint64_t>& fp, bool prefer_dwarf);
+// `out` is overwritten (its capacity kept from chain to chain).
+void splice_chains(const std::vector<std::uint64_t>& dwarf, const std::vector<std::uint64_t>& fp, bool prefer_dwarf,
+                   std::vector<std::uint64_t>& out);
 
 }  // namespace perfprobe::symbols

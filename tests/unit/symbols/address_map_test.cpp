@@ -58,6 +58,14 @@ TEST(AddressMap, FindAnswersTheSameBetweenChangeTimes) {
   }
 }
 
+std::vector<std::uint64_t> splice_chains(const std::vector<std::uint64_t>& dwarf, const std::vector<std::uint64_t>& fp,
+                                         bool prefer_dwarf) {
+  // A buffer that held a longer chain before: splice_chains overwrites all of it.
+  std::vector<std::uint64_t> out(9, 0x77);
+  symbols::splice_chains(dwarf, fp, prefer_dwarf, out);
+  return out;
+}
+
 TEST(SpliceChains, DwarfFramesUpToTheFirstSharedReturnAddress) {
   // The frame-pointer chain missed the caller (0x20) of a frameless leaf.
   EXPECT_EQ(splice_chains({0x10, 0x20, 0x30}, {0x10, 0x30, 0x40, 0x50}, false),
