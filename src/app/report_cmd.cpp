@@ -79,6 +79,7 @@ Loaded load(const std::string& path, symbols::Symbolizer& symbolizer, const std:
   });
   // Then the off-CPU waits, after the CPU samples as in resolve(): each unwound as it is read.
   reader.for_each_wait([&resolver](std::size_t i, const sampling::Sample& s) { resolver.add_wait(i, s); });
+  reader.drop_chunks();
   progress.clear();
   ResolvedProfile resolved = resolver.finish();
   symbolizer.save_cache();

@@ -449,6 +449,14 @@ void DataFileReader::for_each_wait(const std::function<void(std::size_t, const S
   }
 }
 
+void DataFileReader::drop_chunks() noexcept {
+  // Swapped with empty ones: assigning `{}` would keep the capacity.
+  decltype(sample_sections_)().swap(sample_sections_);
+  decltype(wait_sections_)().swap(wait_sections_);
+  decltype(wait_position_)().swap(wait_position_);
+  std::string().swap(bytes_);
+}
+
 void DataFileReader::for_each_sample(const std::function<void(const Sample&)>& f) const {
   Sample s;
   std::string raw;

@@ -108,6 +108,10 @@ class DataFileReader {
   // as the full sample of data().profile.waits[i], one wait at a time (a recording's waits with
   // their copies are never in memory together). Throws UsageError on a malformed wait chunk.
   void for_each_wait(const std::function<void(std::size_t i, const Sample&)>& f) const;
+  // Gives the file's bytes back to the heap once both walks are done, so that what is built next
+  // reuses them instead of growing the heap (each new megabyte is zeroed first); data() stays.
+  // for_each_sample and for_each_wait have nothing more to give after it.
+  void drop_chunks() noexcept;
 
  private:
   std::string bytes_;
