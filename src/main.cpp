@@ -3,6 +3,7 @@
 // not executable; 1 other failures.
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 
@@ -20,13 +21,11 @@ bool use_color(perfprobe::cli::ColorMode mode) {
   return (no_color == nullptr || *no_color == '\0') && ::isatty(2) != 0;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int run_cli(int argc, char** argv) {
   perfprobe::sys::ensure_standard_fds();  // before anything opens a descriptor
   perfprobe::cli::Options options;
   CLI::App app;
-  perfprobe::cli::define(app, options);
+  perfprobe::cli::define(app, options, argc > 1 ? argv[1] : "");
   try {
     perfprobe::cli::parse(app, options, argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -58,6 +57,19 @@ int main(int argc, char** argv) {
     return 1;
   } catch (...) {
     diag.error("internal error (unknown exception)");
+    return 1;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  try {
+    return run_cli(argc, argv);
+  } catch (...) {
+    // Only the set-up outside run_cli's handlers gets here (out of memory while defining the CLI,
+    // or while printing a usage error).
+    std::fputs("perfprobe: error: internal error before the command could start\n", stderr);
     return 1;
   }
 }

@@ -10,7 +10,21 @@
 
 namespace perfprobe::cli {
 
-void define(CLI::App& app, Options& options) {
+namespace {
+
+// In the order `perfprobe --help` lists them.
+struct Subcommand {
+  std::string_view name;
+  void (*define)(CLI::App&, Options&);
+};
+constexpr Subcommand kSubcommands[] = {
+    {"run", define_run},       {"events", define_events},          {"probes", define_probes}, {"size", define_size},
+    {"check", define_check},   {"compare", define_compare},        {"record", define_record}, {"report", define_report},
+    {"attach", define_attach}, {"completions", define_completions}};
+
+}  // namespace
+
+void define(CLI::App& app, Options& options, std::string_view first_argument) {
   app.description(
       "perfprobe: a ptrace-free profiler for LLM inference binaries: counters, startup, tokens, RSS, size.");
   app.set_version_flag("-V,--version", "perfprobe " PERFPROBE_VERSION);
@@ -25,16 +39,17 @@ void define(CLI::App& app, Options& options) {
       ->check(CLI::IsMember({"auto", "always", "never"}))
       ->type_name("WHEN")
       ->default_str("auto");
-  define_run(app, options);
-  define_events(app, options);
-  define_probes(app, options);
-  define_size(app, options);
-  define_check(app, options);
-  define_compare(app, options);
-  define_record(app, options);
-  define_report(app, options);
-  define_attach(app, options);
-  define_completions(app, options);
+  // A command line that starts with a subcommand's name is parsed by that subcommand alone: the
+  // others' hundreds of options would only cost start-up time. completions describes them all.
+  if (first_argument != "completions") {
+    for (const auto& sub : kSubcommands) {
+      if (sub.name == first_argument) {
+        sub.define(app, options);
+        return;
+      }
+    }
+  }
+  for (const auto& sub : kSubcommands) sub.define(app, options);
 }
 
 void parse(CLI::App& app, Options& options, int argc, const char* const* argv) {
@@ -50,33 +65,37 @@ void parse(CLI::App& app, Options& options, int argc, const char* const* argv) {
 }
 
 void finalize(const CLI::App& app, Options& options) {
-  if (app.got_subcommand("run")) {
+  // Only the subcommands defined can be asked about (got_subcommand throws for any other).
+  const auto subs = app.get_subcommands();
+  if (subs.empty()) return;
+  const std::string& name = subs.front()->get_name();
+  if (name == "run") {
     options.command = Command::run;
-    finalize_run(*app.get_subcommand("run"), options, options.run);
-  } else if (app.got_subcommand("probes")) {
+    finalize_run(*subs.front(), options, options.run);
+  } else if (name == "probes") {
     options.command = Command::probes;
     finalize_probes(options.probes);
-  } else if (app.got_subcommand("events")) {
+  } else if (name == "events") {
     options.command = Command::events;
-  } else if (app.got_subcommand("size")) {
+  } else if (name == "size") {
     options.command = Command::size;
     finalize_size(options);
-  } else if (app.got_subcommand("record")) {
+  } else if (name == "record") {
     options.command = Command::record;
-    finalize_record(*app.get_subcommand("record"), options, options.record);
-  } else if (app.got_subcommand("report")) {
+    finalize_record(*subs.front(), options, options.record);
+  } else if (name == "report") {
     options.command = Command::report;
     finalize_report(options);
-  } else if (app.got_subcommand("attach")) {
+  } else if (name == "attach") {
     options.command = Command::attach;
-    finalize_attach(*app.get_subcommand("attach"), options, options.attach);
-  } else if (app.got_subcommand("completions")) {
+    finalize_attach(*subs.front(), options, options.attach);
+  } else if (name == "completions") {
     options.command = Command::completions;
     finalize_completions(app, options);
-  } else if (app.got_subcommand("check")) {
+  } else if (name == "check") {
     options.command = Command::check;
-    finalize_check(*app.get_subcommand("check"), options, options.check);
-  } else if (app.got_subcommand("compare")) {
+    finalize_check(*subs.front(), options, options.check);
+  } else if (name == "compare") {
     options.command = Command::compare;
     finalize_compare(options);
   }

@@ -11,12 +11,51 @@ Options parse_args(std::vector<const char*> args) {
   args.insert(args.begin(), "perfprobe");
   Options options;
   CLI::App app;
-  define(app, options);
+  define(app, options, args.size() > 1 ? args[1] : "");  // as main does
   parse(app, options, static_cast<int>(args.size()), args.data());
   finalize(app, options);
   return options;
 }
 }  // namespace
+
+TEST(CliDefine, AFirstArgumentNamingASubcommandDefinesThatOneAlone) {
+  const auto subcommands = [](std::string_view first) {
+    Options options;
+    CLI::App app;
+    define(app, options, first);
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands({})) names.push_back(sub->get_name());
+    return names;
+  };
+  EXPECT_EQ(subcommands("report"), (std::vector<std::string>{"report"}));
+  EXPECT_EQ(subcommands("run"), (std::vector<std::string>{"run"}));
+  // completions describes every subcommand; anything else may be a global option or a typo, whose
+  // error and help name them all.
+  for (const auto* first : {"completions", "", "--help", "--color", "reprot"}) {
+    EXPECT_EQ(subcommands(first).size(), 10U) << first;
+  }
+}
+
+TEST(CliDefine, ASubcommandAloneParsesAsItDoesAmongAllTheOthers) {
+  const std::vector<const char*> args = {"perfprobe", "record", "-F", "499", "-o", "x.data", "--", "./llm"};
+  Options alone;
+  Options among;
+  CLI::App app_alone;
+  CLI::App app_among;
+  define(app_alone, alone, "record");
+  define(app_among, among);
+  parse(app_alone, alone, static_cast<int>(args.size()), args.data());
+  parse(app_among, among, static_cast<int>(args.size()), args.data());
+  finalize(app_alone, alone);
+  finalize(app_among, among);
+  EXPECT_EQ(alone.command, Command::record);
+  EXPECT_EQ(among.command, Command::record);
+  EXPECT_EQ(alone.record.output, "x.data");
+  EXPECT_EQ(alone.record.output, among.record.output);
+  EXPECT_EQ(alone.record.sampling.frequency_hz, 499U);
+  EXPECT_EQ(alone.record.sampling.frequency_hz, among.record.sampling.frequency_hz);
+  EXPECT_EQ(alone.record.run.command, among.record.run.command);
+}
 
 TEST(CliRun, EverythingAfterDoubleDashIsTheTarget) {
   const auto o = parse_args({"run", "-r", "3", "--", "./llm", "--prompt", "hi", "-r", "9"});
