@@ -6,6 +6,7 @@
 #include <gelf.h>
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <unordered_map>
 
@@ -111,6 +112,25 @@ struct Unwinder::State {
   std::unordered_map<Registers, std::vector<Remembered>, RegistersHash> remembered;
   std::size_t remembered_count = 0;
   const std::vector<std::uint64_t> none{};  // what a sample that cannot be unwound gives
+  // The slots of registers looked up lately, one per line, found by a multiply and a shift: a
+  // profile's samples repeat a few registers thousands of times, and the map's lookup (a division
+  // and a cache miss) cost more per sample than comparing the remembered reads. Slots stay where
+  // they are until `remembered` is cleared, and then these are cleared too.
+  struct Recent {
+    Registers regs;
+    std::vector<Remembered>* slot = nullptr;
+  };
+  static constexpr int kRecentBits = 6;
+  std::array<Recent, std::size_t{1} << kRecentBits> recent{};
+
+  std::vector<Remembered>& slot_of(const Registers& regs) {
+    const auto line = ((regs.ip ^ regs.sp) * 0x9e3779b97f4a7c15ULL ^ regs.bp ^ regs.size) >> (64 - kRecentBits);
+    auto& r = recent[line];
+    if (r.slot != nullptr && r.regs == regs) return *r.slot;
+    auto& slot = remembered[regs];
+    r = Recent{regs, &slot};
+    return slot;
+  }
 };
 
 Unwinder::Unwinder(const std::vector<const sampling::Mapping*>& maps, Symbolizer& symbolizer)
@@ -136,7 +156,7 @@ Unwinder::~Unwinder() = default;
 const std::vector<std::uint64_t>& Unwinder::unwind(const sampling::Sample& sample) {
   if (!state_->attached || sample.stack.empty() || sample.sp == 0) return state_->none;
   const Registers regs{sample.ip, sample.sp, sample.bp, sample.stack.size()};
-  auto* slot = &state_->remembered[regs];
+  auto* slot = &state_->slot_of(regs);
   for (const auto& c : *slot) {
     if (same_reads(sample, c.reads)) return c.pcs;
   }
@@ -148,8 +168,9 @@ const std::vector<std::uint64_t>& Unwinder::unwind(const sampling::Sample& sampl
   state_->current = Current{};
   if (state_->remembered_count >= kMaxRemembered) {
     state_->remembered.clear();
+    state_->recent.fill({});
     state_->remembered_count = 0;
-    slot = &state_->remembered[regs];
+    slot = &state_->slot_of(regs);
   }
   if (slot->size() >= kMaxPerRegisters) slot->erase(slot->begin());
   slot->push_back(Remembered{std::move(reads), std::move(pcs)});
@@ -157,21 +178,23 @@ const std::vector<std::uint64_t>& Unwinder::unwind(const sampling::Sample& sampl
   return slot->back().pcs;
 }
 
-void splice_chains(const std::vector<std::uint64_t>& dwarf, const std::vector<std::uint64_t>& fp, bool prefer_dwarf,
+bool splice_chains(const std::vector<std::uint64_t>& dwarf, const std::vector<std::uint64_t>& fp, bool prefer_dwarf,
                    std::vector<std::uint64_t>& out) {
   if (dwarf.size() < 2) {
     out.assign(fp.begin(), fp.end());
-    return;
+    return false;
   }
   for (std::size_t j = 1; j < fp.size(); ++j) {
     const auto it = std::find(dwarf.begin() + 1, dwarf.end(), fp[j]);
     if (it == dwarf.end()) continue;
     out.assign(dwarf.begin(), it);
     out.insert(out.end(), fp.begin() + static_cast<std::ptrdiff_t>(j), fp.end());
-    return;
+    // Both end with fp[j...]: they differ where the DWARF frames replaced fp's first j.
+    return static_cast<std::size_t>(it - dwarf.begin()) != j || !std::equal(dwarf.begin(), it, fp.begin());
   }
   const auto& whole = prefer_dwarf || dwarf.size() >= fp.size() ? dwarf : fp;
   out.assign(whole.begin(), whole.end());
+  return out != fp;
 }
 
 }  // namespace perfprobe::symbols
