@@ -87,6 +87,15 @@ void SampleDecoder::give_back() {
 void SampleDecoder::clear() {
   give_back();
   last_.clear();
+  recent_ = nullptr;
+}
+
+SampleDecoder::Last& SampleDecoder::last_of(pid_t tid) {
+  if (recent_ == nullptr || recent_tid_ != tid) {
+    recent_ = &last_[tid];
+    recent_tid_ = tid;
+  }
+  return *recent_;
 }
 
 bool SampleDecoder::decode(ByteReader& in) {
@@ -102,7 +111,7 @@ bool SampleDecoder::decode(ByteReader& in) {
     return true;
   }
   const std::uint64_t top = s.sp + size;
-  Last& last = last_[s.tid];
+  Last& last = last_of(s.tid);
   std::vector<std::uint8_t>& b = last.stack;
   const std::size_t old = b.size();
   if (shared > 0 && (last.pid != s.pid || last.top != top || shared > old)) return false;

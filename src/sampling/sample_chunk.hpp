@@ -62,9 +62,14 @@ class SampleDecoder {
     std::vector<std::uint8_t> stack;  // empty while lent to sample_
   };
   void give_back();
+  Last& last_of(pid_t tid);
   Sample sample_;
   std::unordered_map<pid_t, Last> last_;  // by tid
   Last* lent_ = nullptr;                  // whose stack sample_ holds
+  // The thread of the last lookup and its entry (entries stay put until clear()): a chunk's
+  // samples come mostly from one thread in a row, and the map's lookup is a division each.
+  pid_t recent_tid_ = 0;
+  Last* recent_ = nullptr;
 };
 
 // Off-CPU records (docs/record.md): a switch, and a wait sample (its kind and state, then a sample).

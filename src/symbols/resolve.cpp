@@ -106,8 +106,7 @@ class Resolver {
     const auto mode = p_.config.call_graph;
     const bool prefer_dwarf =
         mode == sampling::CallGraph::dwarf || (mode == sampling::CallGraph::automatic && sampling::stack_kept_whole(s));
-    splice_chains(dwarf, s.callchain, prefer_dwarf, spliced_);
-    if (spliced_ != s.callchain && counting_) ++out_.dwarf_unwound;
+    if (splice_chains(dwarf, s.callchain, prefer_dwarf, spliced_) && counting_) ++out_.dwarf_unwound;
     return spliced_;
   }
 

@@ -38,8 +38,9 @@ class Unwinder {
 // return address both chains share, then the frame-pointer chain from there. Without a common
 // address: the DWARF chain when `prefer_dwarf` (code without frame pointers gives a garbage frame-
 // pointer chain), else the longer one.
-// `out` is overwritten (its capacity kept from chain to chain).
-void splice_chains(const std::vector<std::uint64_t>& dwarf, const std::vector<std::uint64_t>& fp, bool prefer_dwarf,
+// `out` is overwritten (its capacity kept from chain to chain). True when it differs from `fp`
+// (told without comparing the whole chains in the usual case).
+bool splice_chains(const std::vector<std::uint64_t>& dwarf, const std::vector<std::uint64_t>& fp, bool prefer_dwarf,
                    std::vector<std::uint64_t>& out);
 
 }  // namespace perfprobe::symbols

@@ -62,7 +62,8 @@ std::vector<std::uint64_t> splice_chains(const std::vector<std::uint64_t>& dwarf
                                          bool prefer_dwarf) {
   // A buffer that held a longer chain before: splice_chains overwrites all of it.
   std::vector<std::uint64_t> out(9, 0x77);
-  symbols::splice_chains(dwarf, fp, prefer_dwarf, out);
+  const bool differs = symbols::splice_chains(dwarf, fp, prefer_dwarf, out);
+  EXPECT_EQ(differs, out != fp);
   return out;
 }
 
@@ -72,6 +73,8 @@ TEST(SpliceChains, DwarfFramesUpToTheFirstSharedReturnAddress) {
             (std::vector<std::uint64_t>{0x10, 0x20, 0x30, 0x40, 0x50}));
   // Same chains when the leaf had a frame.
   EXPECT_EQ(splice_chains({0x10, 0x30}, {0x10, 0x30, 0x40}, false), (std::vector<std::uint64_t>{0x10, 0x30, 0x40}));
+  // A leaf the two chains disagree on (the helper checks what splice_chains says of the difference).
+  EXPECT_EQ(splice_chains({0x11, 0x30}, {0x10, 0x30, 0x40}, false), (std::vector<std::uint64_t>{0x11, 0x30, 0x40}));
   // Nothing shared: the longer in fp mode, DWARF in dwarf mode (the fp chain is garbage there).
   EXPECT_EQ(splice_chains({0x10, 0x20}, {0x10, 0x99, 0x98}, false), (std::vector<std::uint64_t>{0x10, 0x99, 0x98}));
   EXPECT_EQ(splice_chains({0x10, 0x20}, {0x10, 0x99, 0x98}, true), (std::vector<std::uint64_t>{0x10, 0x20}));
