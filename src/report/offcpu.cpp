@@ -66,9 +66,10 @@ class WallIndex {
  public:
   explicit WallIndex(const ResolvedProfile& p) : p_(p) {
     for (const auto& i : p.off_cpu) intervals_[i.tid].push_back(&i);
+    // Each thread's intervals come in time order from the resolver: sorted only when they do not.
+    const auto earlier = [](const OffCpuInterval* a, const OffCpuInterval* b) { return a->start_ns < b->start_ns; };
     for (auto& [tid, list] : intervals_) {
-      std::stable_sort(list.begin(), list.end(),
-                       [](const OffCpuInterval* a, const OffCpuInterval* b) { return a->start_ns < b->start_ns; });
+      if (!std::is_sorted(list.begin(), list.end(), earlier)) std::stable_sort(list.begin(), list.end(), earlier);
     }
     const auto spin_frames = spin_wait_frames(p);
     // Without a spinning frame every share is 0: no need for the samples' times.

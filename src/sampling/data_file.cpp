@@ -420,10 +420,13 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
     in.skip(len);  // unknown sections too
   }
   if (!ended) corrupt(path_, "it ends early (the recording was cut short)");
-  // Chunks hold the rings' records in drain order: each CPU's in time order, not all together.
+  // Chunks hold the rings' records in drain order: each CPU's in time order, not all together
+  // (in order already when the program ran on one CPU; a merge sort would still cost n log n).
   auto& p = data_.profile;
-  std::stable_sort(p.switches.begin(), p.switches.end(),
-                   [](const Switch& a, const Switch& b) { return a.t_ns < b.t_ns; });
+  const auto earlier = [](const Switch& a, const Switch& b) { return a.t_ns < b.t_ns; };
+  if (!std::is_sorted(p.switches.begin(), p.switches.end(), earlier)) {
+    std::stable_sort(p.switches.begin(), p.switches.end(), earlier);
+  }
   // Waits stay in file order: off-CPU intervals take each thread's waits by time themselves.
 }
 
