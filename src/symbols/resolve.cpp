@@ -41,21 +41,34 @@ class Resolver {
     out_.samples.push_back({s.t_ns, s.pid, s.tid, id});
   }
 
-  // Frames of a sample's call chain (unwound where its stack was copied), leaf first.
-  std::vector<std::uint32_t> stack_of(const sampling::Sample& s) { return frames_of(s, call_chain(s)); }
-
-  // A wait sample's call chain, unwound as it is read; its frames come later (frames_of).
-  std::vector<std::uint64_t> wait_chain(const sampling::Sample& s) {
+  // A wait sample's call chain, unwound as it is read, by an id shared with every wait whose chain,
+  // process and address-map period (stack_id) are the same: a preempted program's waits repeat a
+  // few chains thousands of times. Its frames come later, once per id (wait_stack).
+  std::uint32_t wait_chain_id(const sampling::Sample& s) {
     const bool counting = counting_;
     counting_ = false;
-    auto chain = call_chain(s);
+    const auto& chain = call_chain(s);
     counting_ = counting;
-    return chain;
+    const auto& key = chain_key(s, chain);
+    if (const auto it = wait_chain_ids_.find(key); it != wait_chain_ids_.end()) return it->second;
+    const auto id = static_cast<std::uint32_t>(wait_chains_.size());
+    wait_chains_.push_back({s.pid, s.t_ns, chain, {}, false});
+    wait_chain_ids_.emplace(key, id);
+    return id;
   }
 
-  // Frames of a chain unwound from `s` (its process and time say which mapping an address is in).
-  std::vector<std::uint32_t> frames_of(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
-    return gather(s, chain);
+  // The frames of a wait chain (wait_chain_id), leaf first, with a "[truncated]" frame where it
+  // stops short of a root (the same test as the samples' truncated figure: its frame-pointer walk
+  // ran out of stack copy, docs/record.md). Looked up when first asked for.
+  const std::vector<std::uint32_t>& wait_stack(std::uint32_t id) {
+    auto& w = wait_chains_[id];
+    if (!w.resolved) {
+      w.stack = gather(w.pid, w.t_ns, w.chain);
+      mark_truncated(w.stack);
+      w.resolved = true;
+      decltype(w.chain)().swap(w.chain);
+    }
+    return w.stack;
   }
 
   // Wait samples are not CPU samples: they leave the sample figures alone.
@@ -64,8 +77,6 @@ class Resolver {
   // How much of each address the lookups from now on need (Symbolizer::Detail).
   void detail(Symbolizer::Detail d) { detail_ = d; }
 
-  // A wait's chain that stops short of a root (same test as the samples' truncated figure) ends
-  // with a "[truncated]" frame: its frame-pointer walk ran out of stack copy (docs/record.md).
   void mark_truncated(std::vector<std::uint32_t>& stack) {
     if (stack.empty() || root_[stack.back()] != 0) return;
     FrameInfo f;
@@ -112,10 +123,10 @@ class Resolver {
 
   // The frames of a chain, in a buffer kept from sample to sample: most samples' stacks are
   // already interned, and then nothing is allocated for them.
-  const std::vector<std::uint32_t>& gather(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
+  const std::vector<std::uint32_t>& gather(pid_t pid, std::int64_t t_ns, const std::vector<std::uint64_t>& chain) {
     frames_buf_.clear();
     for (std::size_t i = 0; i < chain.size(); ++i) {
-      const auto& ids = frames_at(s, chain[i], i > 0);
+      const auto& ids = frames_at(pid, t_ns, chain[i], i > 0);
       frames_buf_.insert(frames_buf_.end(), ids.begin(), ids.end());
     }
     return frames_buf_;
@@ -125,6 +136,19 @@ class Resolver {
   // map's periods (AddressMap::change_times) the sample falls in: within one, the same addresses
   // give the same frames, and a hot loop's samples repeat a few chains.
   std::uint32_t stack_id(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
+    const auto& key = chain_key(s, chain);
+    if (const auto it = by_chain_.find(key); it != by_chain_.end()) return it->second;
+    const auto id = intern_stack(gather(s.pid, s.t_ns, chain));
+    // Bounded like the unwinder's memory: a long, varied recording starts afresh now and then.
+    constexpr std::size_t kMostChains = std::size_t{1} << 16;
+    if (by_chain_.size() >= kMostChains) by_chain_.clear();
+    by_chain_.emplace(key, id);
+    return id;
+  }
+
+  // The process, the period of its address map the sample falls in, and the chain, as bytes: in a
+  // buffer kept from sample to sample.
+  const std::string& chain_key(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
     auto& times = change_times_[s.pid];
     if (!times) times = map_.change_times(s.pid);
     const auto period = std::upper_bound(times->begin(), times->end(), s.t_ns) - times->begin();
@@ -137,13 +161,7 @@ class Resolver {
     put(static_cast<std::uint64_t>(s.pid));
     put(static_cast<std::uint64_t>(period));
     for (const auto a : chain) put(a);
-    if (const auto it = by_chain_.find(chain_key_); it != by_chain_.end()) return it->second;
-    const auto id = intern_stack(gather(s, chain));
-    // Bounded like the unwinder's memory: a long, varied recording starts afresh now and then.
-    constexpr std::size_t kMostChains = std::size_t{1} << 16;
-    if (by_chain_.size() >= kMostChains) by_chain_.clear();
-    by_chain_.emplace(chain_key_, id);
-    return id;
+    return chain_key_;
   }
 
   // The id of an equal stack seen before, else of this one added to the profile.
@@ -192,8 +210,8 @@ class Resolver {
     }
   };
 
-  const std::vector<std::uint32_t>& frames_at(const sampling::Sample& s, std::uint64_t addr, bool is_return) {
-    const sampling::Mapping* m = map_.find(s.pid, addr, s.t_ns);
+  const std::vector<std::uint32_t>& frames_at(pid_t pid, std::int64_t t_ns, std::uint64_t addr, bool is_return) {
+    const sampling::Mapping* m = map_.find(pid, addr, t_ns);
     // Whole frames already looked up serve a lookup that needs less as well.
     const AddressKey full_key{m, addr, is_return, Symbolizer::Detail::full};
     if (const auto it = by_address_.find(full_key); it != by_address_.end()) return it->second;
@@ -255,16 +273,27 @@ class Resolver {
   std::map<pid_t, std::optional<std::vector<std::int64_t>>> change_times_;  // by process, made when first asked
   std::string chain_key_;                                                   // stack_id's key, reused
   std::unordered_map<std::string, std::uint32_t> by_chain_;                 // stack id by process, period and chain
-  std::vector<char> stack_truncated_;  // per stack id: 1 when it stops short of a root
+  struct WaitChain {
+    pid_t pid;
+    std::int64_t t_ns;                 // of its first wait: any other gives the same frames
+    std::vector<std::uint64_t> chain;  // until resolved
+    std::vector<std::uint32_t> stack;  // once resolved
+    bool resolved;
+  };
+  std::vector<WaitChain> wait_chains_;                             // by wait_chain_id
+  std::unordered_map<std::string, std::uint32_t> wait_chain_ids_;  // by the same key as by_chain_
+  std::vector<char> stack_truncated_;                              // per stack id: 1 when it stops short of a root
   std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
   bool counting_ = true;
   Symbolizer::Detail detail_ = Symbolizer::Detail::full;
 };
 
-// Off-CPU intervals with the call chains of their wait samples (each sample resolved once).
-// `chains`: the waits' chains by index into p.waits when they were unwound as read, else empty.
+// Off-CPU intervals with the call chains of their wait samples (each distinct chain resolved once).
+// `chain_ids`: the waits' wait_chain_ids by index into p.waits when they were unwound as read
+// (kNoChain for one never read), else empty: then the waits the intervals name are unwound here.
+constexpr std::uint32_t kNoChain = UINT32_MAX;
 void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedProfile& out,
-                     const std::vector<std::vector<std::uint64_t>>& chains, Symbolizer::Detail detail) {
+                     std::vector<std::uint32_t> chain_ids, Symbolizer::Detail detail) {
   out.off_cpu_recorded = p.off_cpu.switches;
   out.off_cpu_mechanism = p.off_cpu.mechanism;
   out.off_cpu_states = p.off_cpu.states;
@@ -279,26 +308,15 @@ void resolve_off_cpu(const sampling::Profile& p, Resolver& resolver, ResolvedPro
   const auto intervals = sampling::wait_intervals(p, out.thread_spans);
   resolver.count_unwinds(false);
   resolver.detail(detail);
-  // Each wait's stack is resolved once, where an interval first names it, and moved into the last
-  // interval that names it (most name it once): a preempted program has tens of thousands.
-  std::vector<std::uint32_t> uses(p.waits.size(), 0);
-  for (const auto& w : intervals) {
-    if (w.wait >= 0 && static_cast<std::size_t>(w.wait) < uses.size()) ++uses[static_cast<std::size_t>(w.wait)];
-  }
-  std::vector<std::vector<std::uint32_t>> stacks(p.waits.size());  // by wait sample, while still named
-  std::vector<bool> resolved(p.waits.size(), false);
+  const bool unwind_here = chain_ids.empty();
+  if (unwind_here) chain_ids.assign(p.waits.size(), kNoChain);
   out.off_cpu.reserve(out.off_cpu.size() + intervals.size());
   for (const auto& w : intervals) {
     OffCpuInterval i{w.start_ns, w.end_ns, w.pid, w.tid, w.reason, {}};
-    if (w.wait >= 0 && static_cast<std::size_t>(w.wait) < uses.size()) {
-      const auto k = static_cast<std::size_t>(w.wait);
-      if (!resolved[k]) {
-        const auto& sample = p.waits[k].sample;
-        stacks[k] = chains.empty() ? resolver.stack_of(sample) : resolver.frames_of(sample, chains[k]);
-        resolver.mark_truncated(stacks[k]);
-        resolved[k] = true;
-      }
-      i.stack = --uses[k] == 0 ? std::move(stacks[k]) : stacks[k];
+    if (w.wait >= 0 && static_cast<std::size_t>(w.wait) < chain_ids.size()) {
+      auto& id = chain_ids[static_cast<std::size_t>(w.wait)];
+      if (id == kNoChain && unwind_here) id = resolver.wait_chain_id(p.waits[static_cast<std::size_t>(w.wait)].sample);
+      if (id != kNoChain) i.stack = resolver.wait_stack(id);
     }
     out.off_cpu.push_back(std::move(i));
   }
@@ -337,7 +355,7 @@ struct ProfileResolver::State {
   const sampling::Profile& profile;
   ResolvedProfile out;
   Resolver resolver;
-  std::vector<std::vector<std::uint64_t>> wait_chains;  // by index into profile.waits (add_wait)
+  std::vector<std::uint32_t> wait_chain_ids;  // by index into profile.waits (add_wait)
   Symbolizer::Detail wait_detail = Symbolizer::Detail::full;
 };
 
@@ -360,8 +378,8 @@ void ProfileResolver::wait_detail(Symbolizer::Detail detail) { state_->wait_deta
 void ProfileResolver::add_wait(std::size_t index, const sampling::Sample& sample) {
   auto& st = *state_;
   if (index >= st.profile.waits.size()) return;
-  if (st.wait_chains.empty()) st.wait_chains.resize(st.profile.waits.size());
-  st.wait_chains[index] = st.resolver.wait_chain(sample);
+  if (st.wait_chain_ids.empty()) st.wait_chain_ids.resize(st.profile.waits.size(), kNoChain);
+  st.wait_chain_ids[index] = st.resolver.wait_chain_id(sample);
 }
 
 ResolvedProfile ProfileResolver::finish() {
@@ -371,8 +389,8 @@ ResolvedProfile ProfileResolver::finish() {
   // the samples is not worth its page faults.
   if (!std::is_sorted(samples.begin(), samples.end(), earlier))
     std::stable_sort(samples.begin(), samples.end(), earlier);
-  resolve_off_cpu(state_->profile, state_->resolver, state_->out, state_->wait_chains, state_->wait_detail);
-  state_->wait_chains = {};
+  resolve_off_cpu(state_->profile, state_->resolver, state_->out, std::move(state_->wait_chain_ids),
+                  state_->wait_detail);
   state_->resolver.count_modules();
   return std::move(state_->out);
 }
