@@ -3,7 +3,6 @@
 #include "perfprobe/symbols/resolve.hpp"
 
 #include <algorithm>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <optional>
@@ -146,23 +145,24 @@ class Resolver {
     return id;
   }
 
-  // The process, the period of its address map the sample falls in, and the chain, as bytes: in a
-  // buffer kept from sample to sample.
-  const std::string& chain_key(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
+  // The process, the period of its address map the sample falls in, and the chain: in a buffer
+  // kept from sample to sample.
+  const std::vector<std::uint64_t>& chain_key(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
     auto& times = change_times_[s.pid];
     if (!times) times = map_.change_times(s.pid);
     const auto period = std::upper_bound(times->begin(), times->end(), s.t_ns) - times->begin();
-    chain_key_.clear();
-    const auto put = [this](std::uint64_t v) {
-      char bytes[sizeof v];
-      std::memcpy(bytes, &v, sizeof v);
-      chain_key_.append(bytes, sizeof v);
-    };
-    put(static_cast<std::uint64_t>(s.pid));
-    put(static_cast<std::uint64_t>(period));
-    for (const auto a : chain) put(a);
+    chain_key_.assign({static_cast<std::uint64_t>(s.pid), static_cast<std::uint64_t>(period)});
+    chain_key_.insert(chain_key_.end(), chain.begin(), chain.end());
     return chain_key_;
   }
+  // A few multiplies a key: std::hash has none for a vector, and a key's words are addresses.
+  struct ChainKeyHash {
+    std::size_t operator()(const std::vector<std::uint64_t>& key) const noexcept {
+      std::uint64_t h = 0xcbf29ce484222325ULL;
+      for (const auto w : key) h = (h ^ w) * 0x9e3779b97f4a7c15ULL;
+      return static_cast<std::size_t>(h ^ (h >> 32));
+    }
+  };
 
   // The id of an equal stack seen before, else of this one added to the profile.
   std::uint32_t intern_stack(const std::vector<std::uint32_t>& stack) {
@@ -271,8 +271,8 @@ class Resolver {
   std::unordered_set<std::uint32_t, StackHash, StackEqual> stack_ids_{64, StackHash{&out_.stacks},
                                                                       StackEqual{&out_.stacks}};
   std::map<pid_t, std::optional<std::vector<std::int64_t>>> change_times_;  // by process, made when first asked
-  std::string chain_key_;                                                   // stack_id's key, reused
-  std::unordered_map<std::string, std::uint32_t> by_chain_;                 // stack id by process, period and chain
+  std::vector<std::uint64_t> chain_key_;                                    // chain_key's, reused
+  std::unordered_map<std::vector<std::uint64_t>, std::uint32_t, ChainKeyHash> by_chain_;  // stack id by chain_key
   struct WaitChain {
     pid_t pid;
     std::int64_t t_ns;                 // of its first wait: any other gives the same frames
@@ -280,9 +280,9 @@ class Resolver {
     std::vector<std::uint32_t> stack;  // once resolved
     bool resolved;
   };
-  std::vector<WaitChain> wait_chains_;                             // by wait_chain_id
-  std::unordered_map<std::string, std::uint32_t> wait_chain_ids_;  // by the same key as by_chain_
-  std::vector<char> stack_truncated_;                              // per stack id: 1 when it stops short of a root
+  std::vector<WaitChain> wait_chains_;                                                          // by wait_chain_id
+  std::unordered_map<std::vector<std::uint64_t>, std::uint32_t, ChainKeyHash> wait_chain_ids_;  // by chain_key
+  std::vector<char> stack_truncated_;  // per stack id: 1 when it stops short of a root
   std::map<std::tuple<std::string, std::string, int, std::string, bool>, std::uint32_t> ids_;
   bool counting_ = true;
   Symbolizer::Detail detail_ = Symbolizer::Detail::full;
