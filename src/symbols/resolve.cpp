@@ -148,7 +148,12 @@ class Resolver {
   // The process, the period of its address map the sample falls in, and the chain: in a buffer
   // kept from sample to sample.
   const std::vector<std::uint64_t>& chain_key(const sampling::Sample& s, const std::vector<std::uint64_t>& chain) {
-    auto& times = change_times_[s.pid];
+    // Samples come from one process in a row: its entry is kept (map nodes stay put).
+    if (times_ == nullptr || times_pid_ != s.pid) {
+      times_ = &change_times_[s.pid];
+      times_pid_ = s.pid;
+    }
+    auto& times = *times_;
     if (!times) times = map_.change_times(s.pid);
     const auto period = std::upper_bound(times->begin(), times->end(), s.t_ns) - times->begin();
     chain_key_.assign({static_cast<std::uint64_t>(s.pid), static_cast<std::uint64_t>(period)});
@@ -271,7 +276,9 @@ class Resolver {
   std::unordered_set<std::uint32_t, StackHash, StackEqual> stack_ids_{64, StackHash{&out_.stacks},
                                                                       StackEqual{&out_.stacks}};
   std::map<pid_t, std::optional<std::vector<std::int64_t>>> change_times_;  // by process, made when first asked
-  std::vector<std::uint64_t> chain_key_;                                    // chain_key's, reused
+  std::optional<std::vector<std::int64_t>>* times_ = nullptr;               // change_times_'s entry for times_pid_
+  pid_t times_pid_ = 0;
+  std::vector<std::uint64_t> chain_key_;                                                  // chain_key's, reused
   std::unordered_map<std::vector<std::uint64_t>, std::uint32_t, ChainKeyHash> by_chain_;  // stack id by chain_key
   struct WaitChain {
     pid_t pid;

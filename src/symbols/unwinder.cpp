@@ -99,8 +99,16 @@ struct Remembered {
 constexpr std::size_t kMaxRemembered = 1U << 16;
 constexpr std::size_t kMaxPerRegisters = 8;
 
+// Whether `s` holds the words the remembered reads got. `s` has the registers and copy size the
+// reads were made with (the memo's key), so each read is in its copy exactly when it was then:
+// only the words need comparing.
 bool same_reads(const sampling::Sample& s, const std::vector<Read>& reads) {
-  return std::all_of(reads.begin(), reads.end(), [&s](const Read& r) { return read_word(s, r.addr) == r; });
+  return std::all_of(reads.begin(), reads.end(), [&s](const Read& r) {
+    if (!r.ok) return true;
+    std::uint64_t value = 0;
+    std::memcpy(&value, s.stack.data() + (r.addr - s.sp), sizeof value);
+    return value == r.value;
+  });
 }
 
 }  // namespace
