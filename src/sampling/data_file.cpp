@@ -384,7 +384,6 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
                        std::to_string(kOldestDataVersion) + " to " + std::to_string(kDataVersion));
   }
   bool ended = false;
-  std::string raw;
   data_.profile.switches.reserve(announced_records(bytes, kSwitchChunk, sizeof(Switch)));
   data_.profile.waits.reserve(announced_records(bytes, kWaitChunk, sizeof(WaitSample)));
   const bool deltas = version >= kStackDeltaVersion;
@@ -404,12 +403,13 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
       sample_sections_.emplace_back(id, bytes.substr(start, len));
       sample_count_ += announced_samples(bytes.substr(start, len));
     }
-    if (id == kSwitchChunk && !decode_chunk(bytes.substr(start, len), 17, decode_switch, data_.profile.switches, raw)) {
+    if (id == kSwitchChunk &&
+        !decode_chunk(bytes.substr(start, len), 17, decode_switch, data_.profile.switches, raw_)) {
       corrupt(path_, "malformed switch chunk");
     }
     // Waits without their chains and copies: for_each_wait hands those over (docs/record.md).
     if (id == kWaitChunk) {
-      if (!decode_chunk(bytes.substr(start, len), 58, decode_times, data_.profile.waits, raw)) {
+      if (!decode_chunk(bytes.substr(start, len), 58, decode_times, data_.profile.waits, raw_)) {
         corrupt(path_, "malformed wait chunk");
       }
       wait_sections_.push_back(bytes.substr(start, len));
@@ -432,7 +432,7 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
 
 void DataFileReader::for_each_wait(const std::function<void(std::size_t, const Sample&)>& f) const {
   Sample s;
-  std::string raw;
+  std::string& raw = raw_;
   SampleDecoder deltas;
   const bool v3 = version_ >= kStackDeltaVersion;
   std::size_t next = 0;  // file order
@@ -458,11 +458,12 @@ void DataFileReader::drop_chunks() noexcept {
   decltype(wait_sections_)().swap(wait_sections_);
   decltype(wait_position_)().swap(wait_position_);
   std::string().swap(bytes_);
+  std::string().swap(raw_);
 }
 
 void DataFileReader::for_each_sample(const std::function<void(const Sample&)>& f) const {
   Sample s;
-  std::string raw;
+  std::string& raw = raw_;
   // Made once at the largest chunk's size: growing it chunk by chunk moved it to fresh pages and
   // faulted them in again each time (the size is only a claim here, checked when decompressing).
   std::size_t largest = 0;

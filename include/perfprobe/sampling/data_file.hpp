@@ -122,6 +122,9 @@ class DataFileReader {
   std::vector<std::string_view> wait_sections_;                              // in file order
   std::vector<std::uint32_t> wait_position_;  // a wait's index in data_.profile.waits, by file order
   std::uint64_t sample_count_ = 0;
+  // One chunk decompressed, reused by every walk: a megabyte made afresh for each walk came from
+  // the heap's top each time (what was freed below had been split by smaller blocks meanwhile).
+  mutable std::string raw_;
 };
 
 }  // namespace perfprobe::sampling
