@@ -386,8 +386,6 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
   bool ended = false;
   data_.profile.switches.reserve(announced_records(bytes, kSwitchChunk, sizeof(Switch)));
   data_.profile.waits.reserve(announced_records(bytes, kWaitChunk, sizeof(WaitSample)));
-  const bool deltas = version >= kStackDeltaVersion;
-  const auto decode_times = [deltas](ByteReader& c, WaitSample& w) { return decode_wait_times(c, w, deltas); };
   while (!in.at_end() && !in.bad() && !ended) {
     const auto id = in.get<std::uint32_t>();
     const auto len = in.get<std::uint64_t>();
@@ -407,13 +405,8 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
         !decode_chunk(bytes.substr(start, len), 17, decode_switch, data_.profile.switches, raw_)) {
       corrupt(path_, "malformed switch chunk");
     }
-    // Waits without their chains and copies: for_each_wait hands those over (docs/record.md).
-    if (id == kWaitChunk) {
-      if (!decode_chunk(bytes.substr(start, len), 58, decode_times, data_.profile.waits, raw_)) {
-        corrupt(path_, "malformed wait chunk");
-      }
-      wait_sections_.push_back(bytes.substr(start, len));
-    }
+    // Read by for_each_wait, once (docs/record.md).
+    if (id == kWaitChunk) wait_sections_.push_back(bytes.substr(start, len));
     if (id == kOffCpu) decode_off_cpu(body, data_.profile);
     ended = id == kEnd;
     if (body.bad()) corrupt(path_, "malformed section");
@@ -430,25 +423,43 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
   // Waits stay in file order: off-CPU intervals take each thread's waits by time themselves.
 }
 
-void DataFileReader::for_each_wait(const std::function<void(std::size_t, const Sample&)>& f) const {
+void DataFileReader::for_each_wait(const std::function<void(std::size_t, const Sample&)>& f) {
   Sample s;
   std::string& raw = raw_;
   SampleDecoder deltas;
   const bool v3 = version_ >= kStackDeltaVersion;
-  std::size_t next = 0;  // file order
+  auto& waits = data_.profile.waits;
+  waits.clear();
   for (const auto body : wait_sections_) {
     ByteReader in(body);
     const auto n = in.get<std::uint32_t>();
     const auto raw_size = in.get<std::uint32_t>();
     if (in.bad() || !decompress_chunk(body.substr(in.pos()), raw_size, raw)) corrupt(path_, "malformed wait chunk");
     ByteReader chunk(raw);
+    constexpr std::uint64_t kLeastWaitBytes = 58;  // kind, state and a sample without chain or copy
+    if (std::uint64_t{n} * kLeastWaitBytes > raw.size()) corrupt(path_, "malformed wait chunk");
     deltas.clear();
-    for (std::uint32_t i = 0; i < n; ++i, ++next) {
-      chunk.skip(2);  // kind and state, read with the times
+    for (std::uint32_t i = 0; i < n; ++i) {
+      WaitSample w;
+      w.kind = static_cast<WaitSample::Kind>(std::min<std::uint8_t>(chunk.get<std::uint8_t>(), 1));
+      w.state = static_cast<WaitState>(std::min<std::uint8_t>(chunk.get<std::uint8_t>(), 4));
       const bool ok = v3 ? deltas.decode(chunk) : decode_sample(chunk, s);
-      if (!ok || next >= data_.profile.waits.size()) corrupt(path_, "malformed wait chunk");
-      f(next, v3 ? deltas.sample() : s);
+      if (!ok) corrupt(path_, "malformed wait chunk");
+      const Sample& full = v3 ? deltas.sample() : s;
+      // Kept without the chain and copy: only the times, thread and registers are read later.
+      Sample& kept = w.sample;
+      kept.t_ns = full.t_ns;
+      kept.pid = full.pid;
+      kept.tid = full.tid;
+      kept.cpu = full.cpu;
+      kept.period = full.period;
+      kept.bp = full.bp;
+      kept.sp = full.sp;
+      kept.ip = full.ip;
+      waits.push_back(std::move(w));
+      f(waits.size() - 1, full);
     }
+    if (!chunk.at_end()) corrupt(path_, "malformed wait chunk");
   }
 }
 
@@ -456,7 +467,6 @@ void DataFileReader::drop_chunks() noexcept {
   // Swapped with empty ones: assigning `{}` would keep the capacity.
   decltype(sample_sections_)().swap(sample_sections_);
   decltype(wait_sections_)().swap(wait_sections_);
-  decltype(wait_position_)().swap(wait_position_);
   std::string().swap(bytes_);
   std::string().swap(raw_);
 }
@@ -485,10 +495,14 @@ void DataFileReader::for_each_sample(const std::function<void(const Sample&)>& f
 }
 
 RecordData decode_data(std::string_view bytes, const std::string& path) {
-  const DataFileReader reader{std::string(bytes), path};
-  RecordData d = reader.data();
-  reader.for_each_sample([&d](const Sample& s) { d.profile.samples.push_back(s); });
-  reader.for_each_wait([&d](std::size_t i, const Sample& s) { d.profile.waits[i].sample = s; });
+  DataFileReader reader{std::string(bytes), path};
+  std::vector<Sample> samples;
+  std::vector<Sample> waits;
+  reader.for_each_sample([&samples](const Sample& s) { samples.push_back(s); });
+  reader.for_each_wait([&waits](std::size_t, const Sample& s) { waits.push_back(s); });
+  RecordData d = reader.take_data();
+  d.profile.samples = std::move(samples);
+  for (std::size_t i = 0; i < waits.size(); ++i) d.profile.waits[i].sample = std::move(waits[i]);
   // Chunks hold the rings' records in drain order: each CPU's in time order, not all together.
   std::stable_sort(d.profile.samples.begin(), d.profile.samples.end(),
                    [](const Sample& a, const Sample& b) { return a.t_ns < b.t_ns; });

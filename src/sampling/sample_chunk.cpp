@@ -155,25 +155,6 @@ void encode_wait(ByteWriter& w, const WaitSample& s, SampleEncoder& samples) {
   samples.encode(w, s.sample);
 }
 
-bool decode_wait_times(ByteReader& in, WaitSample& s, bool deltas) {
-  s.kind = static_cast<WaitSample::Kind>(std::min<std::uint8_t>(in.get<std::uint8_t>(), 1));
-  s.state = static_cast<WaitState>(std::min<std::uint8_t>(in.get<std::uint8_t>(), 4));
-  Sample& m = s.sample;
-  m.t_ns = in.get<std::int64_t>();
-  m.pid = in.get<std::int32_t>();
-  m.tid = in.get<std::int32_t>();
-  m.cpu = in.get<std::uint32_t>();
-  m.period = in.get<std::uint64_t>();
-  in.skip(std::size_t{in.get<std::uint16_t>()} * 8);
-  for (auto* r : {&m.bp, &m.sp, &m.ip}) *r = in.get<std::uint64_t>();
-  const auto size = in.get<std::uint32_t>();
-  const auto shared = deltas ? in.get<std::uint32_t>() : 0;
-  in.skip(size >= shared ? size - shared : 0);
-  m.callchain.clear();
-  m.stack.clear();
-  return !in.bad() && shared <= size;
-}
-
 ChunkCompressor::ChunkCompressor() : ctx_(ZSTD_createCCtx()) {
   if (!ctx_) throw Error("cannot start zstd compression (out of memory)");
 }

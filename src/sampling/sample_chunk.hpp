@@ -77,10 +77,6 @@ void encode_switch(ByteWriter& w, const Switch& s);
 bool decode_switch(ByteReader& in, Switch& s);
 // Kind and state, then the sample through the chunk's encoder.
 void encode_wait(ByteWriter& w, const WaitSample& s, SampleEncoder& samples);
-// A wait without its call chain and stack copy, which are skipped unchecked: what off-CPU intervals
-// need before the waits are unwound. The reader decodes those bytes later, as a sample after the
-// kind and state (decode_sample, or the chunk's SampleDecoder in version 3 (`deltas`)).
-bool decode_wait_times(ByteReader& in, WaitSample& s, bool deltas);
 
 // One compression context reused for every chunk of a file.
 class ChunkCompressor {

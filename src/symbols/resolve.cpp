@@ -385,7 +385,8 @@ void ProfileResolver::wait_detail(Symbolizer::Detail detail) { state_->wait_deta
 void ProfileResolver::add_wait(std::size_t index, const sampling::Sample& sample) {
   auto& st = *state_;
   if (index >= st.profile.waits.size()) return;
-  if (st.wait_chain_ids.empty()) st.wait_chain_ids.resize(st.profile.waits.size(), kNoChain);
+  // The reader adds each wait just before handing it over: the ids grow with the waits.
+  if (index >= st.wait_chain_ids.size()) st.wait_chain_ids.resize(index + 1, kNoChain);
   st.wait_chain_ids[index] = st.resolver.wait_chain_id(sample);
 }
 

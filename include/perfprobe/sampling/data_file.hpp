@@ -103,11 +103,12 @@ class DataFileReader {
   [[nodiscard]] RecordData take_data() noexcept { return std::move(data_); }
   // `f` gets each sample; the reference is valid only during the call.
   void for_each_sample(const std::function<void(const Sample&)>& f) const;
-  // data().profile.waits hold each wait's kind, state, time, thread and registers, in file order
-  // (each CPU's in time order, not all together), not its call chain and stack copy: `f` gets those,
-  // as the full sample of data().profile.waits[i], one wait at a time (a recording's waits with
-  // their copies are never in memory together). Throws UsageError on a malformed wait chunk.
-  void for_each_wait(const std::function<void(std::size_t i, const Sample&)>& f) const;
+  // Reads the waits into data().profile.waits (empty until then), in file order (each CPU's in time
+  // order, not all together): each wait's kind, state, time, thread and registers, not its call
+  // chain and stack copy. `f` gets those, as the full sample of data().profile.waits[i], just after
+  // it is added (a recording's waits with their copies are never in memory together). Each chunk
+  // is decompressed once. Throws UsageError on a malformed wait chunk.
+  void for_each_wait(const std::function<void(std::size_t i, const Sample&)>& f);
   // Gives the file's bytes back to the heap once both walks are done, so that what is built next
   // reuses them instead of growing the heap (each new megabyte is zeroed first); data() stays.
   // for_each_sample and for_each_wait have nothing more to give after it.
@@ -120,7 +121,6 @@ class DataFileReader {
   RecordData data_;
   std::vector<std::pair<std::uint32_t, std::string_view>> sample_sections_;  // (tag, body) in file order
   std::vector<std::string_view> wait_sections_;                              // in file order
-  std::vector<std::uint32_t> wait_position_;  // a wait's index in data_.profile.waits, by file order
   std::uint64_t sample_count_ = 0;
   // One chunk decompressed, reused by every walk: a megabyte made afresh for each walk came from
   // the heap's top each time (what was freed below had been split by smaller blocks meanwhile).

@@ -445,8 +445,8 @@ TEST(DataFile, ASharedTopThatWasNotThereIsRefused) {
 namespace perfprobe::sampling {
 namespace {
 
-// The reader keeps the waits (in file order) without their call chains and copies, and hands each
-// one's full sample over once, with its index among them.
+// The reader reads the waits (in file order) once, keeps them without their call chains and
+// copies, and hands each one's full sample over as it adds it, with its index among them.
 TEST(DataFileReader, WaitsAreHeldWithoutTheirCopiesAndHandedOverOnce) {
   RecordData d = sample_data();
   d.profile.off_cpu.switches = true;
@@ -460,28 +460,25 @@ TEST(DataFileReader, WaitsAreHeldWithoutTheirCopiesAndHandedOverOnce) {
     d.profile.waits.push_back(w);
   }
   const std::string bytes = encode_data(d);
-  const DataFileReader reader(bytes, "x");
+  DataFileReader reader(bytes, "x");
   const auto& waits = reader.data().profile.waits;
-  ASSERT_EQ(waits.size(), 400U);
-  bool light = true;
-  for (std::size_t i = 0; i < waits.size(); ++i) {
-    light = light && waits[i].sample.stack.empty() && waits[i].sample.callchain.empty();
-    EXPECT_EQ(waits[i].sample.t_ns, d.profile.waits[i].sample.t_ns);  // file order
-  }
-  EXPECT_TRUE(light) << "the waits' copies stayed in memory";
-  std::vector<int> seen(waits.size(), 0);
+  EXPECT_TRUE(waits.empty()) << "read before for_each_wait";
+  std::vector<int> seen(400, 0);
   bool same = true;
+  bool light = true;
   reader.for_each_wait([&](std::size_t i, const Sample& s) {
-    ASSERT_LT(i, waits.size());
+    ASSERT_EQ(i + 1, waits.size());  // added just before
     ++seen[i];
-    const auto k = static_cast<std::size_t>(std::find_if(d.profile.waits.begin(), d.profile.waits.end(),
-                                                         [&](const WaitSample& w) { return w.sample.t_ns == s.t_ns; }) -
-                                            d.profile.waits.begin());
-    same = same && s.t_ns == waits[i].sample.t_ns && s.stack == d.profile.waits[k].sample.stack &&
-           s.callchain == d.profile.waits[k].sample.callchain && waits[i].kind == d.profile.waits[k].kind;
+    const auto& want = d.profile.waits[i];  // file order
+    same = same && s.t_ns == want.sample.t_ns && waits[i].sample.t_ns == want.sample.t_ns &&
+           s.stack == want.sample.stack && s.callchain == want.sample.callchain && waits[i].kind == want.kind &&
+           waits[i].sample.tid == want.sample.tid && waits[i].sample.sp == want.sample.sp;
+    light = light && waits[i].sample.stack.empty() && waits[i].sample.callchain.empty();
   });
   EXPECT_EQ(std::count(seen.begin(), seen.end(), 1), 400);
+  EXPECT_EQ(waits.size(), 400U);
   EXPECT_TRUE(same);
+  EXPECT_TRUE(light) << "the waits' copies stayed in memory";
   // decode_data gives the whole waits.
   const RecordData back = decode_data(bytes, "x");
   EXPECT_EQ(back.profile.waits[3].sample.callchain.size(), 2U);
