@@ -40,7 +40,9 @@ void define(CLI::App& app, Options& options, std::string_view first_argument) {
       ->type_name("WHEN")
       ->default_str("auto");
   // A command line that starts with a subcommand's name is parsed by that subcommand alone: the
-  // others' hundreds of options would only cost start-up time. completions describes them all.
+  // others' hundreds of options would only cost start-up time. completions describes them all;
+  // --version needs none (it prints before anything after it is read).
+  if (first_argument == "-V" || first_argument == "--version") return;
   if (first_argument != "completions") {
     for (const auto& sub : kSubcommands) {
       if (sub.name == first_argument) {

@@ -10,7 +10,8 @@ namespace perfprobe::cli {
 
 // Adds the subcommands and their options to `app`, filling `options` when parsed. When
 // `first_argument` (argv[1]) names a subcommand, only that one is added (start-up time: each
-// option is a few allocations); else, or for completions, which describes them all, every one.
+// option is a few allocations); for -V or --version, none; else, or for completions, which
+// describes them all, every one.
 void define(CLI::App& app, Options& options, std::string_view first_argument = {});
 
 // Parses argv. Everything after the first "--" is the target command and never reaches CLI11, so

@@ -29,6 +29,8 @@ TEST(CliDefine, AFirstArgumentNamingASubcommandDefinesThatOneAlone) {
   };
   EXPECT_EQ(subcommands("report"), (std::vector<std::string>{"report"}));
   EXPECT_EQ(subcommands("run"), (std::vector<std::string>{"run"}));
+  EXPECT_TRUE(subcommands("--version").empty());
+  EXPECT_TRUE(subcommands("-V").empty());
   // completions describes every subcommand; anything else may be a global option or a typo, whose
   // error and help name them all.
   for (const auto* first : {"completions", "", "--help", "--color", "reprot"}) {
