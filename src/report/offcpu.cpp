@@ -8,6 +8,7 @@
 #include <optional>
 #include <unordered_map>
 
+#include "perfprobe/in_order.hpp"
 #include "perfprobe/report/profile_report.hpp"
 
 namespace perfprobe::report {
@@ -69,7 +70,7 @@ class WallIndex {
     // Each thread's intervals come in time order from the resolver: sorted only when they do not.
     const auto earlier = [](const OffCpuInterval* a, const OffCpuInterval* b) { return a->start_ns < b->start_ns; };
     for (auto& [tid, list] : intervals_) {
-      if (!std::is_sorted(list.begin(), list.end(), earlier)) std::stable_sort(list.begin(), list.end(), earlier);
+      stable_sort_unless_sorted(list.begin(), list.end(), earlier);
     }
     const auto spin_frames = spin_wait_frames(p);
     // Without a spinning frame every share is 0: no need for the samples' times.

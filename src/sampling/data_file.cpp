@@ -7,6 +7,7 @@
 
 #include "byte_io.hpp"
 #include "perfprobe/error.hpp"
+#include "perfprobe/in_order.hpp"
 #include "perfprobe/sys/input_file.hpp"
 #include "perfprobe/sys/output_file.hpp"
 #include "run_codec.hpp"
@@ -416,10 +417,8 @@ DataFileReader::DataFileReader(std::string bytes_in, std::string path_in)
   // Chunks hold the rings' records in drain order: each CPU's in time order, not all together
   // (in order already when the program ran on one CPU; a merge sort would still cost n log n).
   auto& p = data_.profile;
-  const auto earlier = [](const Switch& a, const Switch& b) { return a.t_ns < b.t_ns; };
-  if (!std::is_sorted(p.switches.begin(), p.switches.end(), earlier)) {
-    std::stable_sort(p.switches.begin(), p.switches.end(), earlier);
-  }
+  stable_sort_unless_sorted(p.switches.begin(), p.switches.end(),
+                            [](const Switch& a, const Switch& b) { return a.t_ns < b.t_ns; });
   // Waits stay in file order: off-CPU intervals take each thread's waits by time themselves.
 }
 
@@ -504,8 +503,8 @@ RecordData decode_data(std::string_view bytes, const std::string& path) {
   d.profile.samples = std::move(samples);
   for (std::size_t i = 0; i < waits.size(); ++i) d.profile.waits[i].sample = std::move(waits[i]);
   // Chunks hold the rings' records in drain order: each CPU's in time order, not all together.
-  std::stable_sort(d.profile.samples.begin(), d.profile.samples.end(),
-                   [](const Sample& a, const Sample& b) { return a.t_ns < b.t_ns; });
+  stable_sort_unless_sorted(d.profile.samples.begin(), d.profile.samples.end(),
+                            [](const Sample& a, const Sample& b) { return a.t_ns < b.t_ns; });
   return d;
 }
 

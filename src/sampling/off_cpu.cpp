@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <map>
 
+#include "perfprobe/in_order.hpp"
+
 namespace perfprobe::sampling {
 
 namespace {
@@ -167,16 +169,6 @@ std::vector<ThreadSpan> thread_spans(const Profile& p) {
   return out;
 }
 
-namespace {
-
-// A stable sort checks nothing first: on records already in order it still does all its merges.
-template <typename T, typename Earlier>
-void sort_unless_sorted(std::vector<T>& v, Earlier earlier) {
-  if (!std::is_sorted(v.begin(), v.end(), earlier)) std::stable_sort(v.begin(), v.end(), earlier);
-}
-
-}  // namespace
-
 std::vector<WaitInterval> wait_intervals(const Profile& p, const std::vector<ThreadSpan>& spans) {
   std::map<pid_t, ThreadRecords> by_tid;
   for (const auto& sw : p.switches) by_tid[sw.tid].switches.push_back(&sw);
@@ -209,9 +201,9 @@ std::vector<WaitInterval> wait_intervals(const Profile& p, const std::vector<Thr
       continue;
     }
     auto& r = it->second;
-    sort_unless_sorted(r.switches, time_of_switch);  // the reader sorted them all
-    sort_unless_sorted(r.outs, time_of_wait);        // in file order: each CPU's in time order
-    sort_unless_sorted(r.faults, time_of_wait);
+    stable_sort_unless_sorted(r.switches.begin(), r.switches.end(), time_of_switch);  // the reader sorted them all
+    stable_sort_unless_sorted(r.outs.begin(), r.outs.end(), time_of_wait);  // file order: each CPU's in time order
+    stable_sort_unless_sorted(r.faults.begin(), r.faults.end(), time_of_wait);
     ThreadPairing(p, r, span, forked.contains(span.tid), state == nullptr ? '?' : state->start, out).run();
   }
   return out;

@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "address_map.hpp"
+#include "perfprobe/in_order.hpp"
 #include "perfprobe/sampling/off_cpu.hpp"
 #include "perfprobe/sampling/stack_policy.hpp"
 #include "unwinder.hpp"
@@ -395,8 +396,7 @@ ResolvedProfile ProfileResolver::finish() {
   const auto earlier = [](const ResolvedSample& a, const ResolvedSample& b) { return a.t_ns < b.t_ns; };
   // Often in order already (one CPU's ring at a time, one thread): then the sort's buffer of half
   // the samples is not worth its page faults.
-  if (!std::is_sorted(samples.begin(), samples.end(), earlier))
-    std::stable_sort(samples.begin(), samples.end(), earlier);
+  stable_sort_unless_sorted(samples.begin(), samples.end(), earlier);
   resolve_off_cpu(state_->profile, state_->resolver, state_->out, std::move(state_->wait_chain_ids),
                   state_->wait_detail);
   state_->resolver.count_modules();
